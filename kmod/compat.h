@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Differences between the kernels we build for (6.1 and 6.12). */
+#ifndef _XOS_JOB_COMPAT_H
+#define _XOS_JOB_COMPAT_H
+
+#include <linux/netlink.h>
+#include <linux/version.h>
+#include <net/genetlink.h>
+
+/*
+ * Formatted extack messages exist from 6.2 (extack->_msg_buf). On older
+ * kernels send the fixed text, which must still make sense on its own.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define XOS_NL_ERR_FMT(extack, fixed, fmt, args...) \
+	NL_SET_ERR_MSG_FMT(extack, fmt, ##args)
+#else
+#define XOS_NL_ERR_FMT(extack, fixed, fmt, args...) \
+	NL_SET_ERR_MSG(extack, fixed)
+#endif
+
+/* Parsed request attributes of a dump (struct genl_info inside from 6.2). */
+static inline struct nlattr **xos_job_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+#endif /* _XOS_JOB_COMPAT_H */

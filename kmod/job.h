@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XOS_JOB_JOB_H
+#define _XOS_JOB_JOB_H
+
+#include <linux/list.h>
+#include <linux/netlink.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+#include <linux/xos_job.h>
+
+/*
+ * Locking overview
+ *
+ * xos_job_tasks (rhashtable, task_struct pointer -> struct xos_task) says
+ * which job a task is in. Lookups run under RCU: the probes run with
+ * preemption disabled, which is an RCU read-side section. An entry is
+ * inserted, replaced or removed only with its job's ->lock held, so that a
+ * job's member list and the table agree whenever that lock is held.
+ *
+ * xos_job_ids (xarray, id -> struct xos_job) holds the live jobs. It has
+ * its own xa_lock. A job is erased from it once, when it ends, before its
+ * "live" reference is dropped; lookups take a reference with
+ * refcount_inc_not_zero() under RCU and treat failure as "not found".
+ *
+ * Lock order: job->lock, then a task's siglock or alloc_lock. When two job
+ * locks are needed (moving a task between jobs), the job with the lower id
+ * is locked first. No job lock is ever taken under a task lock.
+ *
+ * All netlink operations are serialized by genl_mutex (the family is not
+ * parallel_ops); only the probes run concurrently with them.
+ */
+
+/* One tracked task. Freed after an RCU grace period. */
+struct xos_task {
+	struct rhash_head node;		/* in xos_job_tasks, under job->lock */
+	struct task_struct *task;	/* key; valid while linked */
+	struct xos_job *job;		/* immutable */
+	struct list_head job_node;	/* job->members, under job->lock */
+	u64 seq;			/* join order in the job (dump cursor) */
+	u64 kill_gen;			/* last kill of the job that reached it */
+	bool is_proc;			/* counted in job->nr_procs */
+	bool unlinked;			/* left its job; under job->lock */
+	struct rcu_head rcu;
+};
+
+struct xos_job {
+	u64 id;				/* immutable, never reused */
+	kuid_t owner;			/* immutable */
+	u64 created_real_ns;		/* immutable */
+	u64 created_boot_ns;		/* immutable */
+	char *label;			/* immutable, may be NULL */
+	refcount_t ref;			/* one "live" ref + lookups */
+	struct rcu_head rcu;
+
+	spinlock_t lock;		/* protects everything below */
+	struct list_head members;	/* xos_task, oldest first */
+	struct xos_task *anchor;	/* oldest live member, or NULL */
+	u64 nr_tasks;
+	u64 nr_procs;
+	u64 tasks_started;
+	u64 tasks_exited;
+	u64 next_seq;
+	u64 members_gen;		/* bumped on join/leave (dump check) */
+	u32 flags;			/* XOS_JOB_F_* */
+	bool ended;			/* no member left; never set back */
+	/* Last JOB_KILL: see xos_job_kill() and the fork probe. */
+	u64 kill_gen;
+	int kill_sig;
+	bool kill_running;
+};
+
+extern unsigned int xos_job_max_jobs;
+
+int xos_job_tables_init(void);
+void xos_job_tables_destroy(void);
+
+/* Lookups return a referenced job; drop it with xos_job_put(). */
+struct xos_job *xos_job_get_by_id(u64 id);
+struct xos_job *xos_job_get_by_task(struct task_struct *t);
+void xos_job_put(struct xos_job *job);
+
+u32 xos_job_count(void);
+u64 xos_job_task_count(void);
+u64 xos_job_alloc_failures(void);
+/* Bumped whenever a job is created or ends; NLM_F_DUMP_INTR source. */
+u32 xos_job_list_gen(void);
+/* Next live job with id >= *id, referenced; *id is set to its id. */
+struct xos_job *xos_job_find_from(u64 *id);
+
+struct xos_job *xos_job_create(const char *label, kuid_t owner,
+			       struct netlink_ext_ack *extack);
+int xos_job_adopt(struct xos_job *job, struct task_struct *t,
+		  bool may_move, unsigned int *nr_adopted,
+		  struct netlink_ext_ack *extack);
+bool xos_job_task_in(struct xos_job *job, struct task_struct *t);
+void xos_job_abandon_if_empty(struct xos_job *job);
+int xos_job_kill(struct xos_job *job, int sig, bool admin,
+		 u32 *nr_signalled, u32 *nr_denied);
+
+/* Probe bodies (atomic context, never sleep). */
+void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags);
+void xos_job_task_exiting(struct task_struct *t);
+void xos_job_task_exec(struct task_struct *t);
+
+#endif /* _XOS_JOB_JOB_H */

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xos_job: every process of a job carries the job's ID.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/genetlink.h>
+
+#include <linux/xos_job.h>
+
+#include "job.h"
+#include "netlink.h"
+#include "probes.h"
+
+module_param_named(max_jobs, xos_job_max_jobs, uint, 0644);
+MODULE_PARM_DESC(max_jobs, "Most live jobs at once (JOB_NEW gives ENOSPC beyond)");
+
+static int __init xos_job_init(void)
+{
+	int err;
+
+	err = xos_job_tables_init();
+	if (err)
+		return err;
+	err = xos_job_probes_register();
+	if (err)
+		goto err_tables;
+	err = xos_job_netlink_register();
+	if (err)
+		goto err_probes;
+	pr_info("loaded, protocol version %d\n", XOS_JOB_GENL_VERSION);
+	return 0;
+
+err_probes:
+	xos_job_probes_unregister();
+err_tables:
+	xos_job_tables_destroy();
+	return err;
+}
+
+/*
+ * Order matters: no new request, then no probe running, then free. The
+ * probes are synchronized in xos_job_probes_unregister().
+ */
+static void __exit xos_job_exit(void)
+{
+	xos_job_netlink_unregister();
+	xos_job_probes_unregister();
+	xos_job_tables_destroy();
+}
+
+module_init(xos_job_init);
+module_exit(xos_job_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Job tagging and accounting for grid and cluster nodes");
+MODULE_VERSION(XOS_JOB_MODULE_VERSION);
+MODULE_ALIAS_GENL_FAMILY(XOS_JOB_GENL_NAME);

@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xos_job generic netlink family. The attribute trees of every command
+ * are documented in uapi/linux/xos_job.h. The family is not parallel_ops:
+ * genl_mutex serializes every doit, start, dumpit and done.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/user_namespace.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "job.h"
+#include "netlink.h"
+
+static struct genl_family xos_job_family;
+
+/* Admin: CAP_SYS_ADMIN in the initial user ns, for opener and sender. */
+static bool xos_job_nl_admin(const struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_SYS_ADMIN);
+}
+
+static bool xos_job_visible(const struct xos_job *job, bool admin, kuid_t euid)
+{
+	return admin || uid_eq(job->owner, euid);
+}
+
+/*
+ * Per-op strict policies. Attributes not listed for an op are rejected by
+ * strict validation ("Unsupported attribute").
+ */
+static const struct nla_policy xos_job_new_policy[XOS_JOB_A_MAX + 1] = {
+	/* length checked in the handler, for a precise message */
+	[XOS_JOB_A_LABEL] = { .type = NLA_NUL_STRING },
+	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[XOS_JOB_A_OWNER_UID] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy xos_job_attach_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy xos_job_get_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+static const struct nla_policy xos_job_kill_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	/* range checked in the handler, for a precise message */
+	[XOS_JOB_A_SIGNAL] = { .type = NLA_U32 },
+};
+
+/* The ops without request attributes get an empty policy: strict, too. */
+static const struct nla_policy xos_job_empty_policy[XOS_JOB_A_MAX + 1] = {
+};
+
+/* Looks up the task of a pid in the caller's pid namespace, referenced. */
+static struct task_struct *xos_job_nl_task(struct genl_info *info,
+					   struct nlattr *attr)
+{
+	u32 nr = nla_get_u32(attr);
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	if (!t) {
+		XOS_NL_ERR_FMT(info->extack, "no such process",
+			       "no process with pid %u", nr);
+		NL_SET_BAD_ATTR(info->extack, attr);
+		return ERR_PTR(-ESRCH);
+	}
+	if (t->flags & PF_KTHREAD) {
+		put_task_struct(t);
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "kernel threads cannot be placed in a job");
+		return ERR_PTR(-EINVAL);
+	}
+	return t;
+}
+
+/* A live job the caller may see, referenced; ENOENT with a message else. */
+static struct xos_job *xos_job_nl_job(struct genl_info *info, bool admin)
+{
+	struct nlattr *attr = info->attrs[XOS_JOB_A_ID];
+	u64 id = nla_get_u64(attr);
+	struct xos_job *job;
+
+	job = xos_job_get_by_id(id);
+	if (job && !xos_job_visible(job, admin, current_euid())) {
+		xos_job_put(job);
+		job = NULL;
+	}
+	if (!job) {
+		XOS_NL_ERR_FMT(info->extack, "no such job",
+			       "no such job: %llu", id);
+		NL_SET_BAD_ATTR(info->extack, attr);
+		return ERR_PTR(-ENOENT);
+	}
+	return job;
+}
+
+static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
+			       struct pid_namespace *pid_ns,
+			       struct user_namespace *user_ns)
+{
+	u64 nr_tasks, nr_procs, started, exited;
+	u32 flags, anchor_pid = 0;
+
+	spin_lock(&job->lock);
+	nr_tasks = job->nr_tasks;
+	nr_procs = job->nr_procs;
+	started = job->tasks_started;
+	exited = job->tasks_exited;
+	flags = job->flags;
+	if (job->anchor)
+		anchor_pid = task_tgid_nr_ns(job->anchor->task, pid_ns);
+	spin_unlock(&job->lock);
+
+	if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
+	    (job->label && nla_put_string(skb, XOS_JOB_A_LABEL, job->label)) ||
+	    nla_put_u32(skb, XOS_JOB_A_OWNER_UID,
+			from_kuid_munged(user_ns, job->owner)) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_A_CREATED_REALTIME,
+			      job->created_real_ns, XOS_JOB_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_A_CREATED_BOOTTIME,
+			      job->created_boot_ns, XOS_JOB_A_PAD) ||
+	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, anchor_pid) ||
+	    nla_put_u32(skb, XOS_JOB_A_FLAGS, flags) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_A_NR_TASKS, nr_tasks, XOS_JOB_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_A_NR_PROCS, nr_procs, XOS_JOB_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_A_TASKS_STARTED, started,
+			      XOS_JOB_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_A_TASKS_EXITED, exited,
+			      XOS_JOB_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct sk_buff *xos_job_nl_new_reply(struct genl_info *info,
+					    void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &xos_job_family, 0, info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
+			   struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err = 0;
+
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, XOS_JOB_A_VERSION, XOS_JOB_GENL_VERSION) ||
+	    nla_put_string(msg, XOS_JOB_A_MODULE_VERSION, XOS_JOB_MODULE_VERSION) ||
+	    nla_put_u32(msg, XOS_JOB_A_NR_JOBS, xos_job_count()) ||
+	    nla_put_u32(msg, XOS_JOB_A_MAX_JOBS, READ_ONCE(xos_job_max_jobs)) ||
+	    nla_put_u64_64bit(msg, XOS_JOB_A_NR_TASKS, xos_job_task_count(),
+			      XOS_JOB_A_PAD) ||
+	    nla_put_u64_64bit(msg, XOS_JOB_A_ALLOC_FAILURES,
+			      xos_job_alloc_failures(), XOS_JOB_A_PAD))
+		err = -EMSGSIZE;
+	return xos_job_nl_send(msg, hdr, info, err);
+}
+
+static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *label_attr = info->attrs[XOS_JOB_A_LABEL];
+	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
+	struct nlattr *owner_attr = info->attrs[XOS_JOB_A_OWNER_UID];
+	bool admin = xos_job_nl_admin(skb);
+	kuid_t owner = current_euid();
+	const char *label = NULL;
+	struct xos_job *job, *cur;
+	struct task_struct *t;
+	unsigned int n;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (label_attr) {
+		size_t len = strlen(nla_data(label_attr));
+
+		if (!len) {
+			NL_SET_ERR_MSG_ATTR(info->extack, label_attr,
+					    "label is empty");
+			return -EINVAL;
+		}
+		if (len > XOS_JOB_LABEL_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, label_attr,
+					    "label is longer than 255 bytes");
+			return -EINVAL;
+		}
+		label = nla_data(label_attr);
+	}
+	if ((pid_attr || owner_attr) && !admin) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pid_attr ?: owner_attr,
+				    "naming another process or owner requires CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (owner_attr) {
+		owner = make_kuid(current_user_ns(), nla_get_u32(owner_attr));
+		if (!uid_valid(owner)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, owner_attr,
+					    "owner uid is not mapped");
+			return -EINVAL;
+		}
+	}
+	if (pid_attr) {
+		t = xos_job_nl_task(info, pid_attr);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	} else {
+		t = get_task_struct(current);
+	}
+	if (!admin) {
+		cur = xos_job_get_by_task(t);
+		if (cur) {
+			XOS_NL_ERR_FMT(info->extack,
+				       "already in a job; a member cannot leave its job",
+				       "already in job %llu; a member cannot leave its job",
+				       cur->id);
+			xos_job_put(cur);
+			err = -EPERM;
+			goto out_task;
+		}
+	}
+	job = xos_job_create(label, owner, info->extack);
+	if (IS_ERR(job)) {
+		err = PTR_ERR(job);
+		goto out_task;
+	}
+	err = xos_job_adopt(job, t, admin, &n, info->extack);
+	if (err) {
+		xos_job_abandon_if_empty(job);
+		goto out_job;
+	}
+	err = -ENOMEM;
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		goto out_job;
+	err = nla_put_u64_64bit(msg, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ?
+		-EMSGSIZE : 0;
+	err = xos_job_nl_send(msg, hdr, info, err);
+out_job:
+	xos_job_put(job);
+out_task:
+	put_task_struct(t);
+	return err;
+}
+
+static int xos_job_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct task_struct *t;
+	struct xos_job *job;
+	struct sk_buff *msg;
+	unsigned int n;
+	void *hdr;
+	int err;
+
+	if (!xos_job_nl_admin(skb)) {
+		NL_SET_ERR_MSG(info->extack, "attaching a process requires CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_PID))
+		return -EINVAL;
+	job = xos_job_nl_job(info, true);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+	t = xos_job_nl_task(info, info->attrs[XOS_JOB_A_PID]);
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto out_job;
+	}
+	err = xos_job_adopt(job, t, true, &n, info->extack);
+	put_task_struct(t);
+	if (err)
+		goto out_job;
+	err = -ENOMEM;
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		goto out_job;
+	err = nla_put_u64_64bit(msg, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
+	      nla_put_u32(msg, XOS_JOB_A_NR_ATTACHED, n) ? -EMSGSIZE : 0;
+	err = xos_job_nl_send(msg, hdr, info, err);
+out_job:
+	xos_job_put(job);
+	return err;
+}
+
+static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
+	bool admin = xos_job_nl_admin(skb);
+	struct xos_job *job;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (info->attrs[XOS_JOB_A_ID] && pid_attr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pid_attr,
+				    "give a job id or a pid, not both");
+		return -EINVAL;
+	}
+	if (pid_attr) {
+		struct task_struct *t = xos_job_nl_task(info, pid_attr);
+
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		job = xos_job_get_by_task(t);
+		put_task_struct(t);
+		if (job && !xos_job_visible(job, admin, current_euid())) {
+			xos_job_put(job);
+			job = NULL;
+		}
+		if (!job) {
+			XOS_NL_ERR_FMT(info->extack,
+				       "process is not in a job you can see",
+				       "process %u is not in a job you can see",
+				       nla_get_u32(pid_attr));
+			NL_SET_BAD_ATTR(info->extack, pid_attr);
+			return -ENOENT;
+		}
+	} else {
+		if (GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_ID))
+			return -EINVAL;
+		job = xos_job_nl_job(info, admin);
+		if (IS_ERR(job))
+			return PTR_ERR(job);
+	}
+	err = -ENOMEM;
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (msg) {
+		err = xos_job_nl_fill_job(msg, job, task_active_pid_ns(current),
+					  current_user_ns());
+		err = xos_job_nl_send(msg, hdr, info, err);
+	}
+	xos_job_put(job);
+	return err;
+}
+
+static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
+{
+	bool admin = xos_job_nl_admin(skb);
+	u32 sent, denied, sig;
+	struct xos_job *job;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_SIGNAL))
+		return -EINVAL;
+	sig = nla_get_u32(info->attrs[XOS_JOB_A_SIGNAL]);
+	if (!valid_signal(sig)) {
+		XOS_NL_ERR_FMT(info->extack, "invalid signal number (0..64)",
+			       "invalid signal number %u (0..%d)", sig, _NSIG);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[XOS_JOB_A_SIGNAL]);
+		return -EINVAL;
+	}
+	job = xos_job_nl_job(info, admin);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+	err = xos_job_kill(job, sig, admin, &sent, &denied);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "job has ended");
+		goto out_job;
+	}
+	err = -ENOMEM;
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		goto out_job;
+	err = nla_put_u64_64bit(msg, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
+	      nla_put_u32(msg, XOS_JOB_A_NR_SIGNALLED, sent) ||
+	      nla_put_u32(msg, XOS_JOB_A_NR_DENIED, denied) ? -EMSGSIZE : 0;
+	err = xos_job_nl_send(msg, hdr, info, err);
+out_job:
+	xos_job_put(job);
+	return err;
+}
+
+/* Dump state, kept in cb->ctx between dumpit calls. */
+struct xos_job_dump {
+	struct xos_job *job;		/* TASKS: referenced */
+	struct pid_namespace *pid_ns;	/* referenced */
+	struct user_namespace *user_ns;	/* referenced */
+	u64 cursor;			/* LIST: next id; TASKS: last seq sent */
+	kuid_t euid;
+	bool admin;
+};
+
+static struct xos_job_dump *xos_job_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct xos_job_dump) > sizeof(cb->ctx));
+	return (struct xos_job_dump *)cb->ctx;
+}
+
+/* The caller's view is captured once: later dumpit calls run in recvmsg. */
+static int xos_job_nl_dump_start(struct netlink_callback *cb)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+
+	memset(d, 0, sizeof(*d));
+	d->admin = xos_job_nl_admin(cb->skb);
+	d->euid = current_euid();
+	d->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	d->user_ns = get_user_ns(current_user_ns());
+	return 0;
+}
+
+static int xos_job_nl_dump_done(struct netlink_callback *cb)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+
+	if (d->job)
+		xos_job_put(d->job);
+	if (d->pid_ns)
+		put_pid_ns(d->pid_ns);
+	if (d->user_ns)
+		put_user_ns(d->user_ns);
+	return 0;
+}
+
+static int xos_job_nl_list_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+	struct xos_job *job;
+	u64 id = d->cursor ?: 1;
+
+	cb->seq = xos_job_list_gen();
+	while ((job = xos_job_find_from(&id))) {
+		void *hdr;
+
+		if (!xos_job_visible(job, d->admin, d->euid)) {
+			xos_job_put(job);
+			id++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &xos_job_family,
+				  NLM_F_MULTI, XOS_JOB_CMD_LIST);
+		if (!hdr) {
+			xos_job_put(job);
+			break;
+		}
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		if (xos_job_nl_fill_job(skb, job, d->pid_ns, d->user_ns)) {
+			genlmsg_cancel(skb, hdr);
+			xos_job_put(job);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		xos_job_put(job);
+		id++;
+	}
+	d->cursor = id;
+	return skb->len;
+}
+
+static int xos_job_nl_tasks_start(struct netlink_callback *cb)
+{
+	struct nlattr *attr = xos_job_dump_attrs(cb)[XOS_JOB_A_ID];
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+	struct xos_job *job;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(cb->extack, "missing job id");
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, XOS_JOB_A_ID);
+		return -EINVAL;
+	}
+	xos_job_nl_dump_start(cb);
+	job = xos_job_get_by_id(nla_get_u64(attr));
+	if (job && !xos_job_visible(job, d->admin, d->euid)) {
+		xos_job_put(job);
+		job = NULL;
+	}
+	if (!job) {
+		XOS_NL_ERR_FMT(cb->extack, "no such job", "no such job: %llu",
+			       nla_get_u64(attr));
+		NL_SET_BAD_ATTR(cb->extack, attr);
+		xos_job_nl_dump_done(cb);
+		memset(d, 0, sizeof(*d));
+		return -ENOENT;
+	}
+	d->job = job;
+	return 0;
+}
+
+static int xos_job_nl_fill_task(struct sk_buff *skb, struct task_struct *t,
+				struct xos_job_dump *d, pid_t pid)
+{
+	char comm[TASK_COMM_LEN];
+	struct nlattr *nest;
+	uid_t uid;
+
+	get_task_comm(comm, t);
+	rcu_read_lock();
+	uid = from_kuid_munged(d->user_ns, task_uid(t));
+	rcu_read_unlock();
+	nest = nla_nest_start(skb, XOS_JOB_A_TASK);
+	if (!nest ||
+	    nla_put_u32(skb, XOS_JOB_TASK_A_PID, pid) ||
+	    nla_put_u32(skb, XOS_JOB_TASK_A_TGID,
+			task_tgid_nr_ns(t, d->pid_ns)) ||
+	    nla_put_string(skb, XOS_JOB_TASK_A_COMM, comm) ||
+	    nla_put_u32(skb, XOS_JOB_TASK_A_UID, uid) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_TASK_A_START_BOOTTIME,
+			      t->start_boottime, XOS_JOB_TASK_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Members are listed in join order; the cursor is the join sequence of the
+ * last one sent, so members that leave between calls never shift others.
+ * The member list is walked under job->lock: nothing here sleeps.
+ */
+static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+	struct xos_job *job = d->job;
+	struct xos_task *xt;
+
+	spin_lock(&job->lock);
+	cb->seq = (u32)job->members_gen ?: 1;
+	list_for_each_entry(xt, &job->members, job_node) {
+		pid_t pid;
+		void *hdr;
+
+		if (xt->seq <= d->cursor)
+			continue;
+		/* tasks outside the caller's pid namespace are not shown */
+		pid = task_pid_nr_ns(xt->task, d->pid_ns);
+		if (!pid) {
+			d->cursor = xt->seq;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &xos_job_family,
+				  NLM_F_MULTI, XOS_JOB_CMD_TASKS);
+		if (!hdr)
+			break;
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
+		    xos_job_nl_fill_task(skb, xt->task, d, pid)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		d->cursor = xt->seq;
+	}
+	spin_unlock(&job->lock);
+	return skb->len;
+}
+
+/*
+ * Generic netlink answers an unregistered command with a bare EOPNOTSUPP.
+ * Every other command number is routed here instead, so that the caller
+ * learns what went wrong.
+ */
+static int xos_job_nl_unknown(struct sk_buff *skb, struct genl_info *info)
+{
+	XOS_NL_ERR_FMT(info->extack, "unknown xos_job command",
+		       "unknown xos_job command %u", info->genlhdr->cmd);
+	return -EOPNOTSUPP;
+}
+
+static int xos_job_nl_unknown_start(struct netlink_callback *cb)
+{
+	NL_SET_ERR_MSG(cb->extack, "unknown xos_job command");
+	return -EOPNOTSUPP;
+}
+
+static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	return -EOPNOTSUPP;
+}
+
+#define XOS_JOB_OP(_cmd, _policy, ...)				\
+	[_cmd] = {						\
+		.cmd = _cmd,					\
+		.policy = _policy,				\
+		.maxattr = XOS_JOB_A_MAX,			\
+		__VA_ARGS__					\
+	}
+
+/*
+ * genl_family.n_ops is a u8: commands 1..255 are covered (UNSPEC, 0,
+ * keeps genetlink's plain EOPNOTSUPP). Slot 0 of this array holds cmd 255.
+ */
+static struct genl_ops xos_job_ops[255] = {
+	XOS_JOB_OP(XOS_JOB_CMD_INFO, xos_job_empty_policy,
+		   .doit = xos_job_nl_info),
+	XOS_JOB_OP(XOS_JOB_CMD_NEW, xos_job_new_policy,
+		   .doit = xos_job_nl_new),
+	XOS_JOB_OP(XOS_JOB_CMD_ATTACH, xos_job_attach_policy,
+		   .doit = xos_job_nl_attach),
+	XOS_JOB_OP(XOS_JOB_CMD_GET, xos_job_get_policy,
+		   .doit = xos_job_nl_get),
+	XOS_JOB_OP(XOS_JOB_CMD_LIST, xos_job_empty_policy,
+		   .start = xos_job_nl_dump_start,
+		   .dumpit = xos_job_nl_list_dumpit,
+		   .done = xos_job_nl_dump_done),
+	XOS_JOB_OP(XOS_JOB_CMD_TASKS, xos_job_tasks_policy,
+		   .start = xos_job_nl_tasks_start,
+		   .dumpit = xos_job_nl_tasks_dumpit,
+		   .done = xos_job_nl_dump_done),
+	XOS_JOB_OP(XOS_JOB_CMD_KILL, xos_job_kill_policy,
+		   .doit = xos_job_nl_kill),
+};
+
+static struct genl_family xos_job_family __ro_after_init = {
+	.name = XOS_JOB_GENL_NAME,
+	.version = XOS_JOB_GENL_VERSION,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = xos_job_ops,
+	.n_ops = ARRAY_SIZE(xos_job_ops),
+	/* every command validates the reserved header byte */
+	.resv_start_op = XOS_JOB_CMD_INFO,
+};
+
+int __init xos_job_netlink_register(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(xos_job_ops); i++) {
+		struct genl_ops *op = &xos_job_ops[i];
+
+		if (i && op->cmd == i)
+			continue;
+		op->cmd = i ?: 255;
+		op->doit = xos_job_nl_unknown;
+		op->start = xos_job_nl_unknown_start;
+		op->dumpit = xos_job_nl_unknown_dumpit;
+	}
+	return genl_register_family(&xos_job_family);
+}
+
+void xos_job_netlink_unregister(void)
+{
+	genl_unregister_family(&xos_job_family);
+}

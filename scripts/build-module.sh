@@ -1,0 +1,17 @@
+#!/bin/bash
+# Build kmod/ for one kernel in a private mirror tree, so that builds for
+# several kernels never share object files. Usage: build-module.sh RELEASE KDIR
+set -euo pipefail
+rel=$1 kdir=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+mirror=$root/build/kbuild/$rel
+mkdir -p "$mirror/kmod" "$root/build/$rel"
+ln -sfn "$root/Kbuild" "$mirror/Kbuild"
+ln -sfn "$root/uapi" "$mirror/uapi"
+# Drop links to sources that no longer exist, then link the current ones.
+find "$mirror/kmod" -maxdepth 1 -xtype l -delete
+for f in "$root"/kmod/*.[ch] "$root"/kmod/Kbuild; do
+	ln -sfn "$f" "$mirror/kmod/$(basename "$f")"
+done
+make -s -C "$kdir" M="$mirror" W="${W:-}" modules
+install -m 0644 "$mirror/kmod/xos_job.ko" "$root/build/$rel/xos_job.ko"

@@ -1,0 +1,19 @@
+#!/bin/bash
+# Extract the kselftest harness (and the YNL tools) from Debian's
+# linux-source-6.12 into BUILD. Nothing extracted here is committed.
+set -euo pipefail
+build=${1:?usage: extract-kernel-tools.sh BUILD}
+tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
+if [ -z "$tarball" ]; then
+	echo "extract-kernel-tools: /usr/src/linux-source-6.12.tar.xz missing; run 'sudo make deps'" >&2
+	exit 1
+fi
+tmp=$(mktemp -d "$build/.extract.XXXXXX" 2>/dev/null || { mkdir -p "$build"; mktemp -d "$build/.extract.XXXXXX"; })
+trap 'rm -rf "$tmp"' EXIT
+tar -C "$tmp" -xJf "$tarball" --wildcards \
+	'linux-source-6.12/tools/testing/selftests/kselftest*.h' \
+	'linux-source-6.12/tools/net/ynl'
+mkdir -p "$build/kselftest"
+cp "$tmp"/linux-source-6.12/tools/testing/selftests/kselftest*.h "$build/kselftest/"
+rm -rf "$build/ynl"
+cp -r "$tmp/linux-source-6.12/tools/net/ynl" "$build/ynl"

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * xos_job: job tagging for grid and cluster nodes.
+ *
+ * Every task carries at most one job ID. A task created by a member (fork,
+ * vfork, clone, threads, io_uring workers) is a member of the same job, and
+ * no member can leave its job. A job ends when its last member exits.
+ *
+ * Generic netlink family XOS_JOB_GENL_NAME, version XOS_JOB_GENL_VERSION.
+ * All IDs start at 1. Pids are in the caller's pid namespace, uids in the
+ * caller's user namespace. Tasks outside the caller's pid namespace are
+ * never reported. Every error carries an extack message.
+ *
+ * "Admin" below means CAP_SYS_ADMIN in the initial user namespace, held by
+ * both the socket opener and the sender. Non-admin callers only see jobs
+ * they own (job owner uid == caller's effective uid); other users' jobs
+ * answer ENOENT, exactly as if they did not exist.
+ *
+ * Commands and their attribute trees (request -> reply):
+ *
+ * XOS_JOB_CMD_INFO (do; anyone)
+ *   request: (none)
+ *   reply:   XOS_JOB_A_VERSION            u32  protocol version
+ *            XOS_JOB_A_MODULE_VERSION     string
+ *            XOS_JOB_A_NR_JOBS            u32  live jobs
+ *            XOS_JOB_A_MAX_JOBS           u32  module parameter max_jobs
+ *            XOS_JOB_A_NR_TASKS           u64  live tracked tasks
+ *            XOS_JOB_A_ALLOC_FAILURES     u64  tasks that could not be
+ *                                              tracked (probe allocation)
+ *
+ * XOS_JOB_CMD_NEW (do; anyone for itself, admin with PID)
+ *   request: [XOS_JOB_A_LABEL]            string, at most 255 bytes
+ *            [XOS_JOB_A_PID]              u32  process to place in the job
+ *                                              (admin only); default: the
+ *                                              calling process
+ *   reply:   XOS_JOB_A_ID                 u64
+ *   The process (all its threads) becomes the first member and anchor.
+ *   EPERM if a non-admin caller is already in a job, ENOSPC at max_jobs.
+ *
+ * XOS_JOB_CMD_ATTACH (do; admin)
+ *   request: XOS_JOB_A_ID, XOS_JOB_A_PID
+ *   reply:   XOS_JOB_A_ID, XOS_JOB_A_NR_ATTACHED u32 (threads moved)
+ *   Moves the process with all its threads into the job. A process that
+ *   was in another job leaves it (its past use stays with the old job).
+ *
+ * XOS_JOB_CMD_GET (do; owner or admin)
+ *   request: XOS_JOB_A_ID or XOS_JOB_A_PID (the job of that process)
+ *   reply:   a job object (see below)
+ *
+ * XOS_JOB_CMD_LIST (dump; everyone sees own jobs, admin sees all)
+ *   request: (none)
+ *   reply:   one job object per message, in ascending ID order. Resumes
+ *            from the last ID sent; NLM_F_DUMP_INTR if jobs were created or
+ *            ended while the dump ran.
+ *
+ * XOS_JOB_CMD_TASKS (dump; owner or admin)
+ *   request: XOS_JOB_A_ID
+ *   reply:   per message: XOS_JOB_A_ID, XOS_JOB_A_TASK (nest, task object)
+ *            in join order. NLM_F_DUMP_INTR if members joined or left
+ *            while the dump ran.
+ *
+ * XOS_JOB_CMD_KILL (do; owner or admin)
+ *   request: XOS_JOB_A_ID, XOS_JOB_A_SIGNAL u32 (1..64; 0 checks only)
+ *   reply:   XOS_JOB_A_ID
+ *            XOS_JOB_A_NR_SIGNALLED      u32  processes signalled
+ *            XOS_JOB_A_NR_DENIED         u32  processes skipped because a
+ *                                             non-admin owner may not
+ *                                             signal them (kill(2) rules)
+ *   A member created while the kill runs also receives the signal.
+ *
+ * Job object (XOS_JOB_CMD_GET reply, XOS_JOB_CMD_LIST entries):
+ *   XOS_JOB_A_ID                 u64
+ *   XOS_JOB_A_LABEL              string (only when set)
+ *   XOS_JOB_A_OWNER_UID          u32
+ *   XOS_JOB_A_CREATED_REALTIME   u64  ns since the epoch
+ *   XOS_JOB_A_CREATED_BOOTTIME   u64  ns since boot (CLOCK_BOOTTIME)
+ *   XOS_JOB_A_ANCHOR_PID         u32  0 if not visible in caller's pid ns
+ *   XOS_JOB_A_FLAGS              u32  XOS_JOB_F_*
+ *   XOS_JOB_A_NR_TASKS           u64  live member tasks (threads included)
+ *   XOS_JOB_A_NR_PROCS           u64  live member processes
+ *   XOS_JOB_A_TASKS_STARTED      u64  tasks that ever joined
+ *   XOS_JOB_A_TASKS_EXITED       u64  tasks that left (exit or moved away)
+ *
+ * Task object (nested XOS_JOB_A_TASK, attributes XOS_JOB_TASK_A_*):
+ *   XOS_JOB_TASK_A_PID           u32  thread id in caller's pid ns
+ *   XOS_JOB_TASK_A_TGID          u32  process id in caller's pid ns
+ *   XOS_JOB_TASK_A_COMM          string
+ *   XOS_JOB_TASK_A_UID           u32  real uid in caller's user ns
+ *   XOS_JOB_TASK_A_START_BOOTTIME u64 ns since boot
+ */
+#ifndef _UAPI_LINUX_XOS_JOB_H
+#define _UAPI_LINUX_XOS_JOB_H
+
+#define XOS_JOB_GENL_NAME	"xos_job"
+#define XOS_JOB_GENL_VERSION	1
+#define XOS_JOB_LABEL_MAX	255
+
+/* XOS_JOB_A_FLAGS */
+enum xos_job_flags {
+	/* a member could not be tracked (allocation failure in a probe) */
+	XOS_JOB_F_INCOMPLETE = 1,
+	/* XOS_JOB_CMD_KILL with SIGKILL was issued: every new member dies */
+	XOS_JOB_F_KILLED = 2,
+};
+
+enum xos_job_cmd {
+	XOS_JOB_CMD_UNSPEC,
+	XOS_JOB_CMD_INFO,
+	XOS_JOB_CMD_NEW,
+	XOS_JOB_CMD_ATTACH,
+	XOS_JOB_CMD_GET,
+	XOS_JOB_CMD_LIST,
+	XOS_JOB_CMD_TASKS,
+	XOS_JOB_CMD_KILL,
+
+	__XOS_JOB_CMD_MAX,
+	XOS_JOB_CMD_MAX = (__XOS_JOB_CMD_MAX - 1)
+};
+
+enum xos_job_attr {
+	XOS_JOB_A_UNSPEC,
+	XOS_JOB_A_PAD,
+	XOS_JOB_A_VERSION,
+	XOS_JOB_A_MODULE_VERSION,
+	XOS_JOB_A_NR_JOBS,
+	XOS_JOB_A_MAX_JOBS,
+	XOS_JOB_A_ALLOC_FAILURES,
+	XOS_JOB_A_ID,
+	XOS_JOB_A_PID,
+	XOS_JOB_A_LABEL,
+	XOS_JOB_A_OWNER_UID,
+	XOS_JOB_A_CREATED_REALTIME,
+	XOS_JOB_A_CREATED_BOOTTIME,
+	XOS_JOB_A_ANCHOR_PID,
+	XOS_JOB_A_FLAGS,
+	XOS_JOB_A_NR_TASKS,
+	XOS_JOB_A_NR_PROCS,
+	XOS_JOB_A_TASKS_STARTED,
+	XOS_JOB_A_TASKS_EXITED,
+	XOS_JOB_A_TASK,
+	XOS_JOB_A_SIGNAL,
+	XOS_JOB_A_NR_SIGNALLED,
+	XOS_JOB_A_NR_DENIED,
+	XOS_JOB_A_NR_ATTACHED,
+
+	__XOS_JOB_A_MAX,
+	XOS_JOB_A_MAX = (__XOS_JOB_A_MAX - 1)
+};
+
+enum xos_job_task_attr {
+	XOS_JOB_TASK_A_UNSPEC,
+	XOS_JOB_TASK_A_PAD,
+	XOS_JOB_TASK_A_PID,
+	XOS_JOB_TASK_A_TGID,
+	XOS_JOB_TASK_A_COMM,
+	XOS_JOB_TASK_A_UID,
+	XOS_JOB_TASK_A_START_BOOTTIME,
+
+	__XOS_JOB_TASK_A_MAX,
+	XOS_JOB_TASK_A_MAX = (__XOS_JOB_TASK_A_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_XOS_JOB_H */
