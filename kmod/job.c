@@ -214,6 +214,52 @@ static void xos_task_add_locked(struct xos_job *job, struct xos_task *xt,
 }
 
 /*
+ * A process leaves the job with its last member thread, not with its
+ * leader (pthread_exit() in main, or de_thread() in exec): hand the
+ * process count to another member thread of the same process. Costs a
+ * walk of the process's threads, only when a counted thread leaves a
+ * multi-threaded process. job->lock held, rcu_read_lock() held.
+ */
+static bool xos_task_pass_process(struct xos_task *xt)
+{
+	struct task_struct *t = xt->task, *other;
+	struct xos_task *ot;
+
+	if (thread_group_empty(t))
+		return false;
+	for_each_thread(t, other) {
+		if (other == t)
+			continue;
+		ot = rhashtable_lookup(&xos_job_tasks, &other, xos_task_params);
+		if (ot && ot->job == xt->job && !ot->is_proc) {
+			ot->is_proc = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether @t, joining @job, is the first member thread of its process
+ * there (and so counts the process). job->lock held, rcu_read_lock() held.
+ */
+static bool xos_task_first_of_process(struct xos_job *job,
+				      struct task_struct *t)
+{
+	struct task_struct *other;
+	struct xos_task *ot;
+
+	for_each_thread(t, other) {
+		if (other == t)
+			continue;
+		ot = rhashtable_lookup(&xos_job_tasks, &other, xos_task_params);
+		if (ot && ot->job == job && ot->is_proc)
+			return false;
+	}
+	return true;
+}
+
+/*
  * Takes @xt off its job's member list. job->lock held. Returns true when
  * that was the last member: the job has ended and the caller must call
  * xos_job_end() once the lock is dropped.
@@ -225,7 +271,7 @@ static bool xos_task_del_locked(struct xos_task *xt)
 	list_del(&xt->job_node);
 	xt->unlinked = true;
 	job->nr_tasks--;
-	if (xt->is_proc)
+	if (xt->is_proc && !xos_task_pass_process(xt))
 		job->nr_procs--;
 	job->tasks_exited++;
 	job->members_gen++;
@@ -378,7 +424,8 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 			goto unlock;
 		}
 		old_ended = xos_task_del_locked(old);
-		xos_task_add_locked(job, x, t, old->is_proc);
+		xos_task_add_locked(job, x, t,
+				    xos_task_first_of_process(job, t));
 		ret = XOS_ADOPT_LINKED;
 	} else {
 		x->task = t;
@@ -387,7 +434,8 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 		if (ret == -EEXIST) {
 			ret = XOS_ADOPT_RETRY;
 		} else if (!ret) {
-			xos_task_add_locked(job, x, t, thread_group_leader(t));
+			xos_task_add_locked(job, x, t,
+					    xos_task_first_of_process(job, t));
 			ret = XOS_ADOPT_LINKED;
 		}
 	}

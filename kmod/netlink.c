@@ -618,8 +618,8 @@ static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
 }
 
 #define XOS_JOB_OP(_cmd, _policy, ...)				\
-	[_cmd] = {						\
-		.cmd = _cmd,					\
+	[XOS_JOB_CMD_##_cmd] = {				\
+		.cmd = XOS_JOB_CMD_##_cmd,			\
 		.policy = _policy,				\
 		.maxattr = XOS_JOB_A_MAX,			\
 		__VA_ARGS__					\
@@ -630,23 +630,23 @@ static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
  * keeps genetlink's plain EOPNOTSUPP). Slot 0 of this array holds cmd 255.
  */
 static struct genl_ops xos_job_ops[255] = {
-	XOS_JOB_OP(XOS_JOB_CMD_INFO, xos_job_empty_policy,
+	XOS_JOB_OP(INFO, xos_job_empty_policy,
 		   .doit = xos_job_nl_info),
-	XOS_JOB_OP(XOS_JOB_CMD_NEW, xos_job_new_policy,
+	XOS_JOB_OP(NEW, xos_job_new_policy,
 		   .doit = xos_job_nl_new),
-	XOS_JOB_OP(XOS_JOB_CMD_ATTACH, xos_job_attach_policy,
+	XOS_JOB_OP(ATTACH, xos_job_attach_policy,
 		   .doit = xos_job_nl_attach),
-	XOS_JOB_OP(XOS_JOB_CMD_GET, xos_job_get_policy,
+	XOS_JOB_OP(GET, xos_job_get_policy,
 		   .doit = xos_job_nl_get),
-	XOS_JOB_OP(XOS_JOB_CMD_LIST, xos_job_empty_policy,
+	XOS_JOB_OP(LIST, xos_job_empty_policy,
 		   .start = xos_job_nl_dump_start,
 		   .dumpit = xos_job_nl_list_dumpit,
 		   .done = xos_job_nl_dump_done),
-	XOS_JOB_OP(XOS_JOB_CMD_TASKS, xos_job_tasks_policy,
+	XOS_JOB_OP(TASKS, xos_job_tasks_policy,
 		   .start = xos_job_nl_tasks_start,
 		   .dumpit = xos_job_nl_tasks_dumpit,
 		   .done = xos_job_nl_dump_done),
-	XOS_JOB_OP(XOS_JOB_CMD_KILL, xos_job_kill_policy,
+	XOS_JOB_OP(KILL, xos_job_kill_policy,
 		   .doit = xos_job_nl_kill),
 };
 
