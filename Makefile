@@ -24,9 +24,11 @@ KERNEL ?= $(lastword $(KERNELS))
 
 CC ?= gcc
 export CC
+# CMD reaches vm.sh through the environment: no quoting is lost.
+export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
-	checkpatch headers
+	checkpatch headers check-harness
 
 all: modules userspace selftests
 
@@ -47,6 +49,28 @@ $(BUILD)/kselftest/kselftest_harness.h:
 
 selftests: userspace headers
 	@$(MAKE) -s -C $(ROOT)/selftests BUILD=$(BUILD)
+
+# Debian packages for building, testing and the demo (as root).
+deps:
+	@$(ROOT)/scripts/deps.sh
+
+# T='test_netlink*' runs a subset.
+check: all
+	@$(ROOT)/scripts/check.sh "$(KERNELS)" $(T)
+
+# Proves that make check fails on a failing test, a WARN and a hung guest.
+check-harness: all
+	@$(ROOT)/scripts/check-harness.sh $(KERNEL)
+
+VM_TIMEOUT ?= 600
+vm-run: all
+	@$(ROOT)/scripts/vm.sh --timeout $(VM_TIMEOUT) $(KERNEL) -- "$$XOS_VM_CMD"
+
+run: all
+	@$(ROOT)/scripts/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/demo.sh
+
+shell: all
+	@$(ROOT)/scripts/vm.sh --shell $(KERNEL)
 
 checkpatch:
 	@$(ROOT)/scripts/checkpatch.sh

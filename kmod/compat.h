@@ -29,4 +29,15 @@ static inline struct nlattr **xos_job_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * Errors from a dump's start() carry their extack message from 6.2. On 6.1
+ * the netlink core drops it, but keeps the message of an error returned by
+ * dumpit() in NLMSG_DONE: there, start() defers its error to dumpit().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define XOS_JOB_DUMP_START_EXTACK 1
+#else
+#define XOS_JOB_DUMP_START_EXTACK 0
+#endif
+
 #endif /* _XOS_JOB_COMPAT_H */

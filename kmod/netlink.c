@@ -20,6 +20,17 @@
 
 static struct genl_family xos_job_family;
 
+/*
+ * GENL_REQ_ATTR_CHECK reports the missing attribute type, but not every
+ * client decodes NLMSGERR_ATTR_MISS_TYPE: say it in words too.
+ */
+#define XOS_NL_REQUIRE(info, type, msg) ({			\
+	bool __missing = GENL_REQ_ATTR_CHECK(info, type);	\
+	if (__missing)						\
+		NL_SET_ERR_MSG((info)->extack, msg);		\
+	__missing;						\
+})
+
 /* Admin: CAP_SYS_ADMIN in the initial user ns, for opener and sender. */
 static bool xos_job_nl_admin(const struct sk_buff *skb)
 {
@@ -298,8 +309,8 @@ static int xos_job_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "attaching a process requires CAP_SYS_ADMIN");
 		return -EPERM;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_PID))
+	if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID, "missing job id") ||
+	    XOS_NL_REQUIRE(info, XOS_JOB_A_PID, "missing pid"))
 		return -EINVAL;
 	job = xos_job_nl_job(info, true);
 	if (IS_ERR(job))
@@ -359,7 +370,8 @@ static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 			return -ENOENT;
 		}
 	} else {
-		if (GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_ID))
+		if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID,
+				   "give a job id or a pid"))
 			return -EINVAL;
 		job = xos_job_nl_job(info, admin);
 		if (IS_ERR(job))
@@ -385,8 +397,8 @@ static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, XOS_JOB_A_SIGNAL))
+	if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID, "missing job id") ||
+	    XOS_NL_REQUIRE(info, XOS_JOB_A_SIGNAL, "missing signal number"))
 		return -EINVAL;
 	sig = nla_get_u32(info->attrs[XOS_JOB_A_SIGNAL]);
 	if (!valid_signal(sig)) {
@@ -422,8 +434,10 @@ struct xos_job_dump {
 	struct pid_namespace *pid_ns;	/* referenced */
 	struct user_namespace *user_ns;	/* referenced */
 	u64 cursor;			/* LIST: next id; TASKS: last seq sent */
+	const char *errmsg;		/* deferred start() error, see compat.h */
 	kuid_t euid;
 	bool admin;
+	s16 err;
 };
 
 static struct xos_job_dump *xos_job_dump_ctx(struct netlink_callback *cb)
@@ -443,6 +457,37 @@ static int xos_job_nl_dump_start(struct netlink_callback *cb)
 	d->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	d->user_ns = get_user_ns(current_user_ns());
 	return 0;
+}
+
+/*
+ * Fails a dump's start() with @msg (a string literal). Where the kernel
+ * would drop the message, the error is handed to the first dumpit() call.
+ */
+static int xos_job_nl_start_fail(struct netlink_callback *cb, int err,
+				 const char *msg)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+
+	if (XOS_JOB_DUMP_START_EXTACK) {
+		if (cb->extack && !cb->extack->_msg)
+			cb->extack->_msg = msg;
+		return err;
+	}
+	d->err = err;
+	d->errmsg = msg;
+	return 0;
+}
+
+/* The deferred start() error, if any, ends the dump with its message. */
+static int xos_job_nl_deferred_err(struct netlink_callback *cb)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+
+	if (!d->err)
+		return 0;
+	if (cb->extack)
+		cb->extack->_msg = d->errmsg;
+	return d->err;
 }
 
 static int xos_job_nl_dump_done(struct netlink_callback *cb)
@@ -465,6 +510,8 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	struct xos_job *job;
 	u64 id = d->cursor ?: 1;
 
+	if (d->err)
+		return xos_job_nl_deferred_err(cb);
 	cb->seq = xos_job_list_gen();
 	while ((job = xos_job_find_from(&id))) {
 		void *hdr;
@@ -501,24 +548,23 @@ static int xos_job_nl_tasks_start(struct netlink_callback *cb)
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job;
 
-	if (!attr) {
-		NL_SET_ERR_MSG(cb->extack, "missing job id");
-		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, XOS_JOB_A_ID);
-		return -EINVAL;
-	}
 	xos_job_nl_dump_start(cb);
+	if (!attr) {
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, XOS_JOB_A_ID);
+		return xos_job_nl_start_fail(cb, -EINVAL, "missing job id");
+	}
 	job = xos_job_get_by_id(nla_get_u64(attr));
 	if (job && !xos_job_visible(job, d->admin, d->euid)) {
 		xos_job_put(job);
 		job = NULL;
 	}
 	if (!job) {
-		XOS_NL_ERR_FMT(cb->extack, "no such job", "no such job: %llu",
-			       nla_get_u64(attr));
-		NL_SET_BAD_ATTR(cb->extack, attr);
-		xos_job_nl_dump_done(cb);
-		memset(d, 0, sizeof(*d));
-		return -ENOENT;
+		if (XOS_JOB_DUMP_START_EXTACK) {
+			XOS_NL_ERR_FMT(cb->extack, "no such job",
+				       "no such job: %llu", nla_get_u64(attr));
+			NL_SET_BAD_ATTR(cb->extack, attr);
+		}
+		return xos_job_nl_start_fail(cb, -ENOENT, "no such job");
 	}
 	d->job = job;
 	return 0;
@@ -561,6 +607,8 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 	struct xos_job *job = d->job;
 	struct xos_task *xt;
 
+	if (!job)
+		return xos_job_nl_deferred_err(cb);
 	spin_lock(&job->lock);
 	cb->seq = (u32)job->members_gen ?: 1;
 	list_for_each_entry(xt, &job->members, job_node) {
@@ -607,14 +655,15 @@ static int xos_job_nl_unknown(struct sk_buff *skb, struct genl_info *info)
 
 static int xos_job_nl_unknown_start(struct netlink_callback *cb)
 {
-	NL_SET_ERR_MSG(cb->extack, "unknown xos_job command");
-	return -EOPNOTSUPP;
+	memset(xos_job_dump_ctx(cb), 0, sizeof(struct xos_job_dump));
+	return xos_job_nl_start_fail(cb, -EOPNOTSUPP,
+				     "unknown xos_job command");
 }
 
 static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
-	return -EOPNOTSUPP;
+	return xos_job_nl_deferred_err(cb) ?: -EOPNOTSUPP;
 }
 
 #define XOS_JOB_OP(_cmd, _policy, ...)				\
@@ -626,10 +675,15 @@ static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
 	}
 
 /*
- * genl_family.n_ops is a u8: commands 1..255 are covered (UNSPEC, 0,
- * keeps genetlink's plain EOPNOTSUPP). Slot 0 of this array holds cmd 255.
+ * Commands 1..XOS_JOB_OP_SLOTS answer with a message even when unknown, so
+ * that a client newer than the module learns why. More slots would not fit:
+ * CTRL_CMD_GETFAMILY lists every op in one NLMSG_DEFAULT_SIZE reply, and the
+ * family would no longer resolve. Higher numbers get genetlink's plain
+ * EOPNOTSUPP. Slot 0 holds command XOS_JOB_OP_SLOTS.
  */
-static struct genl_ops xos_job_ops[255] = {
+#define XOS_JOB_OP_SLOTS 63
+
+static struct genl_ops xos_job_ops[XOS_JOB_OP_SLOTS] = {
 	XOS_JOB_OP(INFO, xos_job_empty_policy,
 		   .doit = xos_job_nl_info),
 	XOS_JOB_OP(NEW, xos_job_new_policy,
@@ -670,7 +724,7 @@ int __init xos_job_netlink_register(void)
 
 		if (i && op->cmd == i)
 			continue;
-		op->cmd = i ?: 255;
+		op->cmd = i ?: XOS_JOB_OP_SLOTS;
 		op->doit = xos_job_nl_unknown;
 		op->start = xos_job_nl_unknown_start;
 		op->dumpit = xos_job_nl_unknown_dumpit;

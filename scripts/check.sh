@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: boots every kernel in KERNELS, runs all selftests in each and
+# ends with one line "N passed, N failed, N skipped" over all kernels. Exits
+# non-zero on any failed test, guest timeout, kernel splat or foreign taint.
+#
+#   check.sh "KERNELS" [PATTERN...]
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+kernels=$1
+shift
+limit=${CHECK_TIMEOUT:-1500}
+passed=0 failed=0 skipped=0 bad=()
+for k in $kernels; do
+	out=$ROOT/build/check/$k
+	echo "=== $k"
+	"$ROOT/scripts/vm.sh" --timeout "$limit" --out "$out" "$k" -- \
+		"$ROOT/selftests/run.sh" "$@"
+	rc=$?
+	if [ -s "$out/summary" ]; then
+		read -r p f s <"$out/summary"
+	else
+		p=0 f=0 s=0
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ $rc != 0 ]; then
+		if [ "$f" = 0 ]; then
+			# the guest died, hung or splatted: that is a failure too
+			failed=$((failed + 1))
+		fi
+		bad+=("$k (exit $rc; logs in ${out#"$ROOT"/})")
+	fi
+done
+for b in "${bad[@]}"; do
+	echo "FAILED: $b"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ ${#bad[@]} = 0 ]

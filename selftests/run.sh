@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side runner: runs every selftest program (build/selftests/test_*)
+# and script (selftests/test_*.sh) with a time limit, prints TAP, and writes
+# "passed failed skipped" to $XOS_OUT/summary. Cases are counted from each
+# program's own TAP lines; a program that dies or times out without
+# reporting a failure counts as one failed case.
+#
+#   run.sh [-t SECONDS] [PATTERN...]   (PATTERN: glob on the test name)
+set -u
+ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+OUT=${XOS_OUT:-/tmp}
+limit=${XOS_TEST_TIMEOUT:-300}
+if [ "${1:-}" = "-t" ]; then
+	limit=$2
+	shift 2
+fi
+
+tests=()
+for t in "$ROOT"/build/selftests/test_* "$ROOT"/selftests/test_*.sh; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	if [ $# -gt 0 ]; then
+		match=0
+		for p in "$@"; do
+			# shellcheck disable=SC2053
+			[[ $name == $p ]] && match=1
+		done
+		[ $match = 1 ] || continue
+	fi
+	tests+=("$t")
+done
+
+passed=0 failed=0 skipped=0
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+echo "# kernel $(uname -r), $(nproc) cpus"
+i=0
+for t in "${tests[@]}"; do
+	i=$((i + 1))
+	name=$(basename "$t")
+	echo "$name" >"$OUT/current"
+	log=$(mktemp)
+	start=$(date +%s)
+	timeout -k 10 "$limit" "$t" >"$log" 2>&1 </dev/null
+	rc=$?
+	secs=$(($(date +%s) - start))
+	sed 's/^/# /' "$log"
+	p=$(grep -cE '^ok [0-9]+' "$log" | head -1)
+	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
+	f=$(grep -cE '^not ok [0-9]+' "$log")
+	p=$((p - s))
+	why=""
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		why="timed out after ${limit}s"
+	elif [ $rc != 0 ] && [ $rc != 4 ] && [ "$f" = 0 ]; then
+		# 4 is KSFT_SKIP
+		why="exited with status $rc"
+	elif [ $((p + s + f)) = 0 ] && [ $rc != 4 ]; then
+		why="reported no test results"
+	fi
+	if [ -n "$why" ]; then
+		echo "# $name: $why (kernel $(uname -r))"
+		f=$((f + 1))
+	fi
+	if [ $rc = 4 ] && [ $((p + s + f)) = 0 ]; then
+		s=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ "$f" != 0 ]; then
+		echo "not ok $i $name # ${secs}s"
+	elif [ "$p" = 0 ] && [ "$s" != 0 ]; then
+		echo "ok $i $name # SKIP"
+	else
+		echo "ok $i $name # ${secs}s"
+	fi
+	rm -f "$log"
+done
+: >"$OUT/current"
+echo "$passed $failed $skipped" >"$OUT/summary"
+echo "# $(uname -r): $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

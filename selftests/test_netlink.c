@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xos_job family: it resolves, answers the version query, and rejects
+ * unknown commands and malformed requests with an extack message.
+ */
+#include <errno.h>
+#include <string.h>
+#include <linux/xos_job.h>
+
+#include "kselftest_harness.h"
+#include "nl_raw.h"
+
+FIXTURE(nl) {
+	struct nlr n;
+};
+
+FIXTURE_SETUP(nl)
+{
+	uint16_t id;
+	uint32_t version;
+
+	ASSERT_EQ(0, nlr_open(&self->n));
+	ASSERT_EQ(0, nlr_resolve(&self->n, XOS_JOB_GENL_NAME, &id, &version))
+		TH_LOG("family %s does not resolve: is the module loaded?",
+		       XOS_JOB_GENL_NAME);
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	nlr_close(&self->n);
+}
+
+static struct nlmsghdr *req(struct nlr *n, uint8_t cmd)
+{
+	return nlr_start(n, n->family, 0, cmd, XOS_JOB_GENL_VERSION);
+}
+
+TEST_F(nl, family_resolves)
+{
+	ASSERT_NE(0, self->n.family);
+	ASSERT_GE(self->n.family, GENL_MIN_ID);
+	EXPECT_EQ(XOS_JOB_GENL_VERSION, self->n.family_version);
+}
+
+/* A non-existent family does not resolve: the check above means something. */
+TEST_F(nl, other_family_does_not_resolve)
+{
+	uint16_t id;
+
+	EXPECT_EQ(-ENOENT, nlr_resolve(&self->n, "xos_job_nope", &id, NULL));
+}
+
+struct info_seen {
+	uint32_t version;
+	char module_version[64];
+	uint32_t max_jobs;
+	int has_nr_jobs, has_nr_tasks, has_failures;
+};
+
+static int info_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct info_seen *s = arg;
+	const struct nlattr *a;
+
+	a = nlr_attr(h, XOS_JOB_A_VERSION);
+	if (a)
+		s->version = nlr_get_u32(a);
+	a = nlr_attr(h, XOS_JOB_A_MODULE_VERSION);
+	if (a)
+		snprintf(s->module_version, sizeof(s->module_version), "%s",
+			 (const char *)nlr_data(a));
+	a = nlr_attr(h, XOS_JOB_A_MAX_JOBS);
+	if (a)
+		s->max_jobs = nlr_get_u32(a);
+	s->has_nr_jobs = !!nlr_attr(h, XOS_JOB_A_NR_JOBS);
+	s->has_nr_tasks = !!nlr_attr(h, XOS_JOB_A_NR_TASKS);
+	s->has_failures = !!nlr_attr(h, XOS_JOB_A_ALLOC_FAILURES);
+	return 0;
+}
+
+TEST_F(nl, version_query_answers)
+{
+	struct info_seen s = { 0 };
+
+	req(&self->n, XOS_JOB_CMD_INFO);
+	ASSERT_EQ(0, nlr_talk(&self->n, info_cb, &s, NULL))
+		TH_LOG("INFO failed: %s", self->n.msg);
+	EXPECT_EQ(XOS_JOB_GENL_VERSION, s.version);
+	EXPECT_NE(0, strlen(s.module_version));
+	EXPECT_GT(s.max_jobs, 0);
+	EXPECT_TRUE(s.has_nr_jobs);
+	EXPECT_TRUE(s.has_nr_tasks);
+	EXPECT_TRUE(s.has_failures);
+}
+
+TEST_F(nl, unknown_command_has_message)
+{
+	/* the module names commands 1..63 it does not know */
+	static const uint8_t cmds[] = { XOS_JOB_CMD_MAX + 1, 20, 63 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds); i++) {
+		req(&self->n, cmds[i]);
+		EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
+		EXPECT_NE(NULL, strstr(self->n.msg, "unknown xos_job command"))
+			TH_LOG("cmd %u: message '%s'", cmds[i], self->n.msg);
+		/* the same as a dump request */
+		nlr_start(&self->n, self->n.family, NLM_F_DUMP, cmds[i], 1);
+		EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
+		EXPECT_NE(NULL, strstr(self->n.msg, "unknown xos_job command"))
+			TH_LOG("dump cmd %u: message '%s'", cmds[i], self->n.msg);
+	}
+}
+
+/* Beyond the named slots genetlink itself refuses: still an error. */
+TEST_F(nl, high_command_refused)
+{
+	req(&self->n, 200);
+	EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
+	req(&self->n, 0);
+	EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
+}
+
+TEST_F(nl, unknown_attribute_rejected)
+{
+	struct nlmsghdr *h = req(&self->n, XOS_JOB_CMD_INFO);
+
+	nlr_put_u32(h, XOS_JOB_A_MAX + 1, 1);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg));
+	EXPECT_NE(0, self->n.bad_attr_offs);
+
+	/* an attribute the op does not take (strict per-op policy) */
+	h = req(&self->n, XOS_JOB_CMD_INFO);
+	nlr_put_u64(h, XOS_JOB_A_ID, 1);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg));
+}
+
+TEST_F(nl, wrong_attribute_length_rejected)
+{
+	struct nlmsghdr *h = req(&self->n, XOS_JOB_CMD_GET);
+
+	/* a u64 id sent as 4 bytes */
+	nlr_put_u32(h, XOS_JOB_A_ID, 1);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg)) TH_LOG("no extack message");
+	EXPECT_NE(0, self->n.bad_attr_offs);
+}
+
+TEST_F(nl, out_of_range_rejected)
+{
+	struct nlmsghdr *h = req(&self->n, XOS_JOB_CMD_GET);
+
+	nlr_put_u64(h, XOS_JOB_A_ID, 0);
+	EXPECT_EQ(-ERANGE, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg));
+}
+
+TEST_F(nl, missing_attribute_has_message)
+{
+	req(&self->n, XOS_JOB_CMD_GET);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->n.msg, "job id")) TH_LOG("'%s'", self->n.msg);
+
+	req(&self->n, XOS_JOB_CMD_KILL);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->n.msg, "missing job id"));
+
+	nlr_start(&self->n, self->n.family, NLM_F_DUMP, XOS_JOB_CMD_TASKS, 1);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->n.msg, "missing job id"));
+}
+
+TEST_F(nl, unterminated_string_rejected)
+{
+	struct nlmsghdr *h = req(&self->n, XOS_JOB_CMD_NEW);
+
+	nlr_put(h, XOS_JOB_A_LABEL, "abcd", 4);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg));
+}
+
+TEST_F(nl, reserved_header_byte_rejected)
+{
+	struct nlmsghdr *h = req(&self->n, XOS_JOB_CMD_INFO);
+	struct genlmsghdr *g = NLMSG_DATA(h);
+
+	g->reserved = 1;
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+}
+
+/* Truncated messages get an error, never a crash; the family still works. */
+TEST_F(nl, truncated_messages)
+{
+	struct info_seen s = { 0 };
+	struct nlmsghdr *h;
+	unsigned int len;
+
+	for (len = NLMSG_HDRLEN; len < NLMSG_HDRLEN + GENL_HDRLEN; len++) {
+		h = req(&self->n, XOS_JOB_CMD_INFO);
+		h->nlmsg_len = len;
+		EXPECT_GT(0, nlr_talk(&self->n, NULL, NULL, NULL))
+			TH_LOG("length %u accepted", len);
+	}
+	/* an attribute whose length runs past the message */
+	h = req(&self->n, XOS_JOB_CMD_GET);
+	nlr_put_u64(h, XOS_JOB_A_ID, 1);
+	((struct nlattr *)((char *)h + NLMSG_HDRLEN + GENL_HDRLEN))->nla_len = 200;
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+
+	req(&self->n, XOS_JOB_CMD_INFO);
+	ASSERT_EQ(0, nlr_talk(&self->n, info_cb, &s, NULL));
+	EXPECT_EQ(XOS_JOB_GENL_VERSION, s.version);
+}
+
+TEST_HARNESS_MAIN
