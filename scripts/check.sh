@@ -16,6 +16,8 @@ for k in $kernels; do
 	out=$ROOT/build/check/$k
 	echo "=== $k"
 	"$ROOT/scripts/vm.sh" --timeout "$limit" --out "$out" "$k" -- \
+		${XOS_TESTS_DIR:+XOS_TESTS_DIR=$XOS_TESTS_DIR} \
+		${XOS_TEST_TIMEOUT:+XOS_TEST_TIMEOUT=$XOS_TEST_TIMEOUT} \
 		"$ROOT/selftests/run.sh" "$@"
 	rc=$?
 	if [ -s "$out/summary" ]; then

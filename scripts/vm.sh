@@ -150,7 +150,7 @@ trap cleanup EXIT
 	printf 'XOS_CWD=%q\n' "$PWD"
 } >"$out/env"
 
-kcmd="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=1 oops=panic"
+kcmd="console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic"
 kcmd+=" slub_debug=FZPU init_on_free=1 page_poison=1 softlockup_panic=1"
 kcmd+=" hung_task_panic=1 hung_task_timeout_secs=60 8250.nr_uarts=2"
 case "$rel" in
@@ -189,9 +189,12 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	verdict=124
 fi
 splat='BUG:|WARNING:|Oops|KFENCE|scheduling while atomic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched detected stall|rcu: INFO|self-detected stall|Kernel panic|general protection fault|UBSAN|KASAN|kmemleak|possible circular locking|inconsistent lock state|Call Trace:'
-if grep -aE "$splat" "$out/console.log" "$out/dmesg" 2>/dev/null | grep -q .; then
+# dmesg is absent when the guest panicked: the console has it all then.
+klog=$out/console.log
+[ -s "$out/dmesg" ] && klog=$out/dmesg
+if grep -aqE "$splat" "$out/console.log" "$klog"; then
 	echo "vm.sh: SPLAT in the guest kernel log of $rel:" >&2
-	grep -ahE -B2 -A20 "$splat" "$out/console.log" "$out/dmesg" 2>/dev/null |
+	cat "$out/console.log" "$klog" | grep -aE -B2 -A20 "$splat" |
 		head -60 | sed 's/^/    /' >&2
 	[ "$verdict" = 0 ] && verdict=3
 fi
