@@ -10,7 +10,7 @@ pkgs=(
 	linux-source-6.12
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libnl-utils
-	python3 python3-yaml python3-jsonschema
+	python3 python3-yaml python3-jsonschema liburing-dev
 	util-linux procps iproute2 strace
 	man-db groff-base
 )

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xosjob attach: move a process, with all its threads, into a job. */
+#include <inttypes.h>
+
+#include "cli.h"
+
+int cmd_attach(int argc, char *argv[])
+{
+	struct xosjob_ctx *ctx;
+	uint32_t pid, moved;
+	uint64_t id;
+	int n = parse_opts(argc, argv, NULL, NULL, false);
+
+	if (n < 0)
+		return n == -1 ? 0 : EXIT_USAGE;
+	if (n != 2)
+		return usage_error("give a job id and a pid");
+	if (!parse_job_id(argv[0], &id) || !parse_pid(argv[1], &pid))
+		return EXIT_USAGE;
+	ctx = open_ctx();
+	if (!ctx)
+		return EXIT_FAIL;
+	if (xosjob_attach(ctx, id, pid, &moved))
+		return fail_ctx(ctx);
+	printf("process %u (%u threads) is now in job %" PRIu64 "\n", pid,
+	       moved, id);
+	xosjob_close(ctx);
+	return 0;
+}
