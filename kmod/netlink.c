@@ -22,12 +22,14 @@ static struct genl_family xos_job_family;
 
 /*
  * GENL_REQ_ATTR_CHECK reports the missing attribute type, but not every
- * client decodes NLMSGERR_ATTR_MISS_TYPE: say it in words too.
+ * client decodes NLMSGERR_ATTR_MISS_TYPE: say it in words too. The local
+ * must not be named __info: GENL_REQ_ATTR_CHECK declares that one itself.
  */
 #define XOS_NL_REQUIRE(info, type, msg) ({			\
-	bool __missing = GENL_REQ_ATTR_CHECK(info, type);	\
+	struct genl_info *__xos_info = (info);		\
+	bool __missing = GENL_REQ_ATTR_CHECK(__xos_info, type); \
 	if (__missing)						\
-		NL_SET_ERR_MSG((info)->extack, msg);		\
+		NL_SET_ERR_MSG(__xos_info->extack, msg);	\
 	__missing;						\
 })
 
@@ -90,7 +92,7 @@ static struct task_struct *xos_job_nl_task(struct genl_info *info,
 		get_task_struct(t);
 	rcu_read_unlock();
 	if (!t) {
-		XOS_NL_ERR_FMT(info->extack, "no such process",
+		XOS_NL_ERR_FMT(info->extack, "no process with that pid",
 			       "no process with pid %u", nr);
 		NL_SET_BAD_ATTR(info->extack, attr);
 		return ERR_PTR(-ESRCH);

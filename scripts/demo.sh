@@ -12,18 +12,18 @@ run xosjob info
 
 # A batch job: a shell that starts workers, one of them a double-forked
 # daemon in its own session (it still carries the job's tag).
-say "xosjob run --label grid-job-42 -- sh -c '...' &"
-xosjob run --label grid-job-42 -- sh -c '
+say "( xosjob run --label grid-job-42 -- sh -c '...' &"
+( xosjob run --label grid-job-42 -- sh -c '
 	sleep 300 & sleep 300 &
 	setsid sh -c "sleep 300 &" &
 	echo "  inside the job: XOS_JOB_ID=$XOS_JOB_ID, xosjob id says $(xosjob id)"
-	wait' &
+	wait' & )
 sleep 1
 job=$(xosjob list --json | python3 -c 'import json,sys; print([j["id"] for j in json.load(sys.stdin) if j["label"]=="grid-job-42"][0])')
 run xosjob list
 run xosjob show "$job"
 run xosjob ps "$job"
-say "xosjob new --label other      # a member cannot leave its job (as uid 65534)"
+say "su nobody -c 'xosjob run -- xosjob run -- true'   # a member cannot leave its job"
 su -s /bin/sh nobody -c "xosjob run -- xosjob run -- true"
 echo "  exit status $?"
 run xosjob kill -s KILL "$job"

@@ -33,6 +33,8 @@
  *            [XOS_JOB_A_PID]              u32  process to place in the job
  *                                              (admin only); default: the
  *                                              calling process
+ *            [XOS_JOB_A_OWNER_UID]        u32  owner (admin only); default:
+ *                                              the caller's euid
  *   reply:   XOS_JOB_A_ID                 u64
  *   The process (all its threads) becomes the first member and anchor.
  *   EPERM if a non-admin caller is already in a job, ENOSPC at max_jobs.

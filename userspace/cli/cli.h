@@ -32,6 +32,12 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports the kernel's answer for @ctx (extack text); returns EXIT_FAIL. */
 int fail_ctx(struct xosjob_ctx *ctx);
 
+/*
+ * Ends a dump's output: closes the JSON array, reports @err or a dump the
+ * kernel flagged inconsistent, closes @ctx. Returns the exit status.
+ */
+int end_dump(struct xosjob_ctx *ctx, bool json, int err, bool intr,
+	     const char *what);
 /* Opens the family; on failure prints why and returns NULL. */
 struct xosjob_ctx *open_ctx(void);
 

@@ -177,6 +177,22 @@ int parse_signal(const char *s)
 	return -1;
 }
 
+int end_dump(struct xosjob_ctx *ctx, bool json, int err, bool intr,
+	     const char *what)
+{
+	int ret = 0;
+
+	if (json)
+		puts("]");
+	if (err)
+		ret = fail_ctx(ctx);
+	else if (intr)
+		fprintf(stderr, "%s: %s: %s changed while listing; run again for an exact view\n",
+			prog, subcmd, what);
+	xosjob_close(ctx);
+	return ret;
+}
+
 void json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -38,6 +38,7 @@ int cmd_list(int argc, char *argv[])
 	struct list_state s = { 0 };
 	struct xosjob_ctx *ctx;
 	bool intr = false;
+	int err;
 	int n = parse_opts(argc, argv, NULL, &s.json, false);
 
 	if (n < 0)
@@ -49,16 +50,6 @@ int cmd_list(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (s.json)
 		fputs("[", stdout);
-	if (xosjob_list(ctx, list_one, &s, &intr)) {
-		if (s.json)
-			puts("]");
-		return fail_ctx(ctx);
-	}
-	if (s.json)
-		puts("]");
-	if (intr)
-		fprintf(stderr, "%s: list: jobs changed while listing; run again for an exact view\n",
-			prog);
-	xosjob_close(ctx);
-	return 0;
+	err = xosjob_list(ctx, list_one, &s, &intr);
+	return end_dump(ctx, s.json, err, intr, "jobs");
 }

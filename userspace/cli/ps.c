@@ -34,6 +34,7 @@ int cmd_ps(int argc, char *argv[])
 	struct ps_state s = { 0 };
 	struct xosjob_ctx *ctx;
 	bool intr = false;
+	int err;
 	uint64_t id;
 	int n = parse_opts(argc, argv, NULL, &s.json, false);
 
@@ -48,16 +49,6 @@ int cmd_ps(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (s.json)
 		fputs("[", stdout);
-	if (xosjob_tasks(ctx, id, ps_one, &s, &intr)) {
-		if (s.json)
-			puts("]");
-		return fail_ctx(ctx);
-	}
-	if (s.json)
-		puts("]");
-	if (intr)
-		fprintf(stderr, "%s: ps: members changed while listing; run again for an exact view\n",
-			prog);
-	xosjob_close(ctx);
-	return 0;
+	err = xosjob_tasks(ctx, id, ps_one, &s, &intr);
+	return end_dump(ctx, s.json, err, intr, "members");
 }

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The xosjob CLI: exit status 0/1/2, the kernel's extack text on stderr,
+# valid JSON from every read command, and the subcommands end to end.
+set -u
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
+# expect STATUS STDERR_PATTERN CMD...
+expect() {
+	local want=$1 pat=$2 rc
+	shift 2
+	"$@" >/tmp/cli.out 2>/tmp/cli.err
+	rc=$?
+	if [ $rc = "$want" ] && { [ -z "$pat" ] || grep -qE -- "$pat" /tmp/cli.err; }; then
+		ok "$* -> $rc"
+	else
+		notok "$* -> $rc (want $want), stderr: $(cat /tmp/cli.err)"
+	fi
+}
+json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' </tmp/cli.out; }
+echo "1..17"
+
+expect 2 "unknown command" xosjob frobnicate
+expect 2 "not a job id" xosjob show 12abc
+expect 2 "unknown option" xosjob list --bogus
+expect 2 "unknown signal" xosjob kill -s NOPE 1
+expect 2 "no command given" xosjob run
+expect 0 "" xosjob ps --help
+expect 1 "no such job: |no such job" xosjob show 999999
+expect 2 "unknown signal" xosjob kill -s 65 1
+expect 1 "label is longer than 255 bytes" xosjob run --label "$(printf 'x%.0s' $(seq 256))" -- true
+expect 1 "not in a job you can see" xosjob id 1
+
+xosjob run --label cli-test -- sleep 30 2>/dev/null &
+sleep 0.5
+job=$(xosjob id $!)
+[ -n "$job" ] && ok "run: job $job" || notok "run created no job"
+for c in "info --json" "list --json" "show --json $job" "ps --json $job" "id --json $!"; do
+	# shellcheck disable=SC2086
+	xosjob $c >/tmp/cli.out 2>/tmp/cli.err
+	if [ $? = 0 ] && json_ok; then ok "$c is JSON"; else notok "$c: $(cat /tmp/cli.out /tmp/cli.err)"; fi
+done
+xosjob kill -s KILL "$job" >/tmp/cli.out
+grep -q "sent to 1 processes" /tmp/cli.out && ok "kill: $(cat /tmp/cli.out)" ||
+	notok "kill: $(cat /tmp/cli.out)"
+wait 2>/dev/null
+exit $fail
