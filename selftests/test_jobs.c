@@ -227,7 +227,16 @@ TEST_F(jobs, threads_inherit)
 	EXPECT_TRUE(in_set(s, getpid()));
 	close(q[1]);
 	pthread_join(th, NULL);
-	ASSERT_EQ(0, xosjob_get(self->ctx, self->id, &job));
+	/*
+	 * join returns when the kernel clears the tid in exit_mm(), a little
+	 * before the exit tracepoint that ends the membership
+	 */
+	for (int i = 0; i < 200; i++) {
+		ASSERT_EQ(0, xosjob_get(self->ctx, self->id, &job));
+		if (job.nr_tasks == 1)
+			break;
+		usleep(10000);
+	}
 	EXPECT_EQ(1, job.nr_tasks);
 	free(s);
 }
