@@ -66,6 +66,14 @@ int xosjob_info(struct xosjob_ctx *ctx, struct xosjob_info *info);
 /* @label may be NULL; @pid 0 means the calling process. */
 int xosjob_new(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 	       uint64_t *id);
+/*
+ * The same with an owner uid (caller's user namespace) for the job;
+ * XOSJOB_OWNER_DEFAULT leaves the caller's euid. Naming a pid other than
+ * 0 or an owner requires admin.
+ */
+#define XOSJOB_OWNER_DEFAULT ((uid_t)-1)
+int xosjob_new_owner(struct xosjob_ctx *ctx, const char *label, pid_t pid,
+		     uid_t owner, uint64_t *id);
 int xosjob_attach(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 		  uint32_t *nr_attached);
 int xosjob_get(struct xosjob_ctx *ctx, uint64_t id, struct xosjob_job *job);

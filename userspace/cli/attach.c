@@ -12,7 +12,7 @@ int cmd_attach(int argc, char *argv[])
 	int n = parse_opts(argc, argv, NULL, NULL, false);
 
 	if (n < 0)
-		return n == -1 ? 0 : EXIT_USAGE;
+		return opts_exit(n);
 	if (n != 2)
 		return usage_error("give a job id and a pid");
 	if (!parse_job_id(argv[0], &id) || !parse_pid(argv[1], &pid))
@@ -22,8 +22,8 @@ int cmd_attach(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (xosjob_attach(ctx, id, pid, &moved))
 		return fail_ctx(ctx);
-	printf("process %u (%u threads) is now in job %" PRIu64 "\n", pid,
-	       moved, id);
 	xosjob_close(ctx);
+	printf("process %u (%u %s) is now in job %" PRIu64 "\n", pid, moved,
+	       moved == 1 ? "thread" : "threads", id);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xosjob: shared pieces of the subcommands. Exit status: 0 success,
- * 1 operational error (EXIT_FAIL), 2 usage error (EXIT_USAGE).
+ * xosjob: shared pieces of the subcommands (common.c). Exit status:
+ * 0 success, 1 operational error (EXIT_FAIL), 2 usage error (EXIT_USAGE).
  */
 #ifndef XOSJOB_CLI_H
 #define XOSJOB_CLI_H
@@ -17,27 +17,22 @@
 
 struct subcommand {
 	const char *name;
+	const char *alias;	/* a second name, or NULL */
 	int (*run)(int argc, char *argv[]);
 	const char *args;	/* synopsis after the name */
 	const char *help;	/* one line */
+	const char *details;	/* options and notes for --help, or NULL */
 };
 
 extern const char *prog;
-extern const char *subcmd;
+extern const char *subcmd;	/* the name the user typed */
 
-/* Prints "xosjob: <subcmd>: message" to stderr; returns EXIT_USAGE. */
+/* "xosjob: <subcmd>: message" and a hint on stderr; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same for operational errors; returns EXIT_FAIL. */
+/* "xosjob: <subcmd>: message" on stderr; returns EXIT_FAIL. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Reports the kernel's answer for @ctx (extack text); returns EXIT_FAIL. */
+/* Reports the last failure on @ctx (extack text), closes it: EXIT_FAIL. */
 int fail_ctx(struct xosjob_ctx *ctx);
-
-/*
- * Ends a dump's output: closes the JSON array, reports @err or a dump the
- * kernel flagged inconsistent, closes @ctx. Returns the exit status.
- */
-int end_dump(struct xosjob_ctx *ctx, bool json, int err, bool intr,
-	     const char *what);
 /* Opens the family; on failure prints why and returns NULL. */
 struct xosjob_ctx *open_ctx(void);
 
@@ -49,41 +44,95 @@ struct option_spec {
 	bool *flag;		/* a flag otherwise */
 };
 
+#define OPTS_HELP (-1)		/* --help was printed */
+#define OPTS_USAGE (-2)		/* a usage error was printed */
+
 /*
- * Parses argv[1..] against @opts (NULL-terminated; --help and, when @json
- * is set, --json are implied). Positional arguments are moved to the front
- * of argv. With @stop_at_arg, the first positional argument ends the
- * options (run: the command's own options follow). Returns how many
- * positional arguments remain, -1 after printing help (exit 0), or -2 after
- * a usage error.
+ * Parses argv[1..] against @opts (terminated by a zeroed entry; may be
+ * NULL). --help is implied, and --json when @json is set. Values are given
+ * as "--name V", "--name=V", "-c V" or "-cV". Positional arguments are
+ * moved to the front of argv and NULL-terminated; "--" ends the options.
+ * With @stop_at_arg the first positional argument ends them too (the rest
+ * is a command line). Returns the number of positional arguments, or
+ * OPTS_HELP / OPTS_USAGE.
  */
 int parse_opts(int argc, char *argv[], const struct option_spec *opts,
 	       bool *json, bool stop_at_arg);
-/* The usage line and help of the running subcommand (main.c). */
+/* The exit status for a negative parse_opts() result. */
+int opts_exit(int n);
+/* Usage line, help and details of the running subcommand (main.c). */
 void subcommand_help(FILE *f);
 
-/* Strict unsigned parsing: the whole string, no sign, within @max. */
+/* Strict unsigned parsing: the whole string, digits only, at most @max. */
 bool parse_u64(const char *s, uint64_t max, uint64_t *v);
-/* A job id (1..2^64-1) or a pid (1..2^22); usage error on garbage. */
+/* Usage error (false) unless @s is a job id, a pid, a uid or user name. */
 bool parse_job_id(const char *s, uint64_t *id);
 bool parse_pid(const char *s, uint32_t *pid);
-/* A signal by number, name or SIGname; -1 if unknown. */
+bool parse_uid(const char *s, uint32_t *uid);
+/* A signal by number, name (TERM), SIG name or RTMIN+N; -1 if unknown. */
 int parse_signal(const char *s);
+/* "KILL", "RTMIN+3" or the number, in @buf. */
+const char *signal_name(int sig, char *buf, size_t len);
 
+/*
+ * Text safe on a terminal: control bytes and bytes that are not UTF-8 as
+ * \xNN, a backslash as \\.
+ */
+void print_text(FILE *f, const char *s);
+/* "incomplete,killed", or "-" for none. */
+const char *flags_str(uint32_t flags, char *buf, size_t len);
+/* RFC 3339 local time, 2026-01-31T12:00:00+01:00. */
+const char *time_str(uint64_t realtime_ns, char *buf, size_t len);
+/* CLOCK_BOOTTIME ns to CLOCK_REALTIME ns, as the clocks stand now. */
+uint64_t boot_to_realtime(uint64_t boottime_ns);
+/* "1000 (alice)" or "1000". */
+const char *user_str(uint32_t uid, char *buf, size_t len);
+
+/* JSON objects, one key at a time; strings are escaped (any bytes). */
+struct json {
+	FILE *f;
+	bool first;
+};
+
+void json_begin(struct json *j, FILE *f);
+void json_key(struct json *j, const char *key);
+void json_u64(struct json *j, const char *key, uint64_t v);
+void json_bool(struct json *j, const char *key, bool v);
+/* @v NULL gives null. */
+void json_str(struct json *j, const char *key, const char *v);
+void json_end(struct json *j);
 void json_string(FILE *f, const char *s);
+
+/* The job object of get and list, as JSON or as "key: value" lines. */
 void json_job(FILE *f, const struct xosjob_job *job);
 void print_job(FILE *f, const struct xosjob_job *job);
-const char *flags_str(uint32_t flags, char *buf, size_t len);
-const char *time_str(uint64_t realtime_ns, char *buf, size_t len);
+
+/*
+ * Dumps (list, tasks): the first element opens the JSON array or prints
+ * the table header. dump_end() closes the array, reports @err or a dump
+ * the kernel flagged inconsistent, closes @ctx and gives the exit status.
+ */
+struct dump_out {
+	bool json;
+	unsigned long n;	/* elements so far */
+};
+
+/* Before element n: "[" or "," for JSON; true if a header is due. */
+bool dump_next(struct dump_out *d);
+int dump_end(struct xosjob_ctx *ctx, struct dump_out *d, int err,
+	     bool interrupted, const char *what);
+
+/* new and run: create a job, print its id or exec a command in it. */
+int new_job(int argc, char *argv[], bool need_cmd);
 
 int cmd_info(int argc, char *argv[]);
-int cmd_run(int argc, char *argv[]);
 int cmd_new(int argc, char *argv[]);
-int cmd_list(int argc, char *argv[]);
-int cmd_show(int argc, char *argv[]);
-int cmd_ps(int argc, char *argv[]);
-int cmd_kill(int argc, char *argv[]);
+int cmd_run(int argc, char *argv[]);
 int cmd_attach(int argc, char *argv[]);
+int cmd_get(int argc, char *argv[]);
 int cmd_id(int argc, char *argv[]);
+int cmd_list(int argc, char *argv[]);
+int cmd_tasks(int argc, char *argv[]);
+int cmd_kill(int argc, char *argv[]);
 
 #endif

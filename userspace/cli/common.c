@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* xosjob: errors, option and number parsing, job output. */
+/* xosjob: errors, option and number parsing, text and JSON output. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 static void vreport(const char *fmt, va_list ap)
 {
+	fflush(stdout);
 	fprintf(stderr, "%s: ", prog);
 	if (subcmd)
 		fprintf(stderr, "%s: ", subcmd);
@@ -46,7 +48,9 @@ int fail(const char *fmt, ...)
 
 int fail_ctx(struct xosjob_ctx *ctx)
 {
-	return fail("%s", xosjob_strerror(ctx));
+	fail("%s", xosjob_strerror(ctx));
+	xosjob_close(ctx);
+	return EXIT_FAIL;
 }
 
 struct xosjob_ctx *open_ctx(void)
@@ -54,25 +58,39 @@ struct xosjob_ctx *open_ctx(void)
 	struct xosjob_ctx *ctx;
 	int err = xosjob_open(&ctx);
 
-	if (err == -ENOENT) {
-		fail("the xos_job module is not loaded (modprobe xos_job)");
-		return NULL;
-	}
-	if (err) {
-		fail("cannot open a generic netlink socket: %s", strerror(-err));
-		return NULL;
-	}
-	return ctx;
+	if (err == -ENOENT)
+		fail("%s", xosjob_strerror(NULL));
+	else if (err)
+		fail("cannot open a generic netlink socket: %s",
+		     strerror(-err));
+	return err ? NULL : ctx;
 }
 
 static const struct option_spec *find_opt(const struct option_spec *opts,
-					  const char *a)
+					  const char *a, const char **value)
 {
+	size_t len;
+
+	*value = NULL;
 	for (; opts && opts->name; opts++) {
-		if (a[1] == '-' && !strcmp(a + 2, opts->name))
-			return opts;
-		if (a[1] != '-' && a[1] == opts->short_name && !a[2])
-			return opts;
+		if (a[1] == '-') {
+			len = strlen(opts->name);
+			if (strncmp(a + 2, opts->name, len))
+				continue;
+			if (!a[2 + len])
+				return opts;
+			if (a[2 + len] == '=' && opts->value) {
+				*value = a + 3 + len;
+				return opts;
+			}
+		} else if (opts->short_name && a[1] == opts->short_name) {
+			if (!a[2])
+				return opts;
+			if (opts->value) {
+				*value = a + 2;
+				return opts;
+			}
+		}
 	}
 	return NULL;
 }
@@ -85,12 +103,12 @@ int parse_opts(int argc, char *argv[], const struct option_spec *opts,
 
 	for (i = 1; i < argc; i++) {
 		const struct option_spec *o;
+		const char *value;
 		char *a = argv[i];
 
 		if (rest || a[0] != '-' || !a[1]) {
 			argv[n++] = a;
-			if (stop_at_arg)
-				rest = true;
+			rest = rest || stop_at_arg;
 			continue;
 		}
 		if (!strcmp(a, "--")) {
@@ -99,37 +117,45 @@ int parse_opts(int argc, char *argv[], const struct option_spec *opts,
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			subcommand_help(stdout);
-			return -1;
+			return OPTS_HELP;
 		}
 		if (json && !strcmp(a, "--json")) {
 			*json = true;
 			continue;
 		}
-		o = find_opt(opts, a);
+		o = find_opt(opts, a, &value);
 		if (!o) {
 			usage_error("unknown option '%s'", a);
-			return -2;
+			return OPTS_USAGE;
 		}
 		if (o->flag) {
 			*o->flag = true;
 			continue;
 		}
-		if (i + 1 >= argc) {
-			usage_error("option '%s' needs a value", a);
-			return -2;
+		if (!value) {
+			if (i + 1 >= argc) {
+				usage_error("option '%s' needs a value", a);
+				return OPTS_USAGE;
+			}
+			value = argv[++i];
 		}
-		*o->value = argv[++i];
+		*o->value = value;
 	}
 	argv[n] = NULL;
 	return n;
 }
 
+int opts_exit(int n)
+{
+	return n == OPTS_HELP ? 0 : EXIT_USAGE;
+}
+
 bool parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
-	char *end;
 	unsigned long long x;
+	char *end;
 
-	if (!s || !*s || *s < '0' || *s > '9')
+	if (!s || *s < '0' || *s > '9')
 		return false;
 	errno = 0;
 	x = strtoull(s, &end, 10);
@@ -147,16 +173,66 @@ bool parse_job_id(const char *s, uint64_t *id)
 	return false;
 }
 
+/* PID_MAX_LIMIT on 64-bit kernels */
+#define PID_MAX 4194304
+
 bool parse_pid(const char *s, uint32_t *pid)
 {
 	uint64_t v;
 
-	if (parse_u64(s, 4194304, &v) && v) {
+	if (parse_u64(s, PID_MAX, &v) && v) {
 		*pid = v;
 		return true;
 	}
-	usage_error("'%s' is not a pid", s);
+	usage_error("'%s' is not a pid (a number from 1 to %d)", s, PID_MAX);
 	return false;
+}
+
+bool parse_uid(const char *s, uint32_t *uid)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	/* (uid_t)-1 is no uid */
+	if (parse_u64(s, UINT32_MAX - 1, &v)) {
+		*uid = v;
+		return true;
+	}
+	if (*s && (*s < '0' || *s > '9')) {
+		pw = getpwnam(s);
+		if (pw) {
+			*uid = pw->pw_uid;
+			return true;
+		}
+	}
+	usage_error("'%s' is not a uid or a user name", s);
+	return false;
+}
+
+/* glibc keeps two real-time signals for itself: ask the kernel's view */
+#define KERNEL_SIGRTMIN 32
+#define KERNEL_SIGMAX 64
+
+static int parse_rt_signal(const char *s)
+{
+	uint64_t off = 0;
+
+	if (!strncasecmp(s, "RTMIN", 5)) {
+		if (s[5] && (s[5] != '+' ||
+			     !parse_u64(s + 6, KERNEL_SIGMAX, &off)))
+			return -1;
+		off += SIGRTMIN;
+	} else if (!strncasecmp(s, "RTMAX", 5)) {
+		if (s[5] && (s[5] != '-' ||
+			     !parse_u64(s + 6, KERNEL_SIGMAX, &off)))
+			return -1;
+		off = SIGRTMAX - off;
+	} else {
+		return -1;
+	}
+	if (off < (uint64_t)SIGRTMIN || off > (uint64_t)SIGRTMAX)
+		return -1;
+	return off;
 }
 
 int parse_signal(const char *s)
@@ -164,33 +240,87 @@ int parse_signal(const char *s)
 	uint64_t v;
 	int i;
 
-	if (parse_u64(s, 64, &v))
+	if (parse_u64(s, KERNEL_SIGMAX, &v))
 		return v;
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
-	for (i = 1; i < NSIG; i++) {
+	for (i = 1; i < KERNEL_SIGRTMIN; i++) {
 		const char *name = sigabbrev_np(i);
 
 		if (name && !strcasecmp(s, name))
 			return i;
 	}
-	return -1;
+	return parse_rt_signal(s);
 }
 
-int end_dump(struct xosjob_ctx *ctx, bool json, int err, bool intr,
-	     const char *what)
+const char *signal_name(int sig, char *buf, size_t len)
 {
-	int ret = 0;
+	const char *name = sig > 0 && sig < KERNEL_SIGRTMIN ?
+			   sigabbrev_np(sig) : NULL;
 
-	if (json)
-		puts("]");
-	if (err)
-		ret = fail_ctx(ctx);
-	else if (intr)
-		fprintf(stderr, "%s: %s: %s changed while listing; run again for an exact view\n",
-			prog, subcmd, what);
-	xosjob_close(ctx);
-	return ret;
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, len, "RTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, len, "%d", sig);
+	return buf;
+}
+
+/* Length of the valid UTF-8 sequence at @p (1 to 4), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if (*p == 0xe0)
+		lo = 0xa0;
+	else if (*p == 0xed)
+		hi = 0x9f;
+	else if (*p == 0xf0)
+		lo = 0x90;
+	else if (*p == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+void print_text(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		/* C0 and C1 controls, DEL and broken UTF-8 are escaped */
+		if (!n || *p < 0x20 || *p == 0x7f ||
+		    (*p == 0xc2 && p[1] < 0xa0)) {
+			fprintf(f, "\\x%02x", *p++);
+			continue;
+		}
+		if (*p == '\\') {
+			fputs("\\\\", f);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, n, f);
+		p += n;
+	}
 }
 
 void json_string(FILE *f, const char *s)
@@ -198,25 +328,91 @@ void json_string(FILE *f, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (*p == '"' || *p == '\\') {
+			fprintf(f, "\\%c", *p++);
+		} else if (!n || *p < 0x20 || *p == 0x7f) {
+			/* a byte that is not UTF-8 becomes U+00XX */
+			fprintf(f, "\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, n, f);
+			p += n;
+		}
 	}
 	fputc('"', f);
 }
 
+void json_begin(struct json *j, FILE *f)
+{
+	j->f = f;
+	j->first = true;
+	fputc('{', f);
+}
+
+void json_key(struct json *j, const char *key)
+{
+	if (!j->first)
+		fputc(',', j->f);
+	j->first = false;
+	json_string(j->f, key);
+	fputc(':', j->f);
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void json_str(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	if (v)
+		json_string(j->f, v);
+	else
+		fputs("null", j->f);
+}
+
+void json_end(struct json *j)
+{
+	fputc('}', j->f);
+}
+
+static const struct {
+	uint32_t flag;
+	const char *name;
+} job_flags[] = {
+	{ XOS_JOB_F_INCOMPLETE, "incomplete" },
+	{ XOS_JOB_F_KILLED, "killed" },
+};
+
+#define NR_JOB_FLAGS (sizeof(job_flags) / sizeof(job_flags[0]))
+
 const char *flags_str(uint32_t flags, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s",
-		 flags & XOS_JOB_F_INCOMPLETE ? "incomplete" : "",
-		 (flags & XOS_JOB_F_INCOMPLETE) && (flags & XOS_JOB_F_KILLED) ?
-		 "," : "",
-		 flags & XOS_JOB_F_KILLED ? "killed" : "");
-	if (!buf[0])
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < NR_JOB_FLAGS; i++) {
+		if (!(flags & job_flags[i].flag))
+			continue;
+		flags &= ~job_flags[i].flag;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+				off ? "," : "", job_flags[i].name);
+	}
+	/* flags of a newer module */
+	if (flags)
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				"%s0x%x", off ? "," : "", flags);
+	if (!off)
 		snprintf(buf, len, "-");
 	return buf;
 }
@@ -224,45 +420,118 @@ const char *flags_str(uint32_t flags, char *buf, size_t len)
 const char *time_str(uint64_t realtime_ns, char *buf, size_t len)
 {
 	time_t t = realtime_ns / 1000000000ULL;
+	long off;
 	struct tm tm;
+	size_t n;
 
-	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm))
+	if (!localtime_r(&t, &tm) ||
+	    !(n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm))) {
 		snprintf(buf, len, "%" PRIu64, realtime_ns);
+		return buf;
+	}
+	off = tm.tm_gmtoff / 60;
+	snprintf(buf + n, len - n, "%c%02ld:%02ld", off < 0 ? '-' : '+',
+		 labs(off) / 60, labs(off) % 60);
+	return buf;
+}
+
+static uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clock, &ts))
+		return 0;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+uint64_t boot_to_realtime(uint64_t boottime_ns)
+{
+	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
+	uint64_t real = clock_ns(CLOCK_REALTIME);
+
+	return real - boot + boottime_ns;
+}
+
+const char *user_str(uint32_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		snprintf(buf, len, "%u (%s)", uid, pw->pw_name);
+	else
+		snprintf(buf, len, "%u", uid);
 	return buf;
 }
 
 void json_job(FILE *f, const struct xosjob_job *j)
 {
-	fprintf(f, "{\"id\":%" PRIu64 ",\"label\":", j->id);
-	if (j->has_label)
-		json_string(f, j->label);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"owner_uid\":%u,\"created_realtime_ns\":%" PRIu64
-		",\"created_boottime_ns\":%" PRIu64 ",\"anchor_pid\":%u"
-		",\"incomplete\":%s,\"killed\":%s,\"nr_tasks\":%" PRIu64
-		",\"nr_procs\":%" PRIu64 ",\"tasks_started\":%" PRIu64
-		",\"tasks_exited\":%" PRIu64 "}",
-		j->owner_uid, j->created_realtime_ns, j->created_boottime_ns,
-		j->anchor_pid,
-		j->flags & XOS_JOB_F_INCOMPLETE ? "true" : "false",
-		j->flags & XOS_JOB_F_KILLED ? "true" : "false",
-		j->nr_tasks, j->nr_procs, j->tasks_started, j->tasks_exited);
+	struct json o;
+	char t[64];
+	size_t i;
+
+	json_begin(&o, f);
+	json_u64(&o, "id", j->id);
+	json_str(&o, "label", j->has_label ? j->label : NULL);
+	json_u64(&o, "owner_uid", j->owner_uid);
+	json_str(&o, "created", time_str(j->created_realtime_ns, t,
+					 sizeof(t)));
+	json_u64(&o, "created_realtime_ns", j->created_realtime_ns);
+	json_u64(&o, "created_boottime_ns", j->created_boottime_ns);
+	json_u64(&o, "anchor_pid", j->anchor_pid);
+	json_u64(&o, "flags", j->flags);
+	for (i = 0; i < NR_JOB_FLAGS; i++)
+		json_bool(&o, job_flags[i].name, j->flags & job_flags[i].flag);
+	json_u64(&o, "nr_tasks", j->nr_tasks);
+	json_u64(&o, "nr_procs", j->nr_procs);
+	json_u64(&o, "tasks_started", j->tasks_started);
+	json_u64(&o, "tasks_exited", j->tasks_exited);
+	json_end(&o);
 }
 
 void print_job(FILE *f, const struct xosjob_job *j)
 {
-	char t[64], fl[32];
+	char t[64], fl[64], u[64];
 
-	fprintf(f, "job %" PRIu64 "\n", j->id);
-	if (j->has_label)
-		fprintf(f, "  label:     %s\n", j->label);
-	fprintf(f, "  owner:     uid %u\n", j->owner_uid);
-	fprintf(f, "  created:   %s\n", time_str(j->created_realtime_ns, t, sizeof(t)));
-	fprintf(f, "  anchor:    pid %u\n", j->anchor_pid);
-	fprintf(f, "  processes: %" PRIu64 " (%" PRIu64 " tasks)\n",
-		j->nr_procs, j->nr_tasks);
-	fprintf(f, "  started:   %" PRIu64 " tasks, %" PRIu64 " exited\n",
-		j->tasks_started, j->tasks_exited);
-	fprintf(f, "  flags:     %s\n", flags_str(j->flags, fl, sizeof(fl)));
+	fprintf(f, "job: %" PRIu64 "\n", j->id);
+	if (j->has_label) {
+		fputs("  label: ", f);
+		print_text(f, j->label);
+		fputc('\n', f);
+	}
+	fprintf(f, "  owner: %s\n", user_str(j->owner_uid, u, sizeof(u)));
+	fprintf(f, "  created: %s\n",
+		time_str(j->created_realtime_ns, t, sizeof(t)));
+	if (j->anchor_pid)
+		fprintf(f, "  anchor pid: %u\n", j->anchor_pid);
+	else
+		fputs("  anchor pid: - (exited or not visible)\n", f);
+	fprintf(f, "  processes: %" PRIu64 "\n", j->nr_procs);
+	fprintf(f, "  tasks: %" PRIu64 "\n", j->nr_tasks);
+	fprintf(f, "  tasks started: %" PRIu64 "\n", j->tasks_started);
+	fprintf(f, "  tasks exited: %" PRIu64 "\n", j->tasks_exited);
+	fprintf(f, "  flags: %s\n", flags_str(j->flags, fl, sizeof(fl)));
+}
+
+bool dump_next(struct dump_out *d)
+{
+	bool first = !d->n++;
+
+	if (d->json)
+		fputs(first ? "[\n" : ",\n", stdout);
+	return first && !d->json;
+}
+
+int dump_end(struct xosjob_ctx *ctx, struct dump_out *d, int err,
+	     bool interrupted, const char *what)
+{
+	/* the JSON stays valid; the exit status tells whether it is whole */
+	if (d->json && (d->n || !err))
+		fputs(d->n ? "\n]\n" : "[]\n", stdout);
+	if (err)
+		return fail_ctx(ctx);
+	if (interrupted)
+		fail("warning: %s changed while listing; run again for an exact view",
+		     what);
+	xosjob_close(ctx);
+	return 0;
 }

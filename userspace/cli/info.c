@@ -9,10 +9,11 @@ int cmd_info(int argc, char *argv[])
 	struct xosjob_info info;
 	struct xosjob_ctx *ctx;
 	bool json = false;
+	struct json o;
 	int n = parse_opts(argc, argv, NULL, &json, false);
 
 	if (n < 0)
-		return n == -1 ? 0 : EXIT_USAGE;
+		return opts_exit(n);
 	if (n)
 		return usage_error("unexpected argument '%s'", argv[0]);
 	ctx = open_ctx();
@@ -20,20 +21,24 @@ int cmd_info(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (xosjob_info(ctx, &info))
 		return fail_ctx(ctx);
-	if (json) {
-		printf("{\"protocol_version\":%u,\"module_version\":", info.version);
-		json_string(stdout, info.module_version);
-		printf(",\"nr_jobs\":%u,\"max_jobs\":%u,\"nr_tasks\":%" PRIu64
-		       ",\"alloc_failures\":%" PRIu64 "}\n", info.nr_jobs,
-		       info.max_jobs, info.nr_tasks, info.alloc_failures);
-	} else {
-		printf("module version:      %s (protocol %u)\n",
-		       info.module_version, info.version);
-		printf("jobs:                %u (max %u)\n", info.nr_jobs,
-		       info.max_jobs);
-		printf("tracked tasks:       %" PRIu64 "\n", info.nr_tasks);
-		printf("allocation failures: %" PRIu64 "\n", info.alloc_failures);
-	}
 	xosjob_close(ctx);
+	if (json) {
+		json_begin(&o, stdout);
+		json_u64(&o, "protocol_version", info.version);
+		json_str(&o, "module_version", info.module_version);
+		json_u64(&o, "nr_jobs", info.nr_jobs);
+		json_u64(&o, "max_jobs", info.max_jobs);
+		json_u64(&o, "nr_tasks", info.nr_tasks);
+		json_u64(&o, "alloc_failures", info.alloc_failures);
+		json_end(&o);
+		putchar('\n');
+		return 0;
+	}
+	printf("module version: ");
+	print_text(stdout, info.module_version);
+	printf("\nprotocol version: %u\n", info.version);
+	printf("jobs: %u (max %u)\n", info.nr_jobs, info.max_jobs);
+	printf("tracked tasks: %" PRIu64 "\n", info.nr_tasks);
+	printf("allocation failures: %" PRIu64 "\n", info.alloc_failures);
 	return 0;
 }

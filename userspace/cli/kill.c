@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xosjob kill: signal every member of a job, including late forks. */
 #include <inttypes.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -14,16 +13,26 @@ int cmd_kill(int argc, char *argv[])
 	};
 	uint32_t sent, denied;
 	struct xosjob_ctx *ctx;
+	char name[16];
 	uint64_t id;
-	int sig, n = parse_opts(argc, argv, opts, NULL, false);
+	int sig, n;
 
+	/* kill(1) style: -9, -KILL, -SIGKILL */
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '-' &&
+	    parse_signal(argv[1] + 1) >= 0) {
+		sig_arg = argv[1] + 1;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	n = parse_opts(argc, argv, opts, NULL, false);
 	if (n < 0)
-		return n == -1 ? 0 : EXIT_USAGE;
-	if (n != 1)
-		return usage_error(n ? "one job id, please" : "which job?");
+		return opts_exit(n);
 	sig = parse_signal(sig_arg);
 	if (sig < 0)
 		return usage_error("unknown signal '%s'", sig_arg);
+	if (n != 1)
+		return usage_error(n ? "one job id, please" : "which job?");
 	if (!parse_job_id(argv[0], &id))
 		return EXIT_USAGE;
 	ctx = open_ctx();
@@ -31,11 +40,13 @@ int cmd_kill(int argc, char *argv[])
 		return EXIT_FAIL;
 	if (xosjob_kill(ctx, id, sig, &sent, &denied))
 		return fail_ctx(ctx);
+	xosjob_close(ctx);
 	printf("job %" PRIu64 ": signal %s sent to %u processes", id,
-	       sig ? sigabbrev_np(sig) : "0", sent);
+	       signal_name(sig, name, sizeof(name)), sent);
 	if (denied)
 		printf(", %u not permitted", denied);
 	putchar('\n');
-	xosjob_close(ctx);
-	return denied ? EXIT_FAIL : 0;
+	if (denied)
+		return fail("%u processes could not be signalled", denied);
+	return 0;
 }

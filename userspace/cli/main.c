@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xosjob: command-line client of the xos_job kernel module. */
+#include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -7,68 +9,141 @@
 const char *prog = "xosjob";
 const char *subcmd;
 
+#define JSON_OPT "  --json         machine-readable output (one JSON value)\n"
+
 static const struct subcommand subcommands[] = {
-	{ "run", cmd_run, "[--label L] -- CMD [ARG...]",
-	  "create a job and run CMD in it" },
-	{ "new", cmd_new, "[--label L] [--pid PID] [--json]",
-	  "create a job for a running process (admin) and print its id" },
-	{ "list", cmd_list, "[--json]", "list the jobs you may see" },
-	{ "show", cmd_show, "[--json] JOB", "show one job" },
-	{ "ps", cmd_ps, "[--json] JOB", "list the member tasks of a job" },
-	{ "id", cmd_id, "[--json] [PID]",
-	  "print the job of a process (default: the caller)" },
-	{ "kill", cmd_kill, "[-s SIG] JOB",
-	  "send a signal to every member of a job (default TERM)" },
-	{ "attach", cmd_attach, "JOB PID",
-	  "move a process and its threads into a job (admin)" },
-	{ "info", cmd_info, "[--json]", "module version and counters" },
+	{ "info", NULL, cmd_info, "[--json]",
+	  "module version, live jobs, tracked tasks, allocation failures",
+	  JSON_OPT },
+	{ "new", NULL, cmd_new,
+	  "[--label L] [--owner UID] [--pid PID] [--json] [[--] CMD [ARG...]]",
+	  "create a job; run CMD in it, or print its id",
+	  "  -l, --label L  a label of up to 255 bytes\n"
+	  "  -o, --owner UID\n"
+	  "                 owner uid or user name (admin only)\n"
+	  "  -p, --pid PID  place process PID in the job (admin only)\n"
+	  JSON_OPT
+	  "\n"
+	  "With CMD, this process becomes the job's first member and executes\n"
+	  "CMD (XOS_JOB_ID is set). Without CMD the job is created for PID, or\n"
+	  "for the calling process's parent (the shell; admin only), and its\n"
+	  "id is printed.\n" },
+	{ "run", NULL, cmd_run, "[--label L] [--owner UID] [--] CMD [ARG...]",
+	  "create a job and run CMD in it (new with a command)",
+	  "  -l, --label L  a label of up to 255 bytes\n"
+	  "  -o, --owner UID\n"
+	  "                 owner uid or user name (admin only)\n"
+	  "\n"
+	  "XOS_JOB_ID is set in CMD's environment. The exit status is CMD's,\n"
+	  "or 126/127 if it cannot be executed.\n" },
+	{ "attach", NULL, cmd_attach, "JOB PID",
+	  "move a process with all its threads into a job (admin)", NULL },
+	{ "get", "show", cmd_get, "[--json] JOB | --pid PID",
+	  "show one job, by id or by a member process",
+	  "  -p, --pid PID  the job of process PID\n" JSON_OPT },
+	{ "id", NULL, cmd_id, "[--json] [PID]",
+	  "print the job id of a process (default: the caller's parent)",
+	  JSON_OPT },
+	{ "list", NULL, cmd_list, "[--json]",
+	  "list the jobs you may see (admin: all)", JSON_OPT },
+	{ "tasks", "ps", cmd_tasks, "[--json] JOB",
+	  "list the member tasks (threads) of a job, in join order",
+	  JSON_OPT },
+	{ "kill", NULL, cmd_kill, "[-s SIG | -SIG] JOB",
+	  "signal every member process of a job (default TERM)",
+	  "  -s, --signal SIG\n"
+	  "                 a number (0 only checks), a name (KILL, SIGKILL)\n"
+	  "                 or RTMIN+N\n"
+	  "\n"
+	  "Exits 1 if some processes could not be signalled.\n" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
+static const struct subcommand *current;
+
 static void help(FILE *f)
 {
 	unsigned int i;
+	char name[32];
 
-	fprintf(f, "Usage: %s COMMAND [ARGS...]\n\n"
-		"Every process of a job carries the job's ID (kernel module xos_job).\n\n"
-		"Commands:\n", prog);
-	for (i = 0; i < NR_SUBCOMMANDS; i++)
-		fprintf(f, "  %-7s %-32s %s\n", subcommands[i].name,
-			subcommands[i].args, subcommands[i].help);
-	fprintf(f, "\n'%s COMMAND --help' describes a command. Exit status: 0 "
-		"success, 1 error, 2 usage error.\n", prog);
+	fprintf(f, "Usage: %s COMMAND [OPTIONS] [ARGS...]\n\n"
+		"Jobs of the xos_job kernel module: every process of a job "
+		"carries its id.\n\nCommands:\n", prog);
+	for (i = 0; i < NR_SUBCOMMANDS; i++) {
+		const struct subcommand *c = &subcommands[i];
+
+		snprintf(name, sizeof(name), "%s%s%s%s", c->name,
+			 c->alias ? " (" : "", c->alias ?: "",
+			 c->alias ? ")" : "");
+		fprintf(f, "  %-13s %s\n", name, c->help);
+	}
+	fprintf(f, "  %-13s %s\n", "help", "this text, or help on a command");
+	fprintf(f, "\n'%s COMMAND --help' describes a command.\n"
+		"Exit status: 0 success, 1 error, 2 usage error.\n", prog);
 }
-
-static const struct subcommand *current;
 
 void subcommand_help(FILE *f)
 {
-	fprintf(f, "Usage: %s %s %s\n%s\n", prog, current->name, current->args,
-		current->help);
+	fprintf(f, "Usage: %s %s %s\n%c%s.\n", prog, current->name,
+		current->args, toupper((unsigned char)current->help[0]),
+		current->help + 1);
+	if (current->alias)
+		fprintf(f, "Also called '%s'.\n", current->alias);
+	if (current->details)
+		fprintf(f, "\n%s", current->details);
+}
+
+static const struct subcommand *find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_SUBCOMMANDS; i++) {
+		const struct subcommand *c = &subcommands[i];
+
+		if (!strcmp(name, c->name) ||
+		    (c->alias && !strcmp(name, c->alias)))
+			return c;
+	}
+	return NULL;
+}
+
+static int cmd_help(int argc, char *argv[])
+{
+	if (argc < 2) {
+		help(stdout);
+		return 0;
+	}
+	if (argc > 2)
+		return usage_error("help on one command, please");
+	current = find(argv[1]);
+	if (!current)
+		return usage_error("unknown command '%s'", argv[1]);
+	subcommand_help(stdout);
+	return 0;
 }
 
 int main(int argc, char *argv[])
 {
-	unsigned int i;
+	int ret;
 
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		help(stdout);
-		return 0;
+	    !strcmp(argv[1], "help"))
+		return cmd_help(argc - 1, argv + 1);
+	current = find(argv[1]);
+	if (!current)
+		return usage_error("unknown command '%s'", argv[1]);
+	subcmd = argv[1];
+	ret = current->run(argc - 1, argv + 1);
+	/* a full disk or a closed pipe is a failure too */
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			fail("write error: %s", strerror(errno));
+		return EXIT_FAIL;
 	}
-	for (i = 0; i < NR_SUBCOMMANDS; i++) {
-		if (strcmp(argv[1], subcommands[i].name))
-			continue;
-		current = &subcommands[i];
-		subcmd = current->name;
-		return subcommands[i].run(argc - 1, argv + 1);
-	}
-	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
-	help(stderr);
-	return EXIT_USAGE;
+	return ret;
 }

@@ -1,42 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0
-/* xosjob new: create a job and print its id; admins may name a process. */
+/*
+ * xosjob new: create a job. With a command, this process joins it and
+ * executes the command; without, the job is created for a process (admin)
+ * and its id printed.
+ */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-int cmd_new(int argc, char *argv[])
+/* Exits with the command's status, or 126/127 if it cannot run. */
+static int exec_in_job(struct xosjob_ctx *ctx, uint64_t id, char *argv[])
 {
-	const char *label = NULL, *pid_arg = NULL;
+	char idbuf[24];
+
+	xosjob_close(ctx);
+	/* the command can find its job without asking the kernel */
+	snprintf(idbuf, sizeof(idbuf), "%" PRIu64, id);
+	if (setenv("XOS_JOB_ID", idbuf, 1))
+		return fail("cannot set XOS_JOB_ID: %s", strerror(errno));
+	fflush(stdout);
+	execvp(argv[0], argv);
+	fail("cannot run '%s': %s (job %s ends with this process)", argv[0],
+	     strerror(errno), idbuf);
+	return errno == ENOENT ? 127 : 126;
+}
+
+int new_job(int argc, char *argv[], bool need_cmd)
+{
+	const char *label = NULL, *pid_arg = NULL, *owner_arg = NULL;
+	/* run takes no --pid: it starts after that entry */
 	const struct option_spec opts[] = {
-		{ "label", 'l', &label, NULL },
 		{ "pid", 'p', &pid_arg, NULL },
+		{ "label", 'l', &label, NULL },
+		{ "owner", 'o', &owner_arg, NULL },
 		{ NULL },
 	};
+	uint32_t pid = 0, owner = XOSJOB_OWNER_DEFAULT;
 	struct xosjob_ctx *ctx;
 	bool json = false;
-	uint32_t pid = 0;
+	struct json o;
 	uint64_t id;
-	int n = parse_opts(argc, argv, opts, &json, false);
+	int err, n = parse_opts(argc, argv, opts + need_cmd,
+			   need_cmd ? NULL : &json, true);
 
 	if (n < 0)
-		return n == -1 ? 0 : EXIT_USAGE;
-	if (n)
-		return usage_error("unexpected argument '%s'", argv[0]);
+		return opts_exit(n);
+	if (need_cmd && !n)
+		return usage_error("no command given");
+	if (n && pid_arg)
+		return usage_error("--pid and a command exclude each other");
+	if (n && json)
+		return usage_error("--json needs no command");
 	if (pid_arg && !parse_pid(pid_arg, &pid))
+		return EXIT_USAGE;
+	if (owner_arg && !parse_uid(owner_arg, &owner))
 		return EXIT_USAGE;
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
-	/* without --pid the job would be this short-lived process's: the
-	 * parent (the shell) is the useful target
+	if (n) {
+		if (xosjob_new_owner(ctx, label, 0, owner, &id))
+			return fail_ctx(ctx);
+		return exec_in_job(ctx, id, argv);
+	}
+	/*
+	 * A job for this process would end when it exits, in a moment: the
+	 * parent (the shell) is the useful target.
 	 */
-	if (xosjob_new(ctx, label, pid ? pid : (uint32_t)getppid(), &id))
+	if (!pid)
+		pid = getppid();
+	err = xosjob_new_owner(ctx, label, pid, owner, &id);
+	if (err == -EPERM && !pid_arg) {
+		fail("%s (without a command, new places its parent, pid %u, "
+		     "in the job)", xosjob_strerror(ctx), pid);
+		xosjob_close(ctx);
+		return EXIT_FAIL;
+	}
+	if (err)
 		return fail_ctx(ctx);
-	if (json)
-		printf("{\"id\":%" PRIu64 "}\n", id);
-	else
-		printf("%" PRIu64 "\n", id);
 	xosjob_close(ctx);
+	if (json) {
+		json_begin(&o, stdout);
+		json_u64(&o, "id", id);
+		json_u64(&o, "pid", pid);
+		json_end(&o);
+		putchar('\n');
+	} else {
+		printf("%" PRIu64 "\n", id);
+	}
 	return 0;
+}
+
+int cmd_new(int argc, char *argv[])
+{
+	return new_job(argc, argv, false);
 }

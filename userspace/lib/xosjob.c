@@ -2,9 +2,11 @@
 /*
  * libxosjob: the xos_job generic netlink family over libnl-genl-3.
  *
- * One request at a time per context. Errors keep the kernel's extack
- * message, which libnl does not decode: the error and NLMSG_DONE
- * callbacks parse the ack TLVs themselves.
+ * One request at a time per context. Every request is read to its end (the
+ * ack, the error or the dump's NLMSG_DONE) before the call returns, so the
+ * socket never holds a stale answer. Errors keep the kernel's extack
+ * message, which libnl does not decode: the error and NLMSG_DONE callbacks
+ * parse the ack TLVs themselves.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,25 +26,34 @@
 #define SOL_NETLINK 270
 #endif
 
+#define NO_FAMILY_MSG \
+	"xos_job family not found: is the module loaded? (modprobe xos_job)"
+
+/* Parses one reply message; returns 0 or a negative errno. */
+typedef int (*parse_fn)(struct nlattr **tb, void *arg);
+
 struct xosjob_ctx {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	int family;
 	/* state of the request in flight */
-	int err;		/* negative errno from the kernel, or 0 */
-	bool done;
-	bool interrupted;
-	int (*parse)(struct nlattr **tb, void *arg);	/* per reply */
+	int err;		/* negative errno, or 0 */
+	bool done;		/* ack, error or NLMSG_DONE seen */
+	bool interrupted;	/* NLM_F_DUMP_INTR seen */
+	uint32_t seq;		/* of the request */
+	parse_fn parse;
 	void *arg;
-	char msg[512];
+	char msg[512];		/* extack text, or our own words */
 };
 
-static void ctx_set_msg(struct xosjob_ctx *ctx, const char *fmt, const char *s)
+static int set_err(struct xosjob_ctx *ctx, int err, const char *msg)
 {
-	snprintf(ctx->msg, sizeof(ctx->msg), fmt, s);
+	ctx->err = err;
+	snprintf(ctx->msg, sizeof(ctx->msg), "%s", msg ? msg : "");
+	return err;
 }
 
-/* The extack TLVs of an error or DONE message, starting at @off. */
+/* Keeps NLMSGERR_ATTR_MSG of the ack TLVs that start @off bytes into @h. */
 static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 			  size_t off)
 {
@@ -60,7 +71,7 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 				len = sizeof(ctx->msg) - 1;
 			memcpy(ctx->msg, (const char *)a + NLA_HDRLEN, len);
 			ctx->msg[len] = 0;
-			/* the kernel's text ends in a NUL or a newline */
+			/* the kernel's text ends in a NUL, maybe a newline */
 			len = strlen(ctx->msg);
 			while (len && ctx->msg[len - 1] == '\n')
 				ctx->msg[--len] = 0;
@@ -69,6 +80,10 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 	}
 }
 
+/*
+ * NLMSG_ERROR with an error. The TLVs follow the echoed request: its
+ * header only when the kernel capped it (NLM_F_CAPPED), all of it else.
+ */
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct xosjob_ctx *ctx = arg;
@@ -76,25 +91,31 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	size_t off = NLMSG_HDRLEN + sizeof(*e);
 
 	(void)nla;
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+	if (!(h->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len >= NLMSG_HDRLEN)
 		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-	ctx->err = e->error;
-	parse_ext_ack(ctx, h, off);
+	/* a callback's error came first and wins; the kernel's is news */
+	if (!ctx->err) {
+		ctx->err = e->error;
+		ctx->msg[0] = 0;
+		parse_ext_ack(ctx, h, off);
+	}
 	ctx->done = true;
 	return NL_STOP;
 }
 
+/* NLMSG_DONE: a dump that failed carries the error and the ack TLVs. */
 static int on_finish(struct nl_msg *msg, void *arg)
 {
 	struct xosjob_ctx *ctx = arg;
 	struct nlmsghdr *h = nlmsg_hdr(msg);
+	int err;
 
-	/* a dump that failed midway ends in DONE carrying the error */
 	if (h->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
-		int err = *(int *)nlmsg_data(h);
-
-		if (err < 0) {
+		memcpy(&err, nlmsg_data(h), sizeof(err));
+		if (err < 0 && !ctx->err) {
 			ctx->err = err;
+			ctx->msg[0] = 0;
 			parse_ext_ack(ctx, h, NLMSG_HDRLEN + sizeof(int));
 		}
 	}
@@ -111,6 +132,28 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* Anything but the answer to the request in flight is stale: skip it. */
+static int on_seq_check(struct nl_msg *msg, void *arg)
+{
+	struct xosjob_ctx *ctx = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == ctx->seq ? NL_OK : NL_SKIP;
+}
+
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct xosjob_ctx *ctx = arg;
+
+	(void)msg;
+	ctx->interrupted = true;
+	return NL_OK;
+}
+
+/*
+ * A reply. Never NL_STOP here: libnl would drop the rest of the datagram,
+ * which may hold the NLMSG_DONE we wait for. After a failure the remaining
+ * replies are read and ignored.
+ */
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct xosjob_ctx *ctx = arg;
@@ -120,22 +163,19 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 	if (h->nlmsg_flags & NLM_F_DUMP_INTR)
 		ctx->interrupted = true;
-	if (!ctx->parse)
-		return NL_OK;
-	err = genlmsg_parse(h, 0, tb, XOS_JOB_A_MAX, NULL);
-	if (err < 0) {
-		ctx->err = -EBADMSG;
-		ctx_set_msg(ctx, "%s", "malformed reply from the kernel");
-		return NL_STOP;
+	if (ctx->err || !ctx->parse)
+		return NL_SKIP;
+	if (genlmsg_parse(h, 0, tb, XOS_JOB_A_MAX, NULL) < 0) {
+		set_err(ctx, -EBADMSG, "malformed reply from the kernel");
+		return NL_SKIP;
 	}
 	err = ctx->parse(tb, ctx->arg);
 	if (err) {
-		/* the caller's callback stopped the dump */
-		ctx->err = err;
-		ctx->msg[0] = 0;
-		return NL_STOP;
+		/* a caller's callback stopped the dump: keep its errno */
+		set_err(ctx, err, err == -EBADMSG ?
+			"malformed reply from the kernel" : NULL);
 	}
-	return NL_OK;
+	return NL_SKIP;
 }
 
 int xosjob_open(struct xosjob_ctx **ctxp)
@@ -152,20 +192,26 @@ int xosjob_open(struct xosjob_ctx **ctxp)
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = genl_connect(ctx->sk);
-	if (err) {
-		err = -EPROTO;
+	errno = 0;
+	if (genl_connect(ctx->sk)) {
+		err = errno ? -errno : -EPROTO;
 		goto fail;
 	}
+	/* extack messages; the request need not be echoed in full */
 	setsockopt(nl_socket_get_fd(ctx->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(ctx->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 	/* replies can be large: the tasks dump of a big job */
 	nl_socket_set_buffer_size(ctx->sk, 1 << 20, 0);
+	/* talk() asks for acks itself: dumps must not carry NLM_F_ACK */
 	nl_socket_disable_auto_ack(ctx->sk);
+	nl_cb_set(ctx->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, ctx);
 	nl_cb_err(ctx->cb, NL_CB_CUSTOM, on_error, ctx);
 	nl_cb_set(ctx->cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, ctx);
 	nl_cb_set(ctx->cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, ctx);
 	nl_cb_set(ctx->cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, ctx);
+	nl_cb_set(ctx->cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, ctx);
 	ctx->family = genl_ctrl_resolve(ctx->sk, XOS_JOB_GENL_NAME);
 	if (ctx->family < 0) {
 		err = -ENOENT;
@@ -193,8 +239,9 @@ void xosjob_close(struct xosjob_ctx *ctx)
 
 const char *xosjob_strerror(const struct xosjob_ctx *ctx)
 {
+	/* xosjob_open() leaves no context when the family is missing */
 	if (!ctx)
-		return "xos_job family not found: is the module loaded? (modprobe xos_job)";
+		return NO_FAMILY_MSG;
 	if (ctx->msg[0])
 		return ctx->msg;
 	if (ctx->err == -EOPNOTSUPP)
@@ -222,9 +269,13 @@ static struct nl_msg *request(struct xosjob_ctx *ctx, uint8_t cmd, int flags)
 	return msg;
 }
 
-/* Sends @msg (freed) and reads until its ack, error or DONE. */
-static int talk(struct xosjob_ctx *ctx, struct nl_msg *msg,
-		int (*parse)(struct nlattr **tb, void *arg), void *arg)
+/*
+ * Sends @msg (freed here; @put_err is the first nla_put failure while
+ * building it) and reads until its ack, error or DONE. Do requests ask for
+ * an ack, so that a reply and a bare ack end the same way.
+ */
+static int talk(struct xosjob_ctx *ctx, struct nl_msg *msg, int put_err,
+		parse_fn parse, void *arg)
 {
 	int err;
 
@@ -234,49 +285,60 @@ static int talk(struct xosjob_ctx *ctx, struct nl_msg *msg,
 	ctx->msg[0] = 0;
 	ctx->parse = parse;
 	ctx->arg = arg;
-	if (!msg) {
-		ctx->err = -ENOMEM;
-		return ctx->err;
+	if (!msg)
+		return set_err(ctx, -ENOMEM, NULL);
+	if (put_err < 0) {
+		nlmsg_free(msg);
+		return set_err(ctx, -EMSGSIZE,
+			       "request does not fit in a netlink message");
 	}
+	if (!(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(ctx->sk, msg);
+	ctx->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (err < 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg),
+			 "sending to the kernel: %s", nl_geterror(err));
 		ctx->err = -EIO;
-		ctx_set_msg(ctx, "sending to the kernel: %s", nl_geterror(err));
 		return ctx->err;
 	}
 	while (!ctx->done) {
 		err = nl_recvmsgs(ctx->sk, ctx->cb);
-		if (err < 0 && err != -NLE_DUMP_INTR) {
-			if (!ctx->err) {
-				ctx->err = -EIO;
-				ctx_set_msg(ctx, "receiving from the kernel: %s",
-					    nl_geterror(err));
-			}
+		if (err == -NLE_DUMP_INTR) {
+			ctx->interrupted = true;
+			continue;
+		}
+		if (err < 0 && !ctx->done) {
+			/* the socket failed: nothing more will come */
+			snprintf(ctx->msg, sizeof(ctx->msg),
+				 "receiving from the kernel: %s",
+				 nl_geterror(err));
+			ctx->err = -EIO;
 			break;
 		}
-		if (err == -NLE_DUMP_INTR)
-			ctx->interrupted = true;
 	}
 	return ctx->err;
 }
 
-static int do_request(struct xosjob_ctx *ctx, struct nl_msg *msg,
-		      int (*parse)(struct nlattr **tb, void *arg), void *arg)
-{
-	if (msg)
-		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-	return talk(ctx, msg, parse, arg);
-}
-
 static uint32_t get_u32(struct nlattr **tb, int type)
 {
-	return tb[type] ? nla_get_u32(tb[type]) : 0;
+	return tb[type] && nla_len(tb[type]) >= 4 ? nla_get_u32(tb[type]) : 0;
 }
 
 static uint64_t get_u64(struct nlattr **tb, int type)
 {
-	return tb[type] ? nla_get_u64(tb[type]) : 0;
+	return tb[type] && nla_len(tb[type]) >= 8 ? nla_get_u64(tb[type]) : 0;
+}
+
+/* Copies a string attribute, always NUL-terminated; false if absent. */
+static bool get_str(struct nlattr **tb, int type, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (!tb[type])
+		return false;
+	nla_strlcpy(buf, tb[type], size);
+	return true;
 }
 
 static int parse_info(struct nlattr **tb, void *arg)
@@ -284,9 +346,8 @@ static int parse_info(struct nlattr **tb, void *arg)
 	struct xosjob_info *info = arg;
 
 	info->version = get_u32(tb, XOS_JOB_A_VERSION);
-	if (tb[XOS_JOB_A_MODULE_VERSION])
-		snprintf(info->module_version, sizeof(info->module_version),
-			 "%s", nla_get_string(tb[XOS_JOB_A_MODULE_VERSION]));
+	get_str(tb, XOS_JOB_A_MODULE_VERSION, info->module_version,
+		sizeof(info->module_version));
 	info->nr_jobs = get_u32(tb, XOS_JOB_A_NR_JOBS);
 	info->max_jobs = get_u32(tb, XOS_JOB_A_MAX_JOBS);
 	info->nr_tasks = get_u64(tb, XOS_JOB_A_NR_TASKS);
@@ -297,8 +358,8 @@ static int parse_info(struct nlattr **tb, void *arg)
 int xosjob_info(struct xosjob_ctx *ctx, struct xosjob_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	return do_request(ctx, request(ctx, XOS_JOB_CMD_INFO, 0), parse_info,
-			  info);
+	return talk(ctx, request(ctx, XOS_JOB_CMD_INFO, 0), 0, parse_info,
+		    info);
 }
 
 static int parse_id(struct nlattr **tb, void *arg)
@@ -309,22 +370,26 @@ static int parse_id(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+int xosjob_new_owner(struct xosjob_ctx *ctx, const char *label, pid_t pid,
+		     uid_t owner, uint64_t *id)
+{
+	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_NEW, 0);
+	int err = 0;
+
+	*id = 0;
+	if (msg && label)
+		err = nla_put_string(msg, XOS_JOB_A_LABEL, label);
+	if (msg && !err && pid)
+		err = nla_put_u32(msg, XOS_JOB_A_PID, pid);
+	if (msg && !err && owner != XOSJOB_OWNER_DEFAULT)
+		err = nla_put_u32(msg, XOS_JOB_A_OWNER_UID, owner);
+	return talk(ctx, msg, err, parse_id, id);
+}
+
 int xosjob_new(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 	       uint64_t *id)
 {
-	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_NEW, 0);
-
-	*id = 0;
-	if (msg && label && nla_put_string(msg, XOS_JOB_A_LABEL, label) < 0)
-		goto too_big;
-	if (msg && pid && nla_put_u32(msg, XOS_JOB_A_PID, pid) < 0)
-		goto too_big;
-	return do_request(ctx, msg, parse_id, id);
-too_big:
-	nlmsg_free(msg);
-	ctx->err = -EMSGSIZE;
-	ctx_set_msg(ctx, "%s", "request does not fit in a message");
-	return ctx->err;
+	return xosjob_new_owner(ctx, label, pid, XOSJOB_OWNER_DEFAULT, id);
 }
 
 static int parse_attach(struct nlattr **tb, void *arg)
@@ -339,24 +404,21 @@ int xosjob_attach(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 		  uint32_t *nr_attached)
 {
 	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_ATTACH, 0);
+	int err = 0;
 
 	*nr_attached = 0;
-	if (msg) {
-		nla_put_u64(msg, XOS_JOB_A_ID, id);
-		nla_put_u32(msg, XOS_JOB_A_PID, pid);
-	}
-	return do_request(ctx, msg, parse_attach, nr_attached);
+	if (msg)
+		err = nla_put_u64(msg, XOS_JOB_A_ID, id) ?:
+		      nla_put_u32(msg, XOS_JOB_A_PID, pid);
+	return talk(ctx, msg, err, parse_attach, nr_attached);
 }
 
 static void fill_job(struct nlattr **tb, struct xosjob_job *job)
 {
 	memset(job, 0, sizeof(*job));
 	job->id = get_u64(tb, XOS_JOB_A_ID);
-	if (tb[XOS_JOB_A_LABEL]) {
-		job->has_label = true;
-		snprintf(job->label, sizeof(job->label), "%s",
-			 nla_get_string(tb[XOS_JOB_A_LABEL]));
-	}
+	job->has_label = get_str(tb, XOS_JOB_A_LABEL, job->label,
+				 sizeof(job->label));
 	job->owner_uid = get_u32(tb, XOS_JOB_A_OWNER_UID);
 	job->created_realtime_ns = get_u64(tb, XOS_JOB_A_CREATED_REALTIME);
 	job->created_boottime_ns = get_u64(tb, XOS_JOB_A_CREATED_BOOTTIME);
@@ -377,22 +439,24 @@ static int parse_job(struct nlattr **tb, void *arg)
 int xosjob_get(struct xosjob_ctx *ctx, uint64_t id, struct xosjob_job *job)
 {
 	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_GET, 0);
+	int err = 0;
 
 	memset(job, 0, sizeof(*job));
 	if (msg)
-		nla_put_u64(msg, XOS_JOB_A_ID, id);
-	return do_request(ctx, msg, parse_job, job);
+		err = nla_put_u64(msg, XOS_JOB_A_ID, id);
+	return talk(ctx, msg, err, parse_job, job);
 }
 
 int xosjob_get_by_pid(struct xosjob_ctx *ctx, pid_t pid,
 		      struct xosjob_job *job)
 {
 	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_GET, 0);
+	int err = 0;
 
 	memset(job, 0, sizeof(*job));
 	if (msg)
-		nla_put_u32(msg, XOS_JOB_A_PID, pid);
-	return do_request(ctx, msg, parse_job, job);
+		err = nla_put_u32(msg, XOS_JOB_A_PID, pid);
+	return talk(ctx, msg, err, parse_job, job);
 }
 
 struct kill_reply {
@@ -413,13 +477,13 @@ int xosjob_kill(struct xosjob_ctx *ctx, uint64_t id, int sig,
 {
 	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_KILL, 0);
 	struct kill_reply r = { nr_signalled, nr_denied };
+	int err = 0;
 
 	*nr_signalled = *nr_denied = 0;
-	if (msg) {
-		nla_put_u64(msg, XOS_JOB_A_ID, id);
-		nla_put_u32(msg, XOS_JOB_A_SIGNAL, (uint32_t)sig);
-	}
-	return do_request(ctx, msg, parse_kill, &r);
+	if (msg)
+		err = nla_put_u64(msg, XOS_JOB_A_ID, id) ?:
+		      nla_put_u32(msg, XOS_JOB_A_SIGNAL, (uint32_t)sig);
+	return talk(ctx, msg, err, parse_kill, &r);
 }
 
 struct job_dump {
@@ -449,7 +513,7 @@ int xosjob_list(struct xosjob_ctx *ctx, xosjob_job_cb cb, void *arg,
 	struct job_dump d = { cb, arg };
 	int err;
 
-	err = talk(ctx, request(ctx, XOS_JOB_CMD_LIST, NLM_F_DUMP),
+	err = talk(ctx, request(ctx, XOS_JOB_CMD_LIST, NLM_F_DUMP), 0,
 		   parse_list, &d);
 	return dump_end(ctx, err, interrupted);
 }
@@ -473,9 +537,7 @@ static int parse_task(struct nlattr **tb, void *arg)
 	task.tgid = get_u32(t, XOS_JOB_TASK_A_TGID);
 	task.uid = get_u32(t, XOS_JOB_TASK_A_UID);
 	task.start_boottime_ns = get_u64(t, XOS_JOB_TASK_A_START_BOOTTIME);
-	if (t[XOS_JOB_TASK_A_COMM])
-		snprintf(task.comm, sizeof(task.comm), "%s",
-			 nla_get_string(t[XOS_JOB_TASK_A_COMM]));
+	get_str(t, XOS_JOB_TASK_A_COMM, task.comm, sizeof(task.comm));
 	return d->cb ? d->cb(&task, d->arg) : 0;
 }
 
@@ -484,10 +546,10 @@ int xosjob_tasks(struct xosjob_ctx *ctx, uint64_t id, xosjob_task_cb cb,
 {
 	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_TASKS, NLM_F_DUMP);
 	struct task_dump d = { cb, arg };
-	int err;
+	int err = 0;
 
 	if (msg)
-		nla_put_u64(msg, XOS_JOB_A_ID, id);
-	err = talk(ctx, msg, parse_task, &d);
+		err = nla_put_u64(msg, XOS_JOB_A_ID, id);
+	err = talk(ctx, msg, err, parse_task, &d);
 	return dump_end(ctx, err, interrupted);
 }
