@@ -55,13 +55,22 @@ int xos_job_tables_init(void)
 	return err;
 }
 
+static void xos_task_free(struct xos_task *xt)
+{
+	kfree(xt->base);
+	kmem_cache_free(xos_task_cache, xt);
+}
+
 static void xos_task_free_now(void *ptr, void *arg)
 {
-	kmem_cache_free(xos_task_cache, ptr);
+	xos_task_free(ptr);
 }
 
 static void xos_job_free(struct xos_job *job)
 {
+	/* only a job that never ended still holds its record */
+	if (job->rec)
+		xos_record_discard(job->rec);
 	kfree(job->label);
 	kfree(job);
 }
@@ -90,7 +99,7 @@ void xos_job_tables_destroy(void)
 
 static void xos_task_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(xos_task_cache, container_of(rcu, struct xos_task, rcu));
+	xos_task_free(container_of(rcu, struct xos_task, rcu));
 }
 
 static void xos_job_free_rcu(struct rcu_head *rcu)
@@ -205,8 +214,10 @@ static void xos_task_add_locked(struct xos_job *job, struct xos_task *xt,
 	xt->seq = ++job->next_seq;
 	list_add_tail(&xt->job_node, &job->members);
 	job->nr_tasks++;
-	if (is_proc)
+	if (is_proc) {
 		job->nr_procs++;
+		job->procs_started++;
+	}
 	job->tasks_started++;
 	job->members_gen++;
 	if (!job->anchor)
@@ -259,6 +270,8 @@ static bool xos_task_first_of_process(struct xos_job *job,
 	return true;
 }
 
+static void xos_job_end_locked(struct xos_job *job);
+
 /*
  * Takes @xt off its job's member list. job->lock held. Returns true when
  * that was the last member: the job has ended and the caller must call
@@ -281,12 +294,39 @@ static bool xos_task_del_locked(struct xos_task *xt)
 						       job_node);
 	if (job->nr_tasks)
 		return false;
-	job->ended = true;
+	xos_job_end_locked(job);
 	return true;
 }
 
+/*
+ * Puts the job's final figures into its record, job->lock held. Nothing is
+ * live: the sums of the members that left are the totals.
+ */
+static void xos_job_end_locked(struct xos_job *job)
+{
+	struct xos_job_record *rec = job->rec;
+
+	job->ended = true;
+	rec->owner = job->owner;
+	rec->created_real_ns = job->created_real_ns;
+	rec->created_boot_ns = job->created_boot_ns;
+	rec->ended_real_ns = ktime_get_real_ns();
+	rec->ended_boot_ns = ktime_get_boottime_ns();
+	rec->flags = job->flags;
+	rec->delayacct_on = job->delayacct_on;
+	rec->tasks_started = job->tasks_started;
+	rec->procs_started = job->procs_started;
+	rec->acct = job->dead;
+}
+
+/* Called once, by whoever ended the job, without its lock. */
 static void xos_job_end(struct xos_job *job)
 {
+	struct xos_job_record *rec = job->rec;
+
+	/* the record is found before the live job disappears */
+	job->rec = NULL;
+	xos_record_push(rec);
 	xa_erase(&xos_job_ids, job->id);
 	atomic_dec(&xos_job_nr_jobs);
 	atomic_inc(&xos_job_gen);
@@ -308,6 +348,7 @@ static void xos_task_unlink_unlock(struct xos_task *xt)
 }
 
 struct xos_job *xos_job_create(const char *label, kuid_t owner,
+			       bool delayacct_on,
 			       struct netlink_ext_ack *extack)
 {
 	struct xos_job *job;
@@ -332,9 +373,13 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner,
 	/* the live reference and the caller's */
 	refcount_set(&job->ref, 2);
 	job->owner = owner;
+	job->delayacct_on = delayacct_on;
 	job->created_real_ns = ktime_get_real_ns();
 	job->created_boot_ns = ktime_get_boottime_ns();
 	job->id = atomic64_inc_return(&xos_job_last_id);
+	job->rec = xos_record_alloc(job->id, label);
+	if (!job->rec)
+		goto err_free;
 	err = xa_insert(&xos_job_ids, job->id, job, GFP_KERNEL);
 	if (err)
 		goto err_free;
@@ -357,7 +402,7 @@ void xos_job_abandon_if_empty(struct xos_job *job)
 	spin_lock(&job->lock);
 	end = !job->ended && !job->tasks_started;
 	if (end)
-		job->ended = true;
+		xos_job_end_locked(job);
 	spin_unlock(&job->lock);
 	if (end)
 		xos_job_end(job);
@@ -387,6 +432,7 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 	struct xos_job *oldjob = NULL;
 	struct xos_task *old;
 	bool old_ended = false;
+	struct xos_acct now;
 	int ret;
 
 	if (READ_ONCE(t->flags) & PF_EXITING)
@@ -410,6 +456,10 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 		ret = -ESRCH;
 		goto unlock;
 	}
+	/* from now on the task's use counts for @job, up to now for the old */
+	xos_acct_read(&now, t, NULL);
+	*x->base = now;
+	WRITE_ONCE(x->mm, READ_ONCE(t->mm));
 	if (old) {
 		/*
 		 * Swap the entries in one step: a concurrent fork or exit of
@@ -423,6 +473,7 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 			ret = XOS_ADOPT_RETRY;
 			goto unlock;
 		}
+		xos_acct_add(&oldjob->dead, &now, old->base);
 		old_ended = xos_task_del_locked(old);
 		xos_task_add_locked(job, x, t,
 				    xos_task_first_of_process(job, t));
@@ -459,11 +510,14 @@ unlock:
 	 */
 	smp_mb();
 	if (READ_ONCE(t->flags) & PF_EXITING) {
+		xos_acct_read(&now, t, NULL);
 		spin_lock(&job->lock);
-		if (x->unlinked)
+		if (x->unlinked) {
 			spin_unlock(&job->lock);
-		else
+		} else {
+			xos_acct_add(&job->dead, &now, x->base);
 			xos_task_unlink_unlock(x);
+		}
 	}
 	return XOS_ADOPT_LINKED;
 }
@@ -473,7 +527,7 @@ static void xos_task_pool_free(struct list_head *pool)
 	struct xos_task *x, *tmp;
 
 	list_for_each_entry_safe(x, tmp, pool, job_node)
-		kmem_cache_free(xos_task_cache, x);
+		xos_task_free(x);
 }
 
 /*
@@ -505,7 +559,11 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *p,
 			struct xos_task *x;
 
 			x = kmem_cache_zalloc(xos_task_cache, GFP_KERNEL);
-			if (!x) {
+			if (x)
+				x->base = kmalloc(sizeof(*x->base), GFP_KERNEL);
+			if (!x || !x->base) {
+				if (x)
+					xos_task_free(x);
 				NL_SET_ERR_MSG(extack, "out of memory tracking the process");
 				err = -ENOMEM;
 				goto out;
@@ -746,6 +804,7 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 						    xos_task_params);
 	}
 	if (!err) {
+		xt->mm = child->mm;
 		xos_task_add_locked(job, xt, child,
 				    !(clone_flags & CLONE_THREAD));
 		if (!(clone_flags & CLONE_THREAD))
@@ -762,15 +821,26 @@ out:
 	rcu_read_unlock();
 }
 
-/* sched_process_exit probe. */
+/*
+ * sched_process_exit probe: the task's final figures go to its job. They
+ * are read before the job's lock is taken, which only guards the sums.
+ */
 void xos_job_task_exiting(struct task_struct *t)
 {
 	struct xos_task *xt;
+	struct xos_acct a;
 
 	rcu_read_lock();
+	xt = rhashtable_lookup(&xos_job_tasks, &t, xos_task_params);
+	if (likely(!xt))
+		goto out;
+	xos_acct_read(&a, t, READ_ONCE(xt->mm));
 	xt = xos_task_lock(t);
-	if (xt)
+	if (xt) {
+		xos_acct_add(&xt->job->dead, &a, xt->base);
 		xos_task_unlink_unlock(xt);
+	}
+out:
 	rcu_read_unlock();
 }
 
@@ -786,6 +856,7 @@ void xos_job_task_exec(struct task_struct *t)
 	rcu_read_lock();
 	xt = xos_task_lock(t);
 	if (xt) {
+		WRITE_ONCE(xt->mm, t->mm);
 		if (!xt->is_proc && thread_group_leader(t)) {
 			xt->is_proc = true;
 			xt->job->nr_procs++;
@@ -793,4 +864,39 @@ void xos_job_task_exec(struct task_struct *t)
 		spin_unlock(&xt->job->lock);
 	}
 	rcu_read_unlock();
+}
+
+void xos_task_acct_locked(struct xos_task *xt, struct xos_acct *a)
+{
+	struct xos_acct cur;
+
+	memset(a, 0, sizeof(*a));
+	xos_acct_read(&cur, xt->task, NULL);
+	xos_acct_add(a, &cur, xt->base);
+}
+
+void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
+		      struct xos_job_snap *s)
+{
+	struct xos_task *xt;
+	struct xos_acct cur;
+
+	memset(s, 0, sizeof(*s));
+	spin_lock(&job->lock);
+	s->nr_tasks = job->nr_tasks;
+	s->nr_procs = job->nr_procs;
+	s->tasks_started = job->tasks_started;
+	s->tasks_exited = job->tasks_exited;
+	s->procs_started = job->procs_started;
+	s->flags = job->flags;
+	s->ended = job->ended;
+	if (job->anchor)
+		s->anchor_pid = task_tgid_nr_ns(job->anchor->task, pid_ns);
+	s->acct = job->dead;
+	list_for_each_entry(xt, &job->members, job_node) {
+		xos_acct_read(&cur, xt->task, NULL);
+		xos_acct_add(&s->acct, &cur, xt->base);
+		xos_acct_count_state(&s->states, xt->task);
+	}
+	spin_unlock(&job->lock);
 }

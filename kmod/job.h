@@ -14,6 +14,9 @@
 
 #include <linux/xos_job.h>
 
+#include "acct.h"
+#include "record.h"
+
 /*
  * Locking overview
  *
@@ -44,6 +47,19 @@ struct xos_task {
 	struct list_head job_node;	/* job->members, under job->lock */
 	u64 seq;			/* join order in the job (dump cursor) */
 	u64 kill_gen;			/* last kill of the job that reached it */
+	/*
+	 * The task's figures when it joined, for a task that existed before
+	 * (JOB_NEW, JOB_ATTACH): only its use since then counts for the job.
+	 * NULL for a task created in the job (it started from zero).
+	 * Immutable.
+	 */
+	struct xos_acct *base;
+	/*
+	 * The mm the task runs with, as an identity for the exit probe (see
+	 * xos_acct_read()); written by the task itself at exec, or once at
+	 * adoption. Never dereferenced through this pointer.
+	 */
+	const struct mm_struct *mm;
 	bool is_proc;			/* counted in job->nr_procs */
 	bool unlinked;			/* left its job; under job->lock */
 	struct rcu_head rcu;
@@ -54,6 +70,11 @@ struct xos_job {
 	kuid_t owner;			/* immutable */
 	u64 created_real_ns;		/* immutable */
 	u64 created_boot_ns;		/* immutable */
+	/*
+	 * kernel.task_delayacct at creation (immutable): delays are only
+	 * reported when it was on then and is on now.
+	 */
+	bool delayacct_on;
 	char *label;			/* immutable, may be NULL */
 	refcount_t ref;			/* one "live" ref + lookups */
 	struct rcu_head rcu;
@@ -65,6 +86,15 @@ struct xos_job {
 	u64 nr_procs;
 	u64 tasks_started;
 	u64 tasks_exited;
+	u64 procs_started;
+	/* figures of the members that left, since they joined */
+	struct xos_acct dead;
+	/*
+	 * Preallocated end-of-job record: filled under ->lock when the last
+	 * member leaves, then handed to the ring by xos_job_end(), which
+	 * clears this pointer. Only the ender touches it after ->ended.
+	 */
+	struct xos_job_record *rec;
 	u64 next_seq;
 	u64 members_gen;		/* bumped on join/leave (dump check) */
 	u32 flags;			/* XOS_JOB_F_* */
@@ -85,6 +115,29 @@ struct xos_job *xos_job_get_by_id(u64 id);
 struct xos_job *xos_job_get_by_task(struct task_struct *t);
 void xos_job_put(struct xos_job *job);
 
+/* A consistent view of a live job, taken under its lock. */
+struct xos_job_snap {
+	u64 nr_tasks;
+	u64 nr_procs;
+	u64 tasks_started;
+	u64 tasks_exited;
+	u64 procs_started;
+	u32 flags;
+	pid_t anchor_pid;		/* in the namespace asked for; 0: none */
+	bool ended;
+	struct xos_acct acct;		/* dead members + live members now */
+	struct xos_acct_states states;
+};
+
+/*
+ * Costs one read of every live member, under the job's lock: in proportion
+ * to the job's size, never to the number of tasks on the system.
+ */
+void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
+		      struct xos_job_snap *s);
+/* A member's figures since it joined; job->lock held. */
+void xos_task_acct_locked(struct xos_task *xt, struct xos_acct *a);
+
 u32 xos_job_count(void);
 u64 xos_job_task_count(void);
 u64 xos_job_alloc_failures(void);
@@ -94,6 +147,7 @@ u32 xos_job_list_gen(void);
 struct xos_job *xos_job_find_from(u64 *id);
 
 struct xos_job *xos_job_create(const char *label, kuid_t owner,
+			       bool delayacct_on,
 			       struct netlink_ext_ack *extack);
 int xos_job_adopt(struct xos_job *job, struct task_struct *t,
 		  bool may_move, unsigned int *nr_adopted,

@@ -10,20 +10,30 @@
 
 #include <linux/xos_job.h>
 
+#include "acct.h"
 #include "job.h"
 #include "netlink.h"
 #include "probes.h"
+#include "record.h"
 
 module_param_named(max_jobs, xos_job_max_jobs, uint, 0644);
 MODULE_PARM_DESC(max_jobs, "Most live jobs at once (JOB_NEW gives ENOSPC beyond)");
+module_param_named(ended_ring, xos_job_ended_ring, uint, 0444);
+MODULE_PARM_DESC(ended_ring, "End-of-job records kept for consumers to read back");
 
 static int __init xos_job_init(void)
 {
 	int err;
 
-	err = xos_job_tables_init();
+	err = xos_acct_init();
 	if (err)
 		return err;
+	err = xos_record_init();
+	if (err)
+		goto err_acct;
+	err = xos_job_tables_init();
+	if (err)
+		goto err_record;
 	err = xos_job_probes_register();
 	if (err)
 		goto err_tables;
@@ -37,18 +47,28 @@ err_probes:
 	xos_job_probes_unregister();
 err_tables:
 	xos_job_tables_destroy();
+err_record:
+	xos_record_stop();
+	xos_record_exit();
+err_acct:
+	xos_acct_exit();
 	return err;
 }
 
 /*
- * Order matters: no new request, then no probe running, then free. The
- * probes are synchronized in xos_job_probes_unregister().
+ * Order matters: no notification and no new request, then no probe
+ * running, then free. The probes are synchronized in
+ * xos_job_probes_unregister(); tables_destroy() waits for RCU callbacks,
+ * among them those of records dropped from the ring.
  */
 static void __exit xos_job_exit(void)
 {
+	xos_record_stop();
 	xos_job_netlink_unregister();
 	xos_job_probes_unregister();
 	xos_job_tables_destroy();
+	xos_record_exit();
+	xos_acct_exit();
 }
 
 module_init(xos_job_init);

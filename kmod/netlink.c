@@ -14,11 +14,14 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "acct.h"
 #include "compat.h"
 #include "job.h"
 #include "netlink.h"
+#include "record.h"
 
 static struct genl_family xos_job_family;
+static void xos_job_nl_notify_created(struct xos_job *job);
 
 /*
  * GENL_REQ_ATTR_CHECK reports the missing attribute type, but not every
@@ -39,9 +42,15 @@ static bool xos_job_nl_admin(const struct sk_buff *skb)
 	return netlink_capable(skb, CAP_SYS_ADMIN);
 }
 
+/* Accounting is per-user data (CVE-2011-2494): owner or admin only. */
+static bool xos_job_may_see(kuid_t owner, bool admin, kuid_t euid)
+{
+	return admin || uid_eq(owner, euid);
+}
+
 static bool xos_job_visible(const struct xos_job *job, bool admin, kuid_t euid)
 {
-	return admin || uid_eq(job->owner, euid);
+	return xos_job_may_see(job->owner, admin, euid);
 }
 
 /*
@@ -63,6 +72,11 @@ static const struct nla_policy xos_job_attach_policy[XOS_JOB_A_MAX + 1] = {
 static const struct nla_policy xos_job_get_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy xos_job_list_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ENDED] = { .type = NLA_FLAG },
+	[XOS_JOB_A_SEQ] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
 static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
@@ -127,39 +141,89 @@ static struct xos_job *xos_job_nl_job(struct genl_info *info, bool admin)
 	return job;
 }
 
+static int xos_job_put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, XOS_JOB_A_PAD);
+}
+
+/* What live jobs and end-of-job records have in common. */
+static int xos_job_nl_fill_common(struct sk_buff *skb, u64 id,
+				  const char *label, kuid_t owner,
+				  u64 created_real, u64 created_boot,
+				  struct user_namespace *user_ns)
+{
+	if (xos_job_put_u64(skb, XOS_JOB_A_ID, id) ||
+	    (label && nla_put_string(skb, XOS_JOB_A_LABEL, label)) ||
+	    nla_put_u32(skb, XOS_JOB_A_OWNER_UID,
+			from_kuid_munged(user_ns, owner)) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_CREATED_REALTIME, created_real) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_CREATED_BOOTTIME, created_boot))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 			       struct pid_namespace *pid_ns,
-			       struct user_namespace *user_ns)
+			       struct user_namespace *user_ns,
+			       bool delayacct_on)
 {
-	u64 nr_tasks, nr_procs, started, exited;
-	u32 flags, anchor_pid = 0;
+	struct xos_job_snap *s;
+	int err = -EMSGSIZE;
 
-	spin_lock(&job->lock);
-	nr_tasks = job->nr_tasks;
-	nr_procs = job->nr_procs;
-	started = job->tasks_started;
-	exited = job->tasks_exited;
-	flags = job->flags;
-	if (job->anchor)
-		anchor_pid = task_tgid_nr_ns(job->anchor->task, pid_ns);
-	spin_unlock(&job->lock);
+	/* too big for the stack next to the netlink call chain */
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	xos_job_snapshot(job, pid_ns, s);
+	if (xos_job_nl_fill_common(skb, job->id, job->label, job->owner,
+				   job->created_real_ns, job->created_boot_ns,
+				   user_ns) ||
+	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, s->anchor_pid) ||
+	    nla_put_u32(skb, XOS_JOB_A_FLAGS, s->flags) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_TASKS, s->nr_tasks) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_PROCS, s->nr_procs) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_STARTED, s->tasks_started) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_EXITED, s->tasks_exited) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_STARTED, s->procs_started) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_EXITED,
+			    s->procs_started - s->nr_procs) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
+			    ktime_get_boottime_ns() - job->created_boot_ns) ||
+	    xos_acct_put(skb, XOS_JOB_A_STATS, &s->acct,
+			 delayacct_on && job->delayacct_on) ||
+	    xos_acct_put_states(skb, XOS_JOB_A_STATES, &s->states))
+		goto out;
+	err = 0;
+out:
+	kfree(s);
+	return err;
+}
 
-	if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
-	    (job->label && nla_put_string(skb, XOS_JOB_A_LABEL, job->label)) ||
-	    nla_put_u32(skb, XOS_JOB_A_OWNER_UID,
-			from_kuid_munged(user_ns, job->owner)) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_A_CREATED_REALTIME,
-			      job->created_real_ns, XOS_JOB_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_A_CREATED_BOOTTIME,
-			      job->created_boot_ns, XOS_JOB_A_PAD) ||
-	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, anchor_pid) ||
-	    nla_put_u32(skb, XOS_JOB_A_FLAGS, flags) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_A_NR_TASKS, nr_tasks, XOS_JOB_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_A_NR_PROCS, nr_procs, XOS_JOB_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_A_TASKS_STARTED, started,
-			      XOS_JOB_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_A_TASKS_EXITED, exited,
-			      XOS_JOB_A_PAD))
+/* An end-of-job record as a job object. Caller holds rcu_read_lock(). */
+static int xos_job_nl_fill_record(struct sk_buff *skb,
+				  const struct xos_job_record *rec,
+				  struct user_namespace *user_ns,
+				  bool delayacct_on)
+{
+	if (xos_job_nl_fill_common(skb, rec->id, rec->label, rec->owner,
+				   rec->created_real_ns, rec->created_boot_ns,
+				   user_ns) ||
+	    nla_put_flag(skb, XOS_JOB_A_ENDED) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_SEQ, rec->seq) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_ENDED_REALTIME, rec->ended_real_ns) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_ENDED_BOOTTIME, rec->ended_boot_ns) ||
+	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, 0) ||
+	    nla_put_u32(skb, XOS_JOB_A_FLAGS, rec->flags) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_TASKS, 0) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_PROCS, 0) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_STARTED, rec->tasks_started) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_EXITED, rec->tasks_started) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_STARTED, rec->procs_started) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_EXITED, rec->procs_started) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
+			    rec->ended_boot_ns - rec->created_boot_ns) ||
+	    xos_acct_put(skb, XOS_JOB_A_STATS, &rec->acct,
+			 delayacct_on && rec->delayacct_on))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -207,7 +271,10 @@ static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, XOS_JOB_A_NR_TASKS, xos_job_task_count(),
 			      XOS_JOB_A_PAD) ||
 	    nla_put_u64_64bit(msg, XOS_JOB_A_ALLOC_FAILURES,
-			      xos_job_alloc_failures(), XOS_JOB_A_PAD))
+			      xos_job_alloc_failures(), XOS_JOB_A_PAD) ||
+	    xos_job_put_u64(msg, XOS_JOB_A_SEQ, xos_record_last_seq()) ||
+	    xos_job_put_u64(msg, XOS_JOB_A_OLDEST_SEQ, xos_record_oldest_seq()) ||
+	    nla_put_u32(msg, XOS_JOB_A_RING_SIZE, xos_job_ended_ring))
 		err = -EMSGSIZE;
 	return xos_job_nl_send(msg, hdr, info, err);
 }
@@ -274,11 +341,14 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 			goto out_task;
 		}
 	}
-	job = xos_job_create(label, owner, info->extack);
+	job = xos_job_create(label, owner, xos_acct_delayacct_on(),
+			     info->extack);
 	if (IS_ERR(job)) {
 		err = PTR_ERR(job);
 		goto out_task;
 	}
+	/* before any member can end the job: CREATED always precedes ENDED */
+	xos_job_nl_notify_created(job);
 	err = xos_job_adopt(job, t, admin, &n, info->extack);
 	if (err) {
 		xos_job_abandon_if_empty(job);
@@ -338,6 +408,36 @@ out_job:
 	return err;
 }
 
+/*
+ * JOB_GET of a job that has ended: its record, while the ring keeps it.
+ * Returns -ENOENT when there is none the caller may see.
+ */
+static int xos_job_nl_get_ended(struct genl_info *info, bool admin, u64 id)
+{
+	bool delayacct_on = xos_acct_delayacct_on();
+	struct xos_job_record *rec;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	rec = xos_record_by_id(id);
+	if (rec && xos_job_may_see(rec->owner, admin, current_euid()))
+		err = xos_job_nl_fill_record(msg, rec, current_user_ns(),
+					     delayacct_on);
+	else
+		err = -ENOENT;
+	rcu_read_unlock();
+	if (err == -ENOENT) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return xos_job_nl_send(msg, hdr, info, err);
+}
+
 static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
@@ -372,18 +472,37 @@ static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 			return -ENOENT;
 		}
 	} else {
+		struct nlattr *id_attr = info->attrs[XOS_JOB_A_ID];
+		u64 id;
+
 		if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID,
 				   "give a job id or a pid"))
 			return -EINVAL;
-		job = xos_job_nl_job(info, admin);
-		if (IS_ERR(job))
-			return PTR_ERR(job);
+		id = nla_get_u64(id_attr);
+		job = xos_job_get_by_id(id);
+		if (job && (job->ended ||
+			    !xos_job_visible(job, admin, current_euid()))) {
+			xos_job_put(job);
+			job = NULL;
+		}
+		if (!job) {
+			err = xos_job_nl_get_ended(info, admin, id);
+			if (err != -ENOENT)
+				return err;
+			XOS_NL_ERR_FMT(info->extack,
+				       "no such job (or its record was dropped from the ring)",
+				       "no such job: %llu (or its record was dropped from the ring)",
+				       id);
+			NL_SET_BAD_ATTR(info->extack, id_attr);
+			return -ENOENT;
+		}
 	}
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);
 	if (msg) {
 		err = xos_job_nl_fill_job(msg, job, task_active_pid_ns(current),
-					  current_user_ns());
+					  current_user_ns(),
+					  xos_acct_delayacct_on());
 		err = xos_job_nl_send(msg, hdr, info, err);
 	}
 	xos_job_put(job);
@@ -435,10 +554,13 @@ struct xos_job_dump {
 	struct xos_job *job;		/* TASKS: referenced */
 	struct pid_namespace *pid_ns;	/* referenced */
 	struct user_namespace *user_ns;	/* referenced */
-	u64 cursor;			/* LIST: next id; TASKS: last seq sent */
+	/* LIST: next id, or next record sequence (ended); TASKS: last sent */
+	u64 cursor;
 	const char *errmsg;		/* deferred start() error, see compat.h */
 	kuid_t euid;
-	bool admin;
+	u8 admin:1;
+	u8 ended:1;			/* LIST of end-of-job records */
+	u8 delayacct_on:1;
 	s16 err;
 };
 
@@ -458,6 +580,7 @@ static int xos_job_nl_dump_start(struct netlink_callback *cb)
 	d->euid = current_euid();
 	d->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	d->user_ns = get_user_ns(current_user_ns());
+	d->delayacct_on = xos_acct_delayacct_on();
 	return 0;
 }
 
@@ -492,6 +615,22 @@ static int xos_job_nl_deferred_err(struct netlink_callback *cb)
 	return d->err;
 }
 
+static int xos_job_nl_list_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = xos_job_dump_attrs(cb);
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+
+	xos_job_nl_dump_start(cb);
+	d->ended = nla_get_flag(attrs[XOS_JOB_A_ENDED]);
+	if (attrs[XOS_JOB_A_SEQ] && !d->ended) {
+		NL_SET_BAD_ATTR(cb->extack, attrs[XOS_JOB_A_SEQ]);
+		return xos_job_nl_start_fail(cb, -EINVAL,
+					     "a sequence number only applies to the ended jobs (XOS_JOB_A_ENDED)");
+	}
+	d->cursor = attrs[XOS_JOB_A_SEQ] ? nla_get_u64(attrs[XOS_JOB_A_SEQ]) : 1;
+	return 0;
+}
+
 static int xos_job_nl_dump_done(struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
@@ -505,15 +644,64 @@ static int xos_job_nl_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * End-of-job records from d->cursor on. Records are immutable; the dump is
+ * inconsistent only if the ring dropped records it had not sent yet.
+ */
+static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
+	u64 oldest = xos_record_oldest_seq(), last = xos_record_last_seq();
+
+	if (!cb->seq)
+		cb->seq = 1;		/* first call: older ones were gone before */
+	else if (d->cursor < oldest)
+		cb->seq++;		/* dropped under us: NLM_F_DUMP_INTR */
+	d->cursor = max(d->cursor, oldest);
+	for (; d->cursor <= last; d->cursor++) {
+		struct xos_job_record *rec;
+		void *hdr;
+		int err;
+
+		rcu_read_lock();
+		rec = xos_record_by_seq(d->cursor);
+		if (!rec || !xos_job_may_see(rec->owner, d->admin, d->euid)) {
+			rcu_read_unlock();
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &xos_job_family,
+				  NLM_F_MULTI, XOS_JOB_CMD_LIST);
+		err = -EMSGSIZE;
+		if (hdr) {
+			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+			err = xos_job_nl_fill_record(skb, rec, d->user_ns,
+						     d->delayacct_on);
+		}
+		rcu_read_unlock();
+		if (err) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+}
+
 static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job;
-	u64 id = d->cursor ?: 1;
+	u64 id;
 
 	if (d->err)
 		return xos_job_nl_deferred_err(cb);
+	if (d->ended)
+		return xos_job_nl_ended_dumpit(skb, cb);
+	id = d->cursor;
 	cb->seq = xos_job_list_gen();
 	while ((job = xos_job_find_from(&id))) {
 		void *hdr;
@@ -531,7 +719,8 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 			break;
 		}
 		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
-		if (xos_job_nl_fill_job(skb, job, d->pid_ns, d->user_ns)) {
+		if (xos_job_nl_fill_job(skb, job, d->pid_ns, d->user_ns,
+					d->delayacct_on)) {
 			genlmsg_cancel(skb, hdr);
 			xos_job_put(job);
 			break;
@@ -572,13 +761,17 @@ static int xos_job_nl_tasks_start(struct netlink_callback *cb)
 	return 0;
 }
 
-static int xos_job_nl_fill_task(struct sk_buff *skb, struct task_struct *t,
+/* job->lock held */
+static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
 				struct xos_job_dump *d, pid_t pid)
 {
+	struct task_struct *t = xt->task;
 	char comm[TASK_COMM_LEN];
 	struct nlattr *nest;
+	struct xos_acct a;
 	uid_t uid;
 
+	xos_task_acct_locked(xt, &a);
 	get_task_comm(comm, t);
 	rcu_read_lock();
 	uid = from_kuid_munged(d->user_ns, task_uid(t));
@@ -591,7 +784,9 @@ static int xos_job_nl_fill_task(struct sk_buff *skb, struct task_struct *t,
 	    nla_put_string(skb, XOS_JOB_TASK_A_COMM, comm) ||
 	    nla_put_u32(skb, XOS_JOB_TASK_A_UID, uid) ||
 	    nla_put_u64_64bit(skb, XOS_JOB_TASK_A_START_BOOTTIME,
-			      t->start_boottime, XOS_JOB_TASK_A_PAD))
+			      t->start_boottime, XOS_JOB_TASK_A_PAD) ||
+	    xos_acct_put(skb, XOS_JOB_TASK_A_STATS, &a,
+			 d->delayacct_on && d->job->delayacct_on))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -632,7 +827,7 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 			break;
 		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 		if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
-		    xos_job_nl_fill_task(skb, xt->task, d, pid)) {
+		    xos_job_nl_fill_task(skb, xt, d, pid)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -694,8 +889,8 @@ static struct genl_ops xos_job_ops[XOS_JOB_OP_SLOTS] = {
 		   .doit = xos_job_nl_attach),
 	XOS_JOB_OP(GET, xos_job_get_policy,
 		   .doit = xos_job_nl_get),
-	XOS_JOB_OP(LIST, xos_job_empty_policy,
-		   .start = xos_job_nl_dump_start,
+	XOS_JOB_OP(LIST, xos_job_list_policy,
+		   .start = xos_job_nl_list_start,
 		   .dumpit = xos_job_nl_list_dumpit,
 		   .done = xos_job_nl_dump_done),
 	XOS_JOB_OP(TASKS, xos_job_tasks_policy,
@@ -706,6 +901,18 @@ static struct genl_ops xos_job_ops[XOS_JOB_OP_SLOTS] = {
 		   .doit = xos_job_nl_kill),
 };
 
+enum xos_job_mcgrp {
+	XOS_JOB_MCGRP_EVENTS_IDX,
+};
+
+static const struct genl_multicast_group xos_job_mcgrps[] = {
+	/* end-of-job records are every user's accounting: admin only */
+	[XOS_JOB_MCGRP_EVENTS_IDX] = {
+		.name = XOS_JOB_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+
 static struct genl_family xos_job_family __ro_after_init = {
 	.name = XOS_JOB_GENL_NAME,
 	.version = XOS_JOB_GENL_VERSION,
@@ -713,6 +920,8 @@ static struct genl_family xos_job_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = xos_job_ops,
 	.n_ops = ARRAY_SIZE(xos_job_ops),
+	.mcgrps = xos_job_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(xos_job_mcgrps),
 	/* every command validates the reserved header byte */
 	.resv_start_op = XOS_JOB_CMD_INFO,
 };
@@ -737,4 +946,70 @@ int __init xos_job_netlink_register(void)
 void xos_job_netlink_unregister(void)
 {
 	genl_unregister_family(&xos_job_family);
+}
+
+/*
+ * Notifications go to the initial network namespace only: in another
+ * one, CAP_SYS_ADMIN over that namespace would be enough to join the
+ * group, and records hold every user's accounting.
+ */
+static struct sk_buff *xos_job_nl_ntf_new(u8 cmd, void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&xos_job_family, &init_net,
+				XOS_JOB_MCGRP_EVENTS_IDX))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &xos_job_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void xos_job_nl_ntf_send(struct sk_buff *msg, void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&xos_job_family, &init_net, msg, 0,
+				XOS_JOB_MCGRP_EVENTS_IDX, GFP_KERNEL);
+}
+
+static void xos_job_nl_notify_created(struct xos_job *job)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = xos_job_nl_ntf_new(XOS_JOB_CMD_CREATED_NTF, &hdr);
+	if (msg)
+		xos_job_nl_ntf_send(msg, hdr,
+				    xos_job_nl_fill_job(msg, job, &init_pid_ns,
+							&init_user_ns,
+							xos_acct_delayacct_on()));
+}
+
+void xos_job_nl_notify_ended(u64 seq)
+{
+	bool delayacct_on = xos_acct_delayacct_on();
+	struct xos_job_record *rec;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = xos_job_nl_ntf_new(XOS_JOB_CMD_ENDED_NTF, &hdr);
+	if (!msg)
+		return;
+	rcu_read_lock();
+	rec = xos_record_by_seq(seq);
+	err = rec ? xos_job_nl_fill_record(msg, rec, &init_user_ns,
+					   delayacct_on) : -ENOENT;
+	rcu_read_unlock();
+	xos_job_nl_ntf_send(msg, hdr, err);
 }

@@ -4,7 +4,11 @@
 
 #define XOS_JOB_MODULE_VERSION "0.1.0"
 
+#include <linux/types.h>
+
 int xos_job_netlink_register(void);
+/* Multicasts end-of-job record @seq, if still kept. Process context. */
+void xos_job_nl_notify_ended(u64 seq);
 void xos_job_netlink_unregister(void);
 
 #endif /* _XOS_JOB_NETLINK_H */

@@ -29,6 +29,42 @@ struct xosjob_info {
 	uint32_t max_jobs;
 	uint64_t nr_tasks;
 	uint64_t alloc_failures;
+	uint64_t last_seq;	/* last end-of-job record, 0 if none */
+	uint64_t oldest_seq;	/* oldest record the ring still holds */
+	uint32_t ring_size;
+};
+
+/* Delay kinds, in the order of the uapi's XOS_JOB_STATS_A_*_DELAY_*. */
+enum xosjob_delay {
+	XOSJOB_DELAY_CPU,
+	XOSJOB_DELAY_BLKIO,
+	XOSJOB_DELAY_SWAPIN,
+	XOSJOB_DELAY_FREEPAGES,
+	XOSJOB_DELAY_THRASHING,
+	XOSJOB_DELAY_COMPACT,
+	XOSJOB_DELAY_WPCOPY,
+	XOSJOB_NR_DELAYS,
+};
+
+/* "cpu", "blkio", ... */
+const char *xosjob_delay_name(enum xosjob_delay d);
+
+/* Figures of a job or a task; see the uapi header for their meaning. */
+struct xosjob_stats {
+	uint64_t utime_ns, stime_ns, runtime_ns;
+	uint64_t minflt, majflt, nvcsw, nivcsw;
+	uint64_t rchar, wchar, syscr, syscw;
+	uint64_t read_bytes, write_bytes, cancelled_write_bytes;
+	uint64_t hiwater_rss_kb, hiwater_vm_kb;
+	uint64_t coremem_mb_us, virtmem_mb_us;
+	bool delayacct;			/* kernel.task_delayacct is on */
+	bool has_delay[XOSJOB_NR_DELAYS];	/* sent by the kernel */
+	uint64_t delay_ns[XOSJOB_NR_DELAYS];
+	uint64_t delay_count[XOSJOB_NR_DELAYS];
+};
+
+struct xosjob_states {
+	uint64_t running, sleeping, uninterruptible, stopped, io_wait;
 };
 
 struct xosjob_job {
@@ -44,6 +80,17 @@ struct xosjob_job {
 	uint64_t nr_procs;
 	uint64_t tasks_started;
 	uint64_t tasks_exited;
+	uint64_t procs_started;
+	uint64_t procs_exited;
+	uint64_t elapsed_ns;
+	struct xosjob_stats stats;
+	bool has_states;	/* live jobs */
+	struct xosjob_states states;
+	/* end-of-job records */
+	bool ended;
+	uint64_t seq;
+	uint64_t ended_realtime_ns;
+	uint64_t ended_boottime_ns;
 };
 
 struct xosjob_task {
@@ -52,6 +99,7 @@ struct xosjob_task {
 	uint32_t uid;
 	char comm[17];
 	uint64_t start_boottime_ns;
+	struct xosjob_stats stats;	/* since the task joined */
 };
 
 int xosjob_open(struct xosjob_ctx **ctxp);
@@ -94,6 +142,29 @@ int xosjob_list(struct xosjob_ctx *ctx, xosjob_job_cb cb, void *arg,
 		bool *interrupted);
 int xosjob_tasks(struct xosjob_ctx *ctx, uint64_t id, xosjob_task_cb cb,
 		 void *arg, bool *interrupted);
+
+/*
+ * End-of-job records from sequence number @from_seq on (0: the oldest
+ * kept), in sequence order. *interrupted: records not yet sent were
+ * dropped from the ring during the dump.
+ */
+int xosjob_list_ended(struct xosjob_ctx *ctx, uint64_t from_seq,
+		      xosjob_job_cb cb, void *arg, bool *interrupted);
+
+/*
+ * Events (admin). xosjob_subscribe() joins the events multicast group on
+ * @ctx, which should then be used for events only; @rcvbuf sets the socket
+ * receive buffer when not 0 (bytes). xosjob_event_next() waits for the
+ * next notification: *cmd is XOS_JOB_CMD_CREATED_NTF or
+ * XOS_JOB_CMD_ENDED_NTF. It returns -ENOBUFS when the socket overflowed
+ * and notifications were lost: read the records back with
+ * xosjob_list_ended() on another context.
+ */
+int xosjob_subscribe(struct xosjob_ctx *ctx, int rcvbuf);
+int xosjob_event_next(struct xosjob_ctx *ctx, int *cmd,
+		      struct xosjob_job *job);
+/* The socket, for poll(). */
+int xosjob_fd(const struct xosjob_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,11 @@
  *            XOS_JOB_A_NR_TASKS           u64  live tracked tasks
  *            XOS_JOB_A_ALLOC_FAILURES     u64  tasks that could not be
  *                                              tracked (probe allocation)
+ *            XOS_JOB_A_SEQ                u64  sequence number of the last
+ *                                              end-of-job record (0: none)
+ *            XOS_JOB_A_OLDEST_SEQ         u64  oldest record still kept
+ *            XOS_JOB_A_RING_SIZE          u32  records kept (module
+ *                                              parameter ended_ring)
  *
  * XOS_JOB_CMD_NEW (do; anyone for itself, admin with PID)
  *   request: [XOS_JOB_A_LABEL]            string, at most 255 bytes
@@ -47,13 +52,21 @@
  *
  * XOS_JOB_CMD_GET (do; owner or admin)
  *   request: XOS_JOB_A_ID or XOS_JOB_A_PID (the job of that process)
- *   reply:   a job object (see below)
+ *   reply:   a job object (see below). A job that has ended answers with
+ *            its end-of-job record while the record is kept in the ring.
  *
  * XOS_JOB_CMD_LIST (dump; everyone sees own jobs, admin sees all)
- *   request: (none)
- *   reply:   one job object per message, in ascending ID order. Resumes
- *            from the last ID sent; NLM_F_DUMP_INTR if jobs were created or
- *            ended while the dump ran.
+ *   request: [XOS_JOB_A_ENDED]            flag: list ended jobs instead
+ *            [XOS_JOB_A_SEQ]              u64  with ENDED: first sequence
+ *                                              number wanted (default: the
+ *                                              oldest kept)
+ *   reply:   live jobs: one job object per message, in ascending ID order,
+ *            resuming from the last ID sent; NLM_F_DUMP_INTR if jobs were
+ *            created or ended while the dump ran.
+ *            ended jobs: one end-of-job record per message in sequence
+ *            order; NLM_F_DUMP_INTR if records the dump had not reached
+ *            yet were dropped from the ring while it ran. A consumer asks
+ *            for "last sequence seen + 1" and sees gaps in the numbers.
  *
  * XOS_JOB_CMD_TASKS (dump; owner or admin)
  *   request: XOS_JOB_A_ID
@@ -70,6 +83,17 @@
  *                                             signal them (kill(2) rules)
  *   A member created while the kill runs also receives the signal.
  *
+ * Notifications, multicast group XOS_JOB_MCGRP_EVENTS (admin: the group
+ * needs CAP_SYS_ADMIN, and records are sent in the initial network
+ * namespace only, as they hold every user's accounting):
+ *
+ * XOS_JOB_CMD_CREATED_NTF: a job object, when a job is created.
+ * XOS_JOB_CMD_ENDED_NTF: the end-of-job record (a job object with
+ *   XOS_JOB_A_ENDED, XOS_JOB_A_SEQ and the final figures), when the last
+ *   member of a job has left. Sequence numbers rise by one per record, from
+ *   1; a gap means records were missed (ENOBUFS): read them back with
+ *   XOS_JOB_CMD_LIST and XOS_JOB_A_ENDED.
+ *
  * Job object (XOS_JOB_CMD_GET reply, XOS_JOB_CMD_LIST entries):
  *   XOS_JOB_A_ID                 u64
  *   XOS_JOB_A_LABEL              string (only when set)
@@ -82,6 +106,19 @@
  *   XOS_JOB_A_NR_PROCS           u64  live member processes
  *   XOS_JOB_A_TASKS_STARTED      u64  tasks that ever joined
  *   XOS_JOB_A_TASKS_EXITED       u64  tasks that left (exit or moved away)
+ *   XOS_JOB_A_PROCS_STARTED      u64  processes that ever joined
+ *   XOS_JOB_A_PROCS_EXITED       u64  processes that left
+ *   XOS_JOB_A_ELAPSED_NS         u64  boot-time ns from creation to now,
+ *                                     or to the end
+ *   XOS_JOB_A_STATS              nest XOS_JOB_STATS_A_*: the sums over the
+ *                                     members that left plus the current
+ *                                     values of the live ones
+ *   XOS_JOB_A_STATES             nest XOS_JOB_STATES_A_* (live jobs only)
+ *   Ended jobs (end-of-job records) also carry:
+ *   XOS_JOB_A_ENDED              flag
+ *   XOS_JOB_A_SEQ                u64  record sequence number
+ *   XOS_JOB_A_ENDED_REALTIME     u64
+ *   XOS_JOB_A_ENDED_BOOTTIME     u64
  *
  * Task object (nested XOS_JOB_A_TASK, attributes XOS_JOB_TASK_A_*):
  *   XOS_JOB_TASK_A_PID           u32  thread id in caller's pid ns
@@ -89,6 +126,28 @@
  *   XOS_JOB_TASK_A_COMM          string
  *   XOS_JOB_TASK_A_UID           u32  real uid in caller's user ns
  *   XOS_JOB_TASK_A_START_BOOTTIME u64 ns since boot
+ *   XOS_JOB_TASK_A_STATS         nest XOS_JOB_STATS_A_*: this task's use
+ *                                     since it joined
+ *
+ * Figures (nest XOS_JOB_STATS_A_*, every value u64 unless noted), the
+ * per-task fields of taskstats (linux/taskstats.h) summed per job:
+ *   UTIME_NS, STIME_NS            task_cputime_adjusted() (tick-sampled)
+ *   RUNTIME_NS                    se.sum_exec_runtime (precise)
+ *   MINFLT, MAJFLT, NVCSW, NIVCSW
+ *   RCHAR, WCHAR, SYSCR, SYSCW, READ_BYTES, WRITE_BYTES,
+ *   CANCELLED_WRITE_BYTES
+ *   HIWATER_RSS_KB, HIWATER_VM_KB the highest of any member (not sums)
+ *   COREMEM_MB_US, VIRTMEM_MB_US  memory integrals, as taskstats
+ *   DELAYACCT                     u8: kernel.task_delayacct was on when
+ *                                 the job was created and is on now
+ *   <KIND>_DELAY_NS, <KIND>_DELAY_COUNT for KIND in CPU (run-queue wait,
+ *   always sent), BLKIO, SWAPIN, FREEPAGES, THRASHING, COMPACT, WPCOPY.
+ *   All but CPU are sent only when DELAYACCT is 1: with delay accounting
+ *   off the kernel does not count them, and no zeros are sent for them.
+ *
+ * Task states of the live members (nest XOS_JOB_STATES_A_*, u64), as
+ * cgroupstats counts them: RUNNING, SLEEPING, UNINTERRUPTIBLE, STOPPED
+ * (stopped or traced), and IO_WAIT (also counted in its state).
  */
 #ifndef _UAPI_LINUX_XOS_JOB_H
 #define _UAPI_LINUX_XOS_JOB_H
@@ -96,6 +155,7 @@
 #define XOS_JOB_GENL_NAME	"xos_job"
 #define XOS_JOB_GENL_VERSION	1
 #define XOS_JOB_LABEL_MAX	255
+#define XOS_JOB_MCGRP_EVENTS	"events"
 
 /* XOS_JOB_A_FLAGS */
 enum xos_job_flags {
@@ -114,6 +174,8 @@ enum xos_job_cmd {
 	XOS_JOB_CMD_LIST,
 	XOS_JOB_CMD_TASKS,
 	XOS_JOB_CMD_KILL,
+	XOS_JOB_CMD_CREATED_NTF,
+	XOS_JOB_CMD_ENDED_NTF,
 
 	__XOS_JOB_CMD_MAX,
 	XOS_JOB_CMD_MAX = (__XOS_JOB_CMD_MAX - 1)
@@ -144,6 +206,17 @@ enum xos_job_attr {
 	XOS_JOB_A_NR_SIGNALLED,
 	XOS_JOB_A_NR_DENIED,
 	XOS_JOB_A_NR_ATTACHED,
+	XOS_JOB_A_PROCS_STARTED,
+	XOS_JOB_A_PROCS_EXITED,
+	XOS_JOB_A_ELAPSED_NS,
+	XOS_JOB_A_STATS,
+	XOS_JOB_A_STATES,
+	XOS_JOB_A_ENDED,
+	XOS_JOB_A_SEQ,
+	XOS_JOB_A_ENDED_REALTIME,
+	XOS_JOB_A_ENDED_BOOTTIME,
+	XOS_JOB_A_OLDEST_SEQ,
+	XOS_JOB_A_RING_SIZE,
 
 	__XOS_JOB_A_MAX,
 	XOS_JOB_A_MAX = (__XOS_JOB_A_MAX - 1)
@@ -157,9 +230,64 @@ enum xos_job_task_attr {
 	XOS_JOB_TASK_A_COMM,
 	XOS_JOB_TASK_A_UID,
 	XOS_JOB_TASK_A_START_BOOTTIME,
+	XOS_JOB_TASK_A_STATS,
 
 	__XOS_JOB_TASK_A_MAX,
 	XOS_JOB_TASK_A_MAX = (__XOS_JOB_TASK_A_MAX - 1)
+};
+
+enum xos_job_stats_attr {
+	XOS_JOB_STATS_A_UNSPEC,
+	XOS_JOB_STATS_A_PAD,
+	XOS_JOB_STATS_A_UTIME_NS,
+	XOS_JOB_STATS_A_STIME_NS,
+	XOS_JOB_STATS_A_RUNTIME_NS,
+	XOS_JOB_STATS_A_MINFLT,
+	XOS_JOB_STATS_A_MAJFLT,
+	XOS_JOB_STATS_A_NVCSW,
+	XOS_JOB_STATS_A_NIVCSW,
+	XOS_JOB_STATS_A_RCHAR,
+	XOS_JOB_STATS_A_WCHAR,
+	XOS_JOB_STATS_A_SYSCR,
+	XOS_JOB_STATS_A_SYSCW,
+	XOS_JOB_STATS_A_READ_BYTES,
+	XOS_JOB_STATS_A_WRITE_BYTES,
+	XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
+	XOS_JOB_STATS_A_HIWATER_RSS_KB,
+	XOS_JOB_STATS_A_HIWATER_VM_KB,
+	XOS_JOB_STATS_A_COREMEM_MB_US,
+	XOS_JOB_STATS_A_VIRTMEM_MB_US,
+	XOS_JOB_STATS_A_DELAYACCT,
+	XOS_JOB_STATS_A_CPU_DELAY_NS,
+	XOS_JOB_STATS_A_CPU_DELAY_COUNT,
+	XOS_JOB_STATS_A_BLKIO_DELAY_NS,
+	XOS_JOB_STATS_A_BLKIO_DELAY_COUNT,
+	XOS_JOB_STATS_A_SWAPIN_DELAY_NS,
+	XOS_JOB_STATS_A_SWAPIN_DELAY_COUNT,
+	XOS_JOB_STATS_A_FREEPAGES_DELAY_NS,
+	XOS_JOB_STATS_A_FREEPAGES_DELAY_COUNT,
+	XOS_JOB_STATS_A_THRASHING_DELAY_NS,
+	XOS_JOB_STATS_A_THRASHING_DELAY_COUNT,
+	XOS_JOB_STATS_A_COMPACT_DELAY_NS,
+	XOS_JOB_STATS_A_COMPACT_DELAY_COUNT,
+	XOS_JOB_STATS_A_WPCOPY_DELAY_NS,
+	XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT,
+
+	__XOS_JOB_STATS_A_MAX,
+	XOS_JOB_STATS_A_MAX = (__XOS_JOB_STATS_A_MAX - 1)
+};
+
+enum xos_job_states_attr {
+	XOS_JOB_STATES_A_UNSPEC,
+	XOS_JOB_STATES_A_PAD,
+	XOS_JOB_STATES_A_RUNNING,
+	XOS_JOB_STATES_A_SLEEPING,
+	XOS_JOB_STATES_A_UNINTERRUPTIBLE,
+	XOS_JOB_STATES_A_STOPPED,
+	XOS_JOB_STATES_A_IO_WAIT,
+
+	__XOS_JOB_STATES_A_MAX,
+	XOS_JOB_STATES_A_MAX = (__XOS_JOB_STATES_A_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_XOS_JOB_H */

@@ -103,6 +103,11 @@ void json_str(struct json *j, const char *key, const char *v);
 void json_end(struct json *j);
 void json_string(FILE *f, const char *s);
 
+/* Figures as a JSON object under @key of @parent, or as text lines. */
+void json_stats(struct json *parent, const char *key,
+		const struct xosjob_stats *st);
+void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st);
+
 /* The job object of get and list, as JSON or as "key: value" lines. */
 void json_job(FILE *f, const struct xosjob_job *job);
 void print_job(FILE *f, const struct xosjob_job *job);
@@ -134,5 +139,6 @@ int cmd_id(int argc, char *argv[]);
 int cmd_list(int argc, char *argv[]);
 int cmd_tasks(int argc, char *argv[]);
 int cmd_kill(int argc, char *argv[]);
+int cmd_watch(int argc, char *argv[]);
 
 #endif

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <stddef.h>
+
 #include "cli.h"
 
 static void vreport(const char *fmt, va_list ap)
@@ -463,6 +465,83 @@ const char *user_str(uint32_t uid, char *buf, size_t len)
 	return buf;
 }
 
+/* The figures of struct xosjob_stats, by name, for both outputs. */
+#define STAT(field, unit) { #field, unit, offsetof(struct xosjob_stats, field) }
+static const struct {
+	const char *name;
+	const char *unit;
+	size_t off;
+} stat_fields[] = {
+	STAT(utime_ns, "ns"), STAT(stime_ns, "ns"), STAT(runtime_ns, "ns"),
+	STAT(minflt, ""), STAT(majflt, ""), STAT(nvcsw, ""), STAT(nivcsw, ""),
+	STAT(rchar, "B"), STAT(wchar, "B"), STAT(syscr, ""), STAT(syscw, ""),
+	STAT(read_bytes, "B"), STAT(write_bytes, "B"),
+	STAT(cancelled_write_bytes, "B"),
+	STAT(hiwater_rss_kb, "KiB"), STAT(hiwater_vm_kb, "KiB"),
+	STAT(coremem_mb_us, "MB-us"), STAT(virtmem_mb_us, "MB-us"),
+};
+
+#define NR_STAT_FIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))
+
+static uint64_t stat_value(const struct xosjob_stats *st, size_t i)
+{
+	return *(const uint64_t *)((const char *)st + stat_fields[i].off);
+}
+
+void json_stats(struct json *parent, const char *key,
+		const struct xosjob_stats *st)
+{
+	struct json o;
+	char name[64];
+	size_t i;
+
+	json_key(parent, key);
+	json_begin(&o, parent->f);
+	for (i = 0; i < NR_STAT_FIELDS; i++)
+		json_u64(&o, stat_fields[i].name, stat_value(st, i));
+	json_bool(&o, "delayacct", st->delayacct);
+	/* delays the kernel did not send (delay accounting off) are null */
+	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
+		snprintf(name, sizeof(name), "%s_delay_ns", xosjob_delay_name(i));
+		json_key(&o, name);
+		if (st->has_delay[i])
+			fprintf(o.f, "%" PRIu64, st->delay_ns[i]);
+		else
+			fputs("null", o.f);
+		snprintf(name, sizeof(name), "%s_delay_count",
+			 xosjob_delay_name(i));
+		json_key(&o, name);
+		if (st->has_delay[i])
+			fprintf(o.f, "%" PRIu64, st->delay_count[i]);
+		else
+			fputs("null", o.f);
+	}
+	json_end(&o);
+}
+
+void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st)
+{
+	bool off = false;
+	size_t i;
+
+	for (i = 0; i < NR_STAT_FIELDS; i++)
+		fprintf(f, "%s%s: %" PRIu64 "%s%s\n", indent, stat_fields[i].name,
+			stat_value(st, i), *stat_fields[i].unit ? " " : "",
+			stat_fields[i].unit);
+	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
+		if (!st->has_delay[i]) {
+			off = true;
+			continue;
+		}
+		fprintf(f, "%s%s delay: %" PRIu64 " ns in %" PRIu64 "\n", indent,
+			xosjob_delay_name(i), st->delay_ns[i],
+			st->delay_count[i]);
+	}
+	if (off)
+		fprintf(f, "%sother delays: not counted (delay accounting is off: "
+			"sysctl kernel.task_delayacct=1)\n", indent);
+}
+
 void json_job(FILE *f, const struct xosjob_job *j)
 {
 	struct json o;
@@ -485,6 +564,30 @@ void json_job(FILE *f, const struct xosjob_job *j)
 	json_u64(&o, "nr_procs", j->nr_procs);
 	json_u64(&o, "tasks_started", j->tasks_started);
 	json_u64(&o, "tasks_exited", j->tasks_exited);
+	json_u64(&o, "procs_started", j->procs_started);
+	json_u64(&o, "procs_exited", j->procs_exited);
+	json_u64(&o, "elapsed_ns", j->elapsed_ns);
+	json_bool(&o, "ended", j->ended);
+	if (j->ended) {
+		json_u64(&o, "seq", j->seq);
+		json_str(&o, "ended_at", time_str(j->ended_realtime_ns, t,
+						  sizeof(t)));
+		json_u64(&o, "ended_realtime_ns", j->ended_realtime_ns);
+		json_u64(&o, "ended_boottime_ns", j->ended_boottime_ns);
+	}
+	json_stats(&o, "stats", &j->stats);
+	if (j->has_states) {
+		struct json st;
+
+		json_key(&o, "states");
+		json_begin(&st, f);
+		json_u64(&st, "running", j->states.running);
+		json_u64(&st, "sleeping", j->states.sleeping);
+		json_u64(&st, "uninterruptible", j->states.uninterruptible);
+		json_u64(&st, "stopped", j->states.stopped);
+		json_u64(&st, "io_wait", j->states.io_wait);
+		json_end(&st);
+	}
 	json_end(&o);
 }
 
@@ -509,7 +612,21 @@ void print_job(FILE *f, const struct xosjob_job *j)
 	fprintf(f, "  tasks: %" PRIu64 "\n", j->nr_tasks);
 	fprintf(f, "  tasks started: %" PRIu64 "\n", j->tasks_started);
 	fprintf(f, "  tasks exited: %" PRIu64 "\n", j->tasks_exited);
+	fprintf(f, "  processes started: %" PRIu64 "\n", j->procs_started);
+	fprintf(f, "  processes exited: %" PRIu64 "\n", j->procs_exited);
 	fprintf(f, "  flags: %s\n", flags_str(j->flags, fl, sizeof(fl)));
+	if (j->ended)
+		fprintf(f, "  ended: %s (record %" PRIu64 ")\n",
+			time_str(j->ended_realtime_ns, t, sizeof(t)), j->seq);
+	fprintf(f, "  elapsed: %.3f s\n", j->elapsed_ns / 1e9);
+	if (j->has_states)
+		fprintf(f, "  states: %" PRIu64 " running, %" PRIu64
+			" sleeping, %" PRIu64 " uninterruptible, %" PRIu64
+			" stopped, %" PRIu64 " in I/O wait\n", j->states.running,
+			j->states.sleeping, j->states.uninterruptible,
+			j->states.stopped, j->states.io_wait);
+	fputs("  figures:\n", f);
+	print_stats(f, "    ", &j->stats);
 }
 
 bool dump_next(struct dump_out *d)

@@ -30,6 +30,9 @@ int cmd_info(int argc, char *argv[])
 		json_u64(&o, "max_jobs", info.max_jobs);
 		json_u64(&o, "nr_tasks", info.nr_tasks);
 		json_u64(&o, "alloc_failures", info.alloc_failures);
+		json_u64(&o, "last_seq", info.last_seq);
+		json_u64(&o, "oldest_seq", info.oldest_seq);
+		json_u64(&o, "ring_size", info.ring_size);
 		json_end(&o);
 		putchar('\n');
 		return 0;
@@ -40,5 +43,8 @@ int cmd_info(int argc, char *argv[])
 	printf("jobs: %u (max %u)\n", info.nr_jobs, info.max_jobs);
 	printf("tracked tasks: %" PRIu64 "\n", info.nr_tasks);
 	printf("allocation failures: %" PRIu64 "\n", info.alloc_failures);
+	printf("end-of-job records: last %" PRIu64 ", oldest kept %" PRIu64
+	       ", ring of %u\n", info.last_seq, info.oldest_seq,
+	       info.ring_size);
 	return 0;
 }

@@ -44,11 +44,23 @@ static const struct subcommand subcommands[] = {
 	{ "id", NULL, cmd_id, "[--json] [PID]",
 	  "print the job id of a process (default: the caller's parent)",
 	  JSON_OPT },
-	{ "list", NULL, cmd_list, "[--json]",
-	  "list the jobs you may see (admin: all)", JSON_OPT },
+	{ "list", NULL, cmd_list, "[--json] [--ended [--from SEQ]]",
+	  "list the jobs you may see (admin: all)",
+	  "  -e, --ended    the end-of-job records kept by the module instead\n"
+	  "  -f, --from SEQ records from sequence number SEQ on\n"
+	  JSON_OPT },
 	{ "tasks", "ps", cmd_tasks, "[--json] JOB",
 	  "list the member tasks (threads) of a job, in join order",
 	  JSON_OPT },
+	{ "watch", NULL, cmd_watch, "[--json] [--count N] [--rcvbuf BYTES]",
+	  "print job creations and end-of-job records as they happen (admin)",
+	  "  -c, --count N  stop after N events\n"
+	  "  -b, --rcvbuf BYTES\n"
+	  "                 socket receive buffer\n"
+	  JSON_OPT
+	  "\n"
+	  "Gaps in the record sequence numbers are reported on stderr; the\n"
+	  "missed records can be read back with 'list --ended --from SEQ'.\n" },
 	{ "kill", NULL, cmd_kill, "[-s SIG | -SIG] JOB",
 	  "signal every member process of a job (default TERM)",
 	  "  -s, --signal SIG\n"

@@ -11,8 +11,8 @@ static int task_one(const struct xosjob_task *t, void *arg)
 	char ts[64];
 
 	if (dump_next(d))
-		printf("%-8s %-8s %-8s %-25s %s\n", "PID", "TGID", "UID",
-		       "STARTED", "COMM");
+		printf("%-8s %-8s %-8s %-25s %10s %10s %s\n", "PID", "TGID",
+		       "UID", "STARTED", "CPU_S", "RSS_MAX_K", "COMM");
 	if (d->json) {
 		json_begin(&o, stdout);
 		json_u64(&o, "pid", t->pid);
@@ -20,12 +20,15 @@ static int task_one(const struct xosjob_task *t, void *arg)
 		json_u64(&o, "uid", t->uid);
 		json_str(&o, "comm", t->comm);
 		json_u64(&o, "start_boottime_ns", t->start_boottime_ns);
+		json_stats(&o, "stats", &t->stats);
 		json_end(&o);
 		return 0;
 	}
-	printf("%-8u %-8u %-8u %-25s ", t->pid, t->tgid, t->uid,
-	       time_str(boot_to_realtime(t->start_boottime_ns), ts,
-			sizeof(ts)));
+	printf("%-8u %-8u %-8u %-25s %10.3f %10" PRIu64 " ", t->pid, t->tgid,
+	       t->uid, time_str(boot_to_realtime(t->start_boottime_ns), ts,
+				sizeof(ts)),
+	       (t->stats.utime_ns + t->stats.stime_ns) / 1e9,
+	       t->stats.hiwater_rss_kb);
 	print_text(stdout, t->comm);
 	putchar('\n');
 	return 0;

@@ -352,6 +352,9 @@ static int parse_info(struct nlattr **tb, void *arg)
 	info->max_jobs = get_u32(tb, XOS_JOB_A_MAX_JOBS);
 	info->nr_tasks = get_u64(tb, XOS_JOB_A_NR_TASKS);
 	info->alloc_failures = get_u64(tb, XOS_JOB_A_ALLOC_FAILURES);
+	info->last_seq = get_u64(tb, XOS_JOB_A_SEQ);
+	info->oldest_seq = get_u64(tb, XOS_JOB_A_OLDEST_SEQ);
+	info->ring_size = get_u32(tb, XOS_JOB_A_RING_SIZE);
 	return 0;
 }
 
@@ -413,6 +416,67 @@ int xosjob_attach(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 	return talk(ctx, msg, err, parse_attach, nr_attached);
 }
 
+static const char *const delay_names[XOSJOB_NR_DELAYS] = {
+	"cpu", "blkio", "swapin", "freepages", "thrashing", "compact", "wpcopy",
+};
+
+const char *xosjob_delay_name(enum xosjob_delay d)
+{
+	return (unsigned int)d < XOSJOB_NR_DELAYS ? delay_names[d] : "?";
+}
+
+static void fill_stats(struct nlattr *nest, struct xosjob_stats *st)
+{
+	struct nlattr *t[XOS_JOB_STATS_A_MAX + 1];
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	if (!nest || nla_parse_nested(t, XOS_JOB_STATS_A_MAX, nest, NULL))
+		return;
+	st->utime_ns = get_u64(t, XOS_JOB_STATS_A_UTIME_NS);
+	st->stime_ns = get_u64(t, XOS_JOB_STATS_A_STIME_NS);
+	st->runtime_ns = get_u64(t, XOS_JOB_STATS_A_RUNTIME_NS);
+	st->minflt = get_u64(t, XOS_JOB_STATS_A_MINFLT);
+	st->majflt = get_u64(t, XOS_JOB_STATS_A_MAJFLT);
+	st->nvcsw = get_u64(t, XOS_JOB_STATS_A_NVCSW);
+	st->nivcsw = get_u64(t, XOS_JOB_STATS_A_NIVCSW);
+	st->rchar = get_u64(t, XOS_JOB_STATS_A_RCHAR);
+	st->wchar = get_u64(t, XOS_JOB_STATS_A_WCHAR);
+	st->syscr = get_u64(t, XOS_JOB_STATS_A_SYSCR);
+	st->syscw = get_u64(t, XOS_JOB_STATS_A_SYSCW);
+	st->read_bytes = get_u64(t, XOS_JOB_STATS_A_READ_BYTES);
+	st->write_bytes = get_u64(t, XOS_JOB_STATS_A_WRITE_BYTES);
+	st->cancelled_write_bytes =
+		get_u64(t, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES);
+	st->hiwater_rss_kb = get_u64(t, XOS_JOB_STATS_A_HIWATER_RSS_KB);
+	st->hiwater_vm_kb = get_u64(t, XOS_JOB_STATS_A_HIWATER_VM_KB);
+	st->coremem_mb_us = get_u64(t, XOS_JOB_STATS_A_COREMEM_MB_US);
+	st->virtmem_mb_us = get_u64(t, XOS_JOB_STATS_A_VIRTMEM_MB_US);
+	st->delayacct = t[XOS_JOB_STATS_A_DELAYACCT] &&
+			nla_get_u8(t[XOS_JOB_STATS_A_DELAYACCT]);
+	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
+		int ns = XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i;
+
+		st->has_delay[i] = t[ns] != NULL;
+		st->delay_ns[i] = get_u64(t, ns);
+		st->delay_count[i] = get_u64(t, ns + 1);
+	}
+}
+
+static void fill_states(struct nlattr *nest, struct xosjob_states *s)
+{
+	struct nlattr *t[XOS_JOB_STATES_A_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (!nest || nla_parse_nested(t, XOS_JOB_STATES_A_MAX, nest, NULL))
+		return;
+	s->running = get_u64(t, XOS_JOB_STATES_A_RUNNING);
+	s->sleeping = get_u64(t, XOS_JOB_STATES_A_SLEEPING);
+	s->uninterruptible = get_u64(t, XOS_JOB_STATES_A_UNINTERRUPTIBLE);
+	s->stopped = get_u64(t, XOS_JOB_STATES_A_STOPPED);
+	s->io_wait = get_u64(t, XOS_JOB_STATES_A_IO_WAIT);
+}
+
 static void fill_job(struct nlattr **tb, struct xosjob_job *job)
 {
 	memset(job, 0, sizeof(*job));
@@ -428,6 +492,16 @@ static void fill_job(struct nlattr **tb, struct xosjob_job *job)
 	job->nr_procs = get_u64(tb, XOS_JOB_A_NR_PROCS);
 	job->tasks_started = get_u64(tb, XOS_JOB_A_TASKS_STARTED);
 	job->tasks_exited = get_u64(tb, XOS_JOB_A_TASKS_EXITED);
+	job->procs_started = get_u64(tb, XOS_JOB_A_PROCS_STARTED);
+	job->procs_exited = get_u64(tb, XOS_JOB_A_PROCS_EXITED);
+	job->elapsed_ns = get_u64(tb, XOS_JOB_A_ELAPSED_NS);
+	fill_stats(tb[XOS_JOB_A_STATS], &job->stats);
+	job->has_states = tb[XOS_JOB_A_STATES] != NULL;
+	fill_states(tb[XOS_JOB_A_STATES], &job->states);
+	job->ended = tb[XOS_JOB_A_ENDED] != NULL;
+	job->seq = get_u64(tb, XOS_JOB_A_SEQ);
+	job->ended_realtime_ns = get_u64(tb, XOS_JOB_A_ENDED_REALTIME);
+	job->ended_boottime_ns = get_u64(tb, XOS_JOB_A_ENDED_BOOTTIME);
 }
 
 static int parse_job(struct nlattr **tb, void *arg)
@@ -538,6 +612,7 @@ static int parse_task(struct nlattr **tb, void *arg)
 	task.uid = get_u32(t, XOS_JOB_TASK_A_UID);
 	task.start_boottime_ns = get_u64(t, XOS_JOB_TASK_A_START_BOOTTIME);
 	get_str(t, XOS_JOB_TASK_A_COMM, task.comm, sizeof(task.comm));
+	fill_stats(t[XOS_JOB_TASK_A_STATS], &task.stats);
 	return d->cb ? d->cb(&task, d->arg) : 0;
 }
 
@@ -552,4 +627,75 @@ int xosjob_tasks(struct xosjob_ctx *ctx, uint64_t id, xosjob_task_cb cb,
 		err = nla_put_u64(msg, XOS_JOB_A_ID, id);
 	err = talk(ctx, msg, err, parse_task, &d);
 	return dump_end(ctx, err, interrupted);
+}
+
+int xosjob_list_ended(struct xosjob_ctx *ctx, uint64_t from_seq,
+		      xosjob_job_cb cb, void *arg, bool *interrupted)
+{
+	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_LIST, NLM_F_DUMP);
+	struct job_dump d = { cb, arg };
+	int err = 0;
+
+	if (msg)
+		err = nla_put_flag(msg, XOS_JOB_A_ENDED);
+	if (msg && !err && from_seq)
+		err = nla_put_u64(msg, XOS_JOB_A_SEQ, from_seq);
+	err = talk(ctx, msg, err, parse_list, &d);
+	return dump_end(ctx, err, interrupted);
+}
+
+int xosjob_fd(const struct xosjob_ctx *ctx)
+{
+	return nl_socket_get_fd(ctx->sk);
+}
+
+int xosjob_subscribe(struct xosjob_ctx *ctx, int rcvbuf)
+{
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(ctx->sk, XOS_JOB_GENL_NAME,
+				    XOS_JOB_MCGRP_EVENTS);
+	if (grp < 0)
+		return set_err(ctx, -ENOENT,
+			       "the xos_job module has no events group");
+	if (rcvbuf > 0 && nl_socket_set_buffer_size(ctx->sk, rcvbuf, 0) < 0)
+		return set_err(ctx, -EINVAL, "cannot set the receive buffer");
+	err = nl_socket_add_membership(ctx->sk, grp);
+	if (err < 0) {
+		/* joining the group needs CAP_SYS_ADMIN */
+		return set_err(ctx, err == -NLE_PERM ? -EPERM : -EIO,
+			       err == -NLE_PERM ?
+			       "joining the events group requires CAP_SYS_ADMIN" :
+			       nl_geterror(err));
+	}
+	return 0;
+}
+
+int xosjob_event_next(struct xosjob_ctx *ctx, int *cmd,
+		      struct xosjob_job *job)
+{
+	static __thread char buf[65536];
+	struct nlattr *tb[XOS_JOB_A_MAX + 1];
+	struct nlmsghdr *h;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(nl_socket_get_fd(ctx->sk), buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS)
+				return set_err(ctx, -ENOBUFS,
+					       "notifications were lost (receive buffer overflow)");
+			return set_err(ctx, -errno, NULL);
+		}
+		/* one notification per datagram; skip anything else */
+		h = (struct nlmsghdr *)buf;
+		if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != ctx->family ||
+		    genlmsg_parse(h, 0, tb, XOS_JOB_A_MAX, NULL) < 0)
+			continue;
+		*cmd = ((struct genlmsghdr *)NLMSG_DATA(h))->cmd;
+		fill_job(tb, job);
+		return 0;
+	}
 }

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resource figures of tasks, the fields taskstats fills per task
+ * (kernel/taskstats.c, kernel/tsacct.c, kernel/delayacct.c), read straight
+ * from the task so that a job's sums agree with the kernel's own per-task
+ * records.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/spinlock.h>
+#include <linux/delayacct.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/sched/cputime.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/task_io_accounting_ops.h>
+#include <net/netlink.h>
+
+#include <linux/xos_job.h>
+
+#include "acct.h"
+
+static u64 xos_acct_mb_usec(u64 integral)
+{
+	/* as xacct_add_tsk(): pages * usec to MB * usec */
+	integral *= PAGE_SIZE;
+	do_div(integral, 1000 * 1024);
+	return integral;
+}
+
+void xos_acct_read(struct xos_acct *a, struct task_struct *t,
+		   const struct mm_struct *exited_mm)
+{
+	unsigned long rss, vm = 0;
+	struct mm_struct *mm;
+	u64 ut, st;
+
+	memset(a, 0, sizeof(*a));
+	task_cputime_adjusted(t, &ut, &st);
+	a->utime_ns = ut;
+	a->stime_ns = st;
+	a->runtime_ns = READ_ONCE(t->se.sum_exec_runtime);
+	a->minflt = READ_ONCE(t->min_flt);
+	a->majflt = READ_ONCE(t->maj_flt);
+	a->nvcsw = READ_ONCE(t->nvcsw);
+	a->nivcsw = READ_ONCE(t->nivcsw);
+#ifdef CONFIG_TASK_XACCT
+	a->rchar = READ_ONCE(t->ioac.rchar);
+	a->wchar = READ_ONCE(t->ioac.wchar);
+	a->syscr = READ_ONCE(t->ioac.syscr);
+	a->syscw = READ_ONCE(t->ioac.syscw);
+	a->coremem = xos_acct_mb_usec(READ_ONCE(t->acct_rss_mem1));
+	a->virtmem = xos_acct_mb_usec(READ_ONCE(t->acct_vm_mem1));
+#endif
+#ifdef CONFIG_TASK_IO_ACCOUNTING
+	a->read_bytes = READ_ONCE(t->ioac.read_bytes);
+	a->write_bytes = READ_ONCE(t->ioac.write_bytes);
+	a->cancelled_write_bytes = READ_ONCE(t->ioac.cancelled_write_bytes);
+#endif
+#ifdef CONFIG_SCHED_INFO
+	a->delay_ns[XOS_ACCT_DELAY_CPU] = READ_ONCE(t->sched_info.run_delay);
+	a->delay_count[XOS_ACCT_DELAY_CPU] = READ_ONCE(t->sched_info.pcount);
+#endif
+#ifdef CONFIG_TASK_DELAY_ACCT
+	if (t->delays) {
+		struct task_delay_info *d = t->delays;
+
+		a->delay_ns[XOS_ACCT_DELAY_BLKIO] = READ_ONCE(d->blkio_delay);
+		a->delay_count[XOS_ACCT_DELAY_BLKIO] = READ_ONCE(d->blkio_count);
+		a->delay_ns[XOS_ACCT_DELAY_SWAPIN] = READ_ONCE(d->swapin_delay);
+		a->delay_count[XOS_ACCT_DELAY_SWAPIN] = READ_ONCE(d->swapin_count);
+		a->delay_ns[XOS_ACCT_DELAY_FREEPAGES] = READ_ONCE(d->freepages_delay);
+		a->delay_count[XOS_ACCT_DELAY_FREEPAGES] = READ_ONCE(d->freepages_count);
+		a->delay_ns[XOS_ACCT_DELAY_THRASHING] = READ_ONCE(d->thrashing_delay);
+		a->delay_count[XOS_ACCT_DELAY_THRASHING] = READ_ONCE(d->thrashing_count);
+		a->delay_ns[XOS_ACCT_DELAY_COMPACT] = READ_ONCE(d->compact_delay);
+		a->delay_count[XOS_ACCT_DELAY_COMPACT] = READ_ONCE(d->compact_count);
+		a->delay_ns[XOS_ACCT_DELAY_WPCOPY] = READ_ONCE(d->wpcopy_delay);
+		a->delay_count[XOS_ACCT_DELAY_WPCOPY] = READ_ONCE(d->wpcopy_count);
+	}
+#endif
+	/* signal->maxrss also holds the peak of an mm left by exec() */
+	rss = READ_ONCE(t->signal->maxrss);
+	if (exited_mm) {
+		/*
+		 * exit_mm() ran: ->mm is NULL. ->active_mm is pinned by the
+		 * lazy-TLB reference; it is still the task's own mm unless the
+		 * task was switched out since, when it took over another
+		 * task's. Only the own one is read.
+		 */
+		mm = t->active_mm;
+		if (mm == exited_mm)
+			vm = get_mm_hiwater_vm(mm);
+	} else {
+		/* ->mm is cleared under task_lock() in exit_mm() */
+		task_lock(t);
+		mm = t->mm;
+		if (mm) {
+			rss = max(rss, get_mm_hiwater_rss(mm));
+			vm = get_mm_hiwater_vm(mm);
+		}
+		task_unlock(t);
+	}
+	a->hiwater_rss_kb = (u64)rss * (PAGE_SIZE / 1024);
+	a->hiwater_vm_kb = (u64)vm * (PAGE_SIZE / 1024);
+}
+
+void xos_acct_add(struct xos_acct *sum, const struct xos_acct *cur,
+		  const struct xos_acct *base)
+{
+	/* every field before the maxima is a u64 sum */
+	const size_t nr = offsetof(struct xos_acct, hiwater_rss_kb) / sizeof(u64);
+	const u64 *c = (const u64 *)cur, *b = (const u64 *)base;
+	u64 *s = (u64 *)sum;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		s[i] += c[i] - (b ? b[i] : 0);
+	sum->hiwater_rss_kb = max(sum->hiwater_rss_kb, cur->hiwater_rss_kb);
+	sum->hiwater_vm_kb = max(sum->hiwater_vm_kb, cur->hiwater_vm_kb);
+}
+
+void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t)
+{
+	unsigned int state = READ_ONCE(t->__state);
+
+	if (task_is_stopped_or_traced(t))
+		s->stopped++;
+	else if (state == TASK_RUNNING)
+		s->running++;
+	else if ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD))
+		s->uninterruptible++;
+	else
+		s->sleeping++;
+	if (t->in_iowait)
+		s->io_wait++;
+}
+
+/*
+ * kernel.task_delayacct is not exported to modules. It is read through a
+ * private proc mount, so that neither the caller's mount namespace nor its
+ * root matter, at most once a second. Process context only.
+ */
+static struct vfsmount *xos_acct_proc;
+static DEFINE_MUTEX(xos_acct_delay_lock);
+static unsigned long xos_acct_delay_read_at;	/* jiffies; under the mutex */
+static bool xos_acct_delay_on;			/* under the mutex */
+static bool xos_acct_delay_valid;		/* under the mutex */
+
+static bool xos_acct_read_delayacct(void)
+{
+	char buf[8] = "";
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (!xos_acct_proc)
+		return false;
+	f = file_open_root_mnt(xos_acct_proc, "sys/kernel/task_delayacct",
+			       O_RDONLY, 0);
+	if (IS_ERR(f))
+		return false;
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	fput(f);
+	return n > 0 && buf[0] == '1';
+}
+
+bool xos_acct_delayacct_on(void)
+{
+	bool on;
+
+	might_sleep();
+	mutex_lock(&xos_acct_delay_lock);
+	if (!xos_acct_delay_valid ||
+	    time_after(jiffies, xos_acct_delay_read_at + HZ)) {
+		xos_acct_delay_on = xos_acct_read_delayacct();
+		xos_acct_delay_read_at = jiffies;
+		xos_acct_delay_valid = true;
+	}
+	on = xos_acct_delay_on;
+	mutex_unlock(&xos_acct_delay_lock);
+	return on;
+}
+
+int xos_acct_init(void)
+{
+	struct file_system_type *proc = get_fs_type("proc");
+	struct vfsmount *mnt;
+
+	if (!proc)
+		return -ENOENT;
+	mnt = kern_mount(proc);
+	/* put_filesystem() is not exported; it is this */
+	module_put(proc->owner);
+	if (IS_ERR(mnt)) {
+		/* not fatal: delay figures are then reported as off */
+		pr_warn("cannot mount a private proc (%ld): delay accounting reported off\n",
+			PTR_ERR(mnt));
+		return 0;
+	}
+	xos_acct_proc = mnt;
+	return 0;
+}
+
+void xos_acct_exit(void)
+{
+	if (xos_acct_proc)
+		kern_unmount(xos_acct_proc);
+	xos_acct_proc = NULL;
+}
+
+static int xos_acct_put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, XOS_JOB_STATS_A_PAD);
+}
+
+int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,
+		 bool delayacct_on)
+{
+	struct nlattr *nest;
+	int i;
+
+	BUILD_BUG_ON(XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * XOS_ACCT_NR_DELAYS - 1 !=
+		     XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_UTIME_NS, a->utime_ns) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_STIME_NS, a->stime_ns) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RUNTIME_NS, a->runtime_ns) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MINFLT, a->minflt) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MAJFLT, a->majflt) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NVCSW, a->nvcsw) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NIVCSW, a->nivcsw) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RCHAR, a->rchar) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WCHAR, a->wchar) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCR, a->syscr) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCW, a->syscw) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_READ_BYTES, a->read_bytes) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WRITE_BYTES, a->write_bytes) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
+			     a->cancelled_write_bytes) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_RSS_KB,
+			     a->hiwater_rss_kb) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_VM_KB,
+			     a->hiwater_vm_kb) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_COREMEM_MB_US, a->coremem) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_VIRTMEM_MB_US, a->virtmem) ||
+	    nla_put_u8(skb, XOS_JOB_STATS_A_DELAYACCT, delayacct_on))
+		goto cancel;
+	/*
+	 * The CPU delay (run-queue wait) is always accounted; the others only
+	 * while kernel.task_delayacct is on: then they are not sent, rather
+	 * than sent as zeros that look real.
+	 */
+	for (i = 0; i < XOS_ACCT_NR_DELAYS; i++) {
+		if (i != XOS_ACCT_DELAY_CPU && !delayacct_on)
+			continue;
+		if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i,
+				     a->delay_ns[i]) ||
+		    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i,
+				     a->delay_count[i]))
+			goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+int xos_acct_put_states(struct sk_buff *skb, int type,
+			const struct xos_acct_states *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, XOS_JOB_STATES_A_RUNNING, s->running,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_SLEEPING, s->sleeping,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_UNINTERRUPTIBLE,
+			      s->uninterruptible, XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_STOPPED, s->stopped,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_IO_WAIT, s->io_wait,
+			      XOS_JOB_STATES_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}

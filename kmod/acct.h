@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-task and per-job resource figures: the fields taskstats keeps per
+ * task, read from a task_struct and summed per job.
+ */
+#ifndef _XOS_JOB_ACCT_H
+#define _XOS_JOB_ACCT_H
+
+#include <linux/sched.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+/* Delay kinds, in the order of XOS_JOB_STATS_A_*_DELAY_NS in the uapi. */
+enum xos_acct_delay {
+	XOS_ACCT_DELAY_CPU,
+	XOS_ACCT_DELAY_BLKIO,
+	XOS_ACCT_DELAY_SWAPIN,
+	XOS_ACCT_DELAY_FREEPAGES,
+	XOS_ACCT_DELAY_THRASHING,
+	XOS_ACCT_DELAY_COMPACT,
+	XOS_ACCT_DELAY_WPCOPY,
+	XOS_ACCT_NR_DELAYS,
+};
+
+/*
+ * Figures of one task, or sums over many. Everything is summed except the
+ * two high-water marks, which are maxima. Units follow taskstats where it
+ * has the field (coremem/virtmem in MB-usec, high-water marks in KiB);
+ * times are nanoseconds.
+ */
+struct xos_acct {
+	u64 utime_ns;
+	u64 stime_ns;
+	u64 runtime_ns;
+	u64 minflt;
+	u64 majflt;
+	u64 nvcsw;
+	u64 nivcsw;
+	u64 rchar;
+	u64 wchar;
+	u64 syscr;
+	u64 syscw;
+	u64 read_bytes;
+	u64 write_bytes;
+	u64 cancelled_write_bytes;
+	u64 coremem;
+	u64 virtmem;
+	u64 delay_ns[XOS_ACCT_NR_DELAYS];
+	u64 delay_count[XOS_ACCT_NR_DELAYS];
+	u64 hiwater_rss_kb;	/* max */
+	u64 hiwater_vm_kb;	/* max */
+};
+
+/*
+ * Reads @t's current figures. Never sleeps. @exited_mm: NULL for a live
+ * task; for current in the sched_process_exit probe (after exit_mm()),
+ * the mm it last ran with (an identity, not a reference): its RSS
+ * high-water then comes from signal->maxrss and its VM high-water from
+ * ->active_mm if that is still this mm.
+ */
+void xos_acct_read(struct xos_acct *a, struct task_struct *t,
+		   const struct mm_struct *exited_mm);
+/* @sum += @cur - @base (@base may be NULL); maxima are merged. */
+void xos_acct_add(struct xos_acct *sum, const struct xos_acct *cur,
+		  const struct xos_acct *base);
+
+/* Task states, counted the way cgroupstats counts them. */
+struct xos_acct_states {
+	u64 running;
+	u64 sleeping;
+	u64 uninterruptible;
+	u64 stopped;
+	u64 io_wait;
+};
+
+void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t);
+
+/* Whether kernel.task_delayacct is on now (cached for a second). */
+bool xos_acct_delayacct_on(void);
+int xos_acct_init(void);
+void xos_acct_exit(void);
+
+/* Nested XOS_JOB_A_STATS / XOS_JOB_A_STATES attributes. */
+int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,
+		 bool delayacct_on);
+int xos_acct_put_states(struct sk_buff *skb, int type,
+			const struct xos_acct_states *s);
+
+#endif /* _XOS_JOB_ACCT_H */

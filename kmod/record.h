@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * End-of-job records: the ring of ended jobs, lookups by id and by
+ * sequence number, and the worker that multicasts them.
+ */
+#ifndef _XOS_JOB_RECORD_H
+#define _XOS_JOB_RECORD_H
+
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+#include "acct.h"
+
+/*
+ * The final figures of one job. Allocated with the job, so that ending a
+ * job never allocates (it happens in the exit probe, where an allocation
+ * could fail and lose the record). Filled under the job's lock when its
+ * last member leaves, then immutable once pushed; freed after an RCU grace
+ * period when the ring drops it. Readers hold rcu_read_lock().
+ */
+struct xos_job_record {
+	u64 seq;			/* set by xos_record_push() */
+	u64 id;
+	kuid_t owner;
+	char *label;			/* may be NULL */
+	u64 created_real_ns;
+	u64 created_boot_ns;
+	u64 ended_real_ns;
+	u64 ended_boot_ns;
+	u32 flags;
+	bool delayacct_on;		/* at the job's creation */
+	u64 tasks_started;
+	u64 procs_started;
+	struct xos_acct acct;
+	struct rcu_head rcu;
+};
+
+extern unsigned int xos_job_ended_ring;
+
+int xos_record_init(void);
+/* Stops notifications: call before the genl family goes away. */
+void xos_record_stop(void);
+/* After the probes are gone: frees the ring. */
+void xos_record_exit(void);
+
+/* Process context. Reserves the id's slot, so that the push cannot fail. */
+struct xos_job_record *xos_record_alloc(u64 id, const char *label);
+/* A record that was never pushed (module unload with the job live). */
+void xos_record_discard(struct xos_job_record *rec);
+/* Any context, never sleeps: numbers the record and publishes it. */
+void xos_record_push(struct xos_job_record *rec);
+
+/* Under rcu_read_lock(); NULL when unknown or dropped from the ring. */
+struct xos_job_record *xos_record_by_id(u64 id);
+struct xos_job_record *xos_record_by_seq(u64 seq);
+/* Last pushed sequence number (0: none) and the oldest still kept. */
+u64 xos_record_last_seq(void);
+u64 xos_record_oldest_seq(void);
+
+#endif /* _XOS_JOB_RECORD_H */
