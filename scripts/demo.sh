@@ -9,6 +9,10 @@ run grep xos_job /proc/modules
 say "genl-ctrl-list | grep xos_job      # the family resolves"
 genl-ctrl-list | grep xos_job
 run xosjob info
+say "xosjob watch &      # an accounting consumer: creations and end-of-job records"
+xosjob watch >/tmp/demo-watch.out 2>&1 &
+watcher=$!
+sleep 0.3
 
 # A batch job: a shell that starts workers, one of them a double-forked
 # daemon in its own session (it still carries the job's tag).
@@ -16,19 +20,23 @@ say "( xosjob run --label grid-job-42 -- sh -c '...' &"
 ( xosjob run --label grid-job-42 -- sh -c '
 	sleep 300 & sleep 300 &
 	setsid sh -c "sleep 300 &" &
+	head -c 20000000 /dev/urandom | md5sum >/dev/null
 	echo "  inside the job: XOS_JOB_ID=$XOS_JOB_ID, xosjob id says $(xosjob id)"
 	wait' & )
 sleep 1
 job=$(xosjob list --json | python3 -c 'import json,sys; print([j["id"] for j in json.load(sys.stdin) if j["label"]=="grid-job-42"][0])')
 run xosjob list
-run xosjob show "$job"
-run xosjob ps "$job"
+run xosjob get "$job"
+run xosjob tasks "$job"
 say "su nobody -c 'xosjob run -- xosjob run -- true'   # a member cannot leave its job"
 su -s /bin/sh nobody -c "xosjob run -- xosjob run -- true"
 echo "  exit status $?"
 run xosjob kill -s KILL "$job"
 sleep 1
-say "xosjob show $job      # the job ended with its last member"
-xosjob show "$job"
-echo "  exit status $?"
+say "xosjob get $job      # the job ended with its last member: its final record"
+xosjob get "$job" | head -12
+run xosjob list --ended
+say "cat watch output    # what the consumer received"
+kill "$watcher" 2>/dev/null
+grep -E '^(created|ended)' /tmp/demo-watch.out
 run xosjob info

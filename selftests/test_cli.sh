@@ -19,7 +19,7 @@ expect() {
 	fi
 }
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' </tmp/cli.out; }
-echo "1..17"
+echo "1..24"
 
 expect 2 "unknown command" xosjob frobnicate
 expect 2 "not a job id" xosjob show 12abc
@@ -31,6 +31,9 @@ expect 1 "no such job: |no such job" xosjob show 999999
 expect 2 "unknown signal" xosjob kill -s 65 1
 expect 1 "label is longer than 255 bytes" xosjob run --label "$(printf 'x%.0s' $(seq 256))" -- true
 expect 1 "not in a job you can see" xosjob id 1
+expect 2 "--from applies to --ended" xosjob list --from 3
+expect 2 "not a sequence number" xosjob list --ended --from 0
+expect 1 "requires CAP_SYS_ADMIN" setpriv --reuid=65534 --regid=65534 --clear-groups xosjob watch
 
 xosjob run --label cli-test -- sleep 30 2>/dev/null &
 sleep 0.5
@@ -45,4 +48,26 @@ xosjob kill -s KILL "$job" >/tmp/cli.out
 grep -q "sent to 1 processes" /tmp/cli.out && ok "kill: $(cat /tmp/cli.out)" ||
 	notok "kill: $(cat /tmp/cli.out)"
 wait 2>/dev/null
+
+# the ended job's record, as the list of records and by id
+xosjob list --ended --json >/tmp/cli.out 2>/tmp/cli.err
+if python3 -c "import json,sys; r=[j for j in json.load(sys.stdin) if j['id']==$job]; sys.exit(not (len(r)==1 and r[0]['ended'] and r[0]['tasks_exited']==1))" </tmp/cli.out; then
+	ok "list --ended holds job $job once"
+else
+	notok "list --ended: $(head -c 300 /tmp/cli.out) $(cat /tmp/cli.err)"
+fi
+xosjob get "$job" >/tmp/cli.out 2>&1 && grep -q "ended: .*(record [0-9]" /tmp/cli.out &&
+	grep -q "runtime_ns: [1-9]" /tmp/cli.out && ok "get of an ended job shows its record" ||
+	notok "get $job: $(cat /tmp/cli.out)"
+# watch sees a job's creation and its end record
+xosjob watch --json --count 2 >/tmp/watch.out 2>&1 &
+w=$!
+sleep 0.5
+xosjob run --label watched -- true
+wait $w
+python3 -c "
+import json,sys
+ev=[json.loads(l) for l in open('/tmp/watch.out')]
+sys.exit(not ([e['event'] for e in ev]==['created','ended'] and ev[1]['job']['label']=='watched'))
+" && ok "watch: created then ended" || notok "watch: $(cat /tmp/watch.out)"
 exit $fail

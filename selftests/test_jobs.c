@@ -458,15 +458,21 @@ TEST_F_TIMEOUT(slow, ten_thousand_forks, 600)
 		/* wait until the killed one has left the job */
 		while (job_of(ctx, proc->pids[i]) == id)
 			usleep(1000);
-		ASSERT_EQ(0, xosjob_get(ctx, id, &job))
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		ASSERT_FALSE(job.ended)
 			TH_LOG("job ended with %d members left", proc->n - i - 1);
 	}
 	/* the leader (anchor) is the last: close q, it exits, job ends */
 	close(q[1]);
 	EXPECT_EQ(0, reap(leader));
-	for (i = 0; i < 500 && !xosjob_get(ctx, id, &job); i++)
+	/* an ended job answers with its end-of-job record */
+	for (i = 0; i < 500 && !xosjob_get(ctx, id, &job) && !job.ended; i++)
 		usleep(10000);
-	EXPECT_EQ(-ENOENT, xosjob_get(ctx, id, &job));
+	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	EXPECT_TRUE(job.ended);
+	EXPECT_EQ(0, job.nr_tasks);
+	EXPECT_EQ(job.tasks_started, job.tasks_exited);
+	EXPECT_EQ(NR_FORKS + 1, job.tasks_started);
 	xosjob_close(ctx);
 	free(dump);
 	free(proc);
@@ -778,11 +784,13 @@ TEST_F(jobs, kill_reaches_forking_members)
 	EXPECT_EQ(0, denied);
 	reap(storm);
 	/* every member dies: the job ends */
-	for (i = 0; i < 1000 && !xosjob_get(ctx, id, &job); i++)
+	for (i = 0; i < 1000 && !xosjob_get(ctx, id, &job) && !job.ended; i++)
 		usleep(10000);
-	EXPECT_EQ(-ENOENT, xosjob_get(ctx, id, &job))
+	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	EXPECT_TRUE(job.ended)
 		TH_LOG("job still has %llu members after SIGKILL",
 		       (unsigned long long)job.nr_tasks);
+	EXPECT_TRUE(job.flags & XOS_JOB_F_KILLED);
 }
 
 TEST_F(jobs, kill_counts_processes)
