@@ -890,8 +890,15 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	s->procs_started = job->procs_started;
 	s->flags = job->flags;
 	s->ended = job->ended;
-	if (job->anchor)
-		s->anchor_pid = task_tgid_nr_ns(job->anchor->task, pid_ns);
+	if (job->anchor) {
+		struct task_struct *t = job->anchor->task;
+
+		s->anchor_pid = task_tgid_nr_ns(t, pid_ns);
+		/* group_leader changes only in exec, and is RCU-freed */
+		rcu_read_lock();
+		s->anchor_start_ns = READ_ONCE(t->group_leader)->start_boottime;
+		rcu_read_unlock();
+	}
 	s->acct = job->dead;
 	list_for_each_entry(xt, &job->members, job_node) {
 		xos_acct_read(&cur, xt->task, NULL);
@@ -899,4 +906,24 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		xos_acct_count_state(&s->states, xt->task);
 	}
 	spin_unlock(&job->lock);
+}
+
+struct task_struct *xos_job_anchor(struct xos_job *job,
+				   struct pid_namespace *pid_ns,
+				   pid_t *pid, u64 *start_ns)
+{
+	struct task_struct *t = NULL;
+
+	/* a linked member's task is alive: its exit unlinks it first */
+	spin_lock(&job->lock);
+	if (job->anchor) {
+		t = job->anchor->task;
+		get_task_struct(t);
+		*pid = task_tgid_nr_ns(t, pid_ns);
+		rcu_read_lock();
+		*start_ns = READ_ONCE(t->group_leader)->start_boottime;
+		rcu_read_unlock();
+	}
+	spin_unlock(&job->lock);
+	return t;
 }

@@ -124,6 +124,7 @@ struct xos_job_snap {
 	u64 procs_started;
 	u32 flags;
 	pid_t anchor_pid;		/* in the namespace asked for; 0: none */
+	u64 anchor_start_ns;		/* its leader's start_boottime */
 	bool ended;
 	struct xos_acct acct;		/* dead members + live members now */
 	struct xos_acct_states states;
@@ -137,6 +138,15 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s);
 /* A member's figures since it joined; job->lock held. */
 void xos_task_acct_locked(struct xos_task *xt, struct xos_acct *a);
+
+/*
+ * The job's anchor (its oldest live member), referenced, or NULL when no
+ * member is left. *pid: its process id in @pid_ns (0: not visible there);
+ * *start_ns: its thread group leader's start_boottime.
+ */
+struct task_struct *xos_job_anchor(struct xos_job *job,
+				   struct pid_namespace *pid_ns,
+				   pid_t *pid, u64 *start_ns);
 
 u32 xos_job_count(void);
 u64 xos_job_task_count(void);

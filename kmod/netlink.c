@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -87,6 +88,11 @@ static const struct nla_policy xos_job_kill_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	/* range checked in the handler, for a precise message */
 	[XOS_JOB_A_SIGNAL] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy xos_job_enter_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[XOS_JOB_A_NO_CGROUP] = { .type = NLA_FLAG },
 };
 
 /* The ops without request attributes get an empty policy: strict, too. */
@@ -179,6 +185,9 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 				   job->created_real_ns, job->created_boot_ns,
 				   user_ns) ||
 	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, s->anchor_pid) ||
+	    (s->anchor_pid &&
+	     xos_job_put_u64(skb, XOS_JOB_A_ANCHOR_START_BOOTTIME,
+			     s->anchor_start_ns)) ||
 	    nla_put_u32(skb, XOS_JOB_A_FLAGS, s->flags) ||
 	    xos_job_put_u64(skb, XOS_JOB_A_NR_TASKS, s->nr_tasks) ||
 	    xos_job_put_u64(skb, XOS_JOB_A_NR_PROCS, s->nr_procs) ||
@@ -505,6 +514,119 @@ static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 					  xos_acct_delayacct_on());
 		err = xos_job_nl_send(msg, hdr, info, err);
 	}
+	xos_job_put(job);
+	return err;
+}
+
+/*
+ * Why a job id the caller asked for is not live: ESRCH when it has ended
+ * and the caller may see its record, ENOENT as if it never existed else.
+ */
+static int xos_job_nl_gone(struct genl_info *info, bool admin, u64 id)
+{
+	struct xos_job_record *rec;
+	bool ended;
+
+	rcu_read_lock();
+	rec = xos_record_by_id(id);
+	ended = rec && xos_job_may_see(rec->owner, admin, current_euid());
+	rcu_read_unlock();
+	NL_SET_BAD_ATTR(info->extack, info->attrs[XOS_JOB_A_ID]);
+	if (ended) {
+		XOS_NL_ERR_FMT(info->extack, "the job has ended",
+			       "job %llu has ended", id);
+		return -ESRCH;
+	}
+	XOS_NL_ERR_FMT(info->extack, "no such job", "no such job: %llu", id);
+	return -ENOENT;
+}
+
+/*
+ * JOB_ENTER: the caller joins the job (so its children follow), then the
+ * job's cgroups. Membership comes first: a caller that raced the job's end
+ * is left where it was, in no job and in its own cgroups.
+ */
+static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
+{
+	bool admin = xos_job_nl_admin(skb);
+	bool cgroups = !info->attrs[XOS_JOB_A_NO_CGROUP];
+	struct task_struct *anchor;
+	struct xos_job *job, *cur;
+	u64 id, cur_id = 0, start_ns = 0;
+	struct sk_buff *msg;
+	unsigned int n;
+	pid_t apid = 0;
+	void *hdr;
+	int err;
+
+	if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID, "missing job id"))
+		return -EINVAL;
+	id = nla_get_u64(info->attrs[XOS_JOB_A_ID]);
+	job = xos_job_get_by_id(id);
+	if (job && !xos_job_visible(job, admin, current_euid())) {
+		xos_job_put(job);
+		job = NULL;
+	}
+	if (!job)
+		return xos_job_nl_gone(info, admin, id);
+	cur = xos_job_get_by_task(current);
+	if (cur) {
+		cur_id = cur->id;
+		xos_job_put(cur);
+	}
+	err = -EPERM;
+	if (cur_id && cur_id != id && !admin) {
+		XOS_NL_ERR_FMT(info->extack,
+			       "a member of another job cannot enter this one",
+			       "a member of job %llu cannot enter job %llu",
+			       cur_id, id);
+		goto out_job;
+	}
+	err = -EINVAL;
+	if (cgroups && !thread_group_empty(current)) {
+		/* cgroup_attach_task_all() moves the calling thread only */
+		NL_SET_ERR_MSG(info->extack,
+			       "joining the job's cgroups needs a single-threaded caller (or XOS_JOB_A_NO_CGROUP)");
+		goto out_job;
+	}
+	err = xos_job_adopt(job, current, admin, &n, info->extack);
+	if (err == -ESRCH) {
+		XOS_NL_ERR_FMT(info->extack, "the job has ended or was killed",
+			       "job %llu %s", id, READ_ONCE(job->ended) ?
+			       "has ended" : "was killed: it takes no new members");
+		NL_SET_BAD_ATTR(info->extack, info->attrs[XOS_JOB_A_ID]);
+	}
+	if (err)
+		goto out_job;
+	/* we are a member now: the job cannot end before we exit */
+	anchor = xos_job_anchor(job, task_active_pid_ns(current), &apid,
+				&start_ns);
+	err = -ESRCH;
+	if (!anchor) {
+		NL_SET_ERR_MSG(info->extack, "the job has no member left");
+		goto out_job;
+	}
+	err = cgroups ? cgroup_attach_task_all(anchor, current) : 0;
+	put_task_struct(anchor);
+	if (err) {
+		XOS_NL_ERR_FMT(info->extack,
+			       "joined the job, but not its cgroups; exit",
+			       "joined job %llu, but not its cgroups (%d); exit",
+			       id, err);
+		goto out_job;
+	}
+	err = -ENOMEM;
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		goto out_job;
+	err = xos_job_put_u64(msg, XOS_JOB_A_ID, id) ||
+	      nla_put_u32(msg, XOS_JOB_A_ANCHOR_PID, apid) ||
+	      xos_job_put_u64(msg, XOS_JOB_A_ANCHOR_START_BOOTTIME, start_ns) ||
+	      nla_put_u32(msg, XOS_JOB_A_OWNER_UID,
+			  from_kuid_munged(current_user_ns(), job->owner)) ?
+	      -EMSGSIZE : 0;
+	err = xos_job_nl_send(msg, hdr, info, err);
+out_job:
 	xos_job_put(job);
 	return err;
 }
@@ -899,6 +1021,8 @@ static struct genl_ops xos_job_ops[XOS_JOB_OP_SLOTS] = {
 		   .done = xos_job_nl_dump_done),
 	XOS_JOB_OP(KILL, xos_job_kill_policy,
 		   .doit = xos_job_nl_kill),
+	XOS_JOB_OP(ENTER, xos_job_enter_policy,
+		   .doit = xos_job_nl_enter),
 };
 
 enum xos_job_mcgrp {

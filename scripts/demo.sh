@@ -9,8 +9,8 @@ run grep xos_job /proc/modules
 say "genl-ctrl-list | grep xos_job      # the family resolves"
 genl-ctrl-list | grep xos_job
 run xosjob info
-say "xosjob watch &      # an accounting consumer: creations and end-of-job records"
-xosjob watch >/tmp/demo-watch.out 2>&1 &
+say "xosjob monitor &    # an accounting consumer: creations and end-of-job records"
+xosjob monitor >/tmp/demo-watch.out 2>&1 &
 watcher=$!
 sleep 0.3
 
@@ -36,7 +36,7 @@ sleep 1
 say "xosjob get $job      # the job ended with its last member: its final record"
 xosjob get "$job" | head -12
 run xosjob list --ended
-say "cat watch output    # what the consumer received"
+say "cat monitor output  # what the consumer received"
 kill "$watcher" 2>/dev/null
 grep -E '^(created|ended)' /tmp/demo-watch.out
 run xosjob info

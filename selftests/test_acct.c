@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,9 +26,9 @@
 
 #include "kselftest_harness.h"
 #include "nl_raw.h"
+#include "util.h"
 #include "xosjob.h"
 
-#define NOBODY 65534
 #define MAX_TIDS 64
 
 /* Task ids the job's tasks report, shared across fork. */
@@ -90,6 +91,56 @@ static void io_kb(int kb)
 	}
 	close(in);
 	close(out);
+}
+
+/*
+ * Storage I/O (read_bytes, write_bytes, cancelled_write_bytes) is only
+ * counted on a file system with a block device behind it; the guest's are
+ * tmpfs and 9p. An ext4 on a loop device, mounted once per boot.
+ */
+#define BLK_DIR "/run/xosjob-blk"
+
+static int blk_mount(void)
+{
+	return system("mountpoint -q " BLK_DIR " || { modprobe -q loop && "
+		      "modprobe -q ext4 && mkdir -p " BLK_DIR " && "
+		      "truncate -s 64M /dev/shm/xosjob-blk.img && "
+		      "mkfs.ext4 -q -F /dev/shm/xosjob-blk.img && "
+		      "mount -o loop /dev/shm/xosjob-blk.img " BLK_DIR "; }");
+}
+
+/*
+ * Writes 1 MiB with fsync, drops it from the page cache and reads it back
+ * from the device, then dirties 256 KiB and truncates it before writeback
+ * (cancelled_write_bytes).
+ */
+static void blk_io(void)
+{
+	char path[64], buf[4096];
+	int fd, i;
+
+	memset(buf, 'x', sizeof(buf));
+	snprintf(path, sizeof(path), BLK_DIR "/f-%d", getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		_exit(20);
+	for (i = 0; i < 256; i++)
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			_exit(21);
+	if (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		_exit(22);
+	lseek(fd, 0, SEEK_SET);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	if (ftruncate(fd, 0))
+		_exit(23);
+	for (i = 0; i < 64; i++)
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			_exit(24);
+	if (ftruncate(fd, 0))
+		_exit(25);
+	close(fd);
+	unlink(path);
 }
 
 static void *thread_work(void *arg)
@@ -218,44 +269,6 @@ static int ts_collect(struct ts *t, const struct tids *want,
 
 /* --- helpers ---------------------------------------------------------- */
 
-/* A child blocked until its pipe gets a byte; then it runs @fn. */
-static pid_t spawn_gated(int *gate, void (*fn)(void *), void *arg)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) != 1)
-			_exit(1);
-		fn(arg);
-		_exit(0);
-	}
-	close(p[0]);
-	*gate = p[1];
-	return pid;
-}
-
-static void open_gate(int gate)
-{
-	if (write(gate, "g", 1) != 1)
-		perror("gate");
-	close(gate);
-}
-
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void worker_cpu_mem(void *arg)
 {
 	tids_add(arg);
@@ -267,6 +280,12 @@ static void worker_io(void *arg)
 {
 	tids_add(arg);
 	io_kb(1024);
+}
+
+static void worker_blk(void *arg)
+{
+	tids_add(arg);
+	blk_io();
 }
 
 static void worker_threads(void *arg)
@@ -284,18 +303,19 @@ static void worker_threads(void *arg)
 /* The job's first process: forks the workers and waits for them. */
 static void job_leader(void *arg)
 {
-	void (*work[])(void *) = { worker_cpu_mem, worker_io, worker_threads };
-	pid_t pids[3];
+	void (*work[])(void *) = { worker_cpu_mem, worker_io, worker_threads,
+				   worker_blk };
+	pid_t pids[4];
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0) {
 			work[i](arg);
 			_exit(0);
 		}
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		waitpid(pids[i], NULL, 0);
 }
 
@@ -327,6 +347,7 @@ TEST(exit_sums_match_taskstats_exit_records)
 	ASSERT_EQ(0, ts_open(&ts_get_s));
 	ASSERT_EQ(0, ts_open(&ts_listen_s));
 	ASSERT_EQ(0, ts_listen(&ts_listen_s)) TH_LOG("%s", ts_listen_s.n.msg);
+	ASSERT_EQ(0, blk_mount());
 
 	leader = spawn_gated(&gate, job_leader, tids);
 	ASSERT_LT(0, leader);
@@ -338,7 +359,7 @@ TEST(exit_sums_match_taskstats_exit_records)
 		TH_LOG("%s", xosjob_strerror(ctx));
 	open_gate(gate);
 	ASSERT_EQ(0, reap(leader));
-	ASSERT_EQ(6, tids->n);	/* the leader, 3 workers, 2 threads */
+	ASSERT_EQ(7, tids->n);	/* the leader, 4 workers, 2 threads */
 
 	got = ts_collect(&ts_listen_s, tids, rec);
 	ASSERT_EQ(tids->n, got);
@@ -380,10 +401,10 @@ TEST(exit_sums_match_taskstats_exit_records)
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job)) TH_LOG("%s", xosjob_strerror(ctx));
 	ASSERT_TRUE(job.ended);
 	EXPECT_NE(0, job.seq);
-	EXPECT_EQ(6, job.tasks_started);
-	EXPECT_EQ(6, job.tasks_exited);
-	EXPECT_EQ(4, job.procs_started);
-	EXPECT_EQ(4, job.procs_exited);
+	EXPECT_EQ(7, job.tasks_started);
+	EXPECT_EQ(7, job.tasks_exited);
+	EXPECT_EQ(5, job.procs_started);
+	EXPECT_EQ(5, job.procs_exited);
 	EXPECT_EQ(0, job.nr_tasks);
 	EXPECT_LE(job.created_boottime_ns, job.ended_boottime_ns);
 	EXPECT_EQ(job.ended_boottime_ns - job.created_boottime_ns, job.elapsed_ns);
@@ -402,15 +423,19 @@ TEST(exit_sums_match_taskstats_exit_records)
 	EXPECT_EQ(U64(sum.read_bytes), job.stats.read_bytes);
 	EXPECT_EQ(U64(sum.write_bytes), job.stats.write_bytes);
 	EXPECT_EQ(U64(sum.cancelled_write_bytes), job.stats.cancelled_write_bytes);
+	/* the ext4 worker: 1 MiB + 256 KiB dirtied, 1 MiB read, 256 KiB cancelled */
+	EXPECT_LE(1280 << 10, job.stats.write_bytes);
+	EXPECT_LE(1 << 20, job.stats.read_bytes);
+	EXPECT_LE(256 << 10, job.stats.cancelled_write_bytes);
 	EXPECT_EQ(max_rss, job.stats.hiwater_rss_kb);
 	EXPECT_LE(24 << 10, job.stats.hiwater_rss_kb);
 	EXPECT_LE(U64(sum.coremem), job.stats.coremem_mb_us);
 	EXPECT_NE(0, job.stats.hiwater_vm_kb);
 	/* context switches: exit_mm() may sleep or be preempted */
 	EXPECT_LE(U64(sum.nvcsw), job.stats.nvcsw);
-	EXPECT_LE(job.stats.nvcsw, U64(sum.nvcsw) + 2 * 6);
+	EXPECT_LE(job.stats.nvcsw, U64(sum.nvcsw) + 2 * 7);
 	EXPECT_LE(U64(sum.nivcsw), job.stats.nivcsw);
-	EXPECT_LE(job.stats.nivcsw, U64(sum.nivcsw) + 2 * 6);
+	EXPECT_LE(job.stats.nivcsw, U64(sum.nivcsw) + 2 * 7);
 	/*
 	 * Run time: cpu_run_virtual_total is se.sum_exec_runtime; ours is
 	 * read a little later in do_exit(). utime and stime are adjusted
@@ -418,7 +443,7 @@ TEST(exit_sums_match_taskstats_exit_records)
 	 * time, while taskstats sends the raw tick samples.
 	 */
 	/* exit_mm() of a 24 MiB process, zeroing on free, under TCG */
-	slack_ns = 6 * 4000000 + 100000000;
+	slack_ns = 7 * 4000000 + 100000000;
 	EXPECT_LE(U64(sum.cpu_run_virtual_total), job.stats.runtime_ns);
 	EXPECT_LE(job.stats.runtime_ns, U64(sum.cpu_run_virtual_total) + slack_ns);
 	EXPECT_LE(job.stats.utime_ns + job.stats.stime_ns, job.stats.runtime_ns);
@@ -427,11 +452,150 @@ TEST(exit_sums_match_taskstats_exit_records)
 	/* the work itself: 80 + 2 x 30 ms of CPU, 1 MiB written */
 	EXPECT_LE(140000000ULL, job.stats.runtime_ns);
 	EXPECT_LE(1 << 20, job.stats.wchar);
-	TH_LOG("job %llu: runtime %llu ns (oracle %llu), minflt %llu, rss %llu KiB",
+	TH_LOG("job %llu: runtime %llu ns (oracle %llu), minflt %llu, rss %llu KiB, "
+	       "nvcsw +%lld, nivcsw +%lld, rchar +%lld, wchar +%lld, syscr +%lld, "
+	       "syscw +%lld, read_bytes %llu, write_bytes %llu, cancelled %llu",
 	       U64(id), U64(job.stats.runtime_ns), U64(sum.cpu_run_virtual_total),
-	       U64(job.stats.minflt), U64(job.stats.hiwater_rss_kb));
+	       U64(job.stats.minflt), U64(job.stats.hiwater_rss_kb),
+	       (long long)(job.stats.nvcsw - sum.nvcsw),
+	       (long long)(job.stats.nivcsw - sum.nivcsw),
+	       (long long)(job.stats.rchar - sum.read_char),
+	       (long long)(job.stats.wchar - sum.write_char),
+	       (long long)(job.stats.syscr - sum.read_syscalls),
+	       (long long)(job.stats.syscw - sum.write_syscalls),
+	       U64(job.stats.read_bytes), U64(job.stats.write_bytes),
+	       U64(job.stats.cancelled_write_bytes));
 	nlr_close(&ts_get_s.n);
 	nlr_close(&ts_listen_s.n);
+	xosjob_close(ctx);
+}
+
+/* A process tree: W forks A (CPU, memory, a thread, ext4 I/O) and B,
+ * which forks G; everybody waits for its children. */
+static void *thread_burn(void *arg)
+{
+	(void)arg;
+	burn_ms(20);
+	return NULL;
+}
+
+static void tree_a(void)
+{
+	pthread_t th;
+
+	pthread_create(&th, NULL, thread_burn, NULL);
+	burn_ms(40);
+	touch_mb(32);
+	blk_io();
+	pthread_join(th, NULL);
+}
+
+static void tree_b(void)
+{
+	pid_t g = fork();
+
+	if (g == 0) {
+		burn_ms(20);
+		io_kb(128);
+		_exit(0);
+	}
+	burn_ms(20);
+	waitpid(g, NULL, 0);
+}
+
+static void tree_root(void *arg)
+{
+	pid_t a, b;
+
+	(void)arg;
+	a = fork();
+	if (a == 0) {
+		tree_a();
+		_exit(0);
+	}
+	b = fork();
+	if (b == 0) {
+		tree_b();
+		_exit(0);
+	}
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+}
+
+static long long tv_ns(struct timeval tv)
+{
+	return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
+}
+
+/*
+ * A fully waited tree run in a job: its final record agrees with what the
+ * waiting parent's getrusage(RUSAGE_CHILDREN) gained. The tree's first
+ * process joined while blocked, so its use before that (TASKSTATS_CMD_GET
+ * at JOB_NEW) is taken out. Faults and blocks are exact; CPU time within
+ * a tick per task (plus what the exit path runs after the exit
+ * tracepoint); a task's last switches happen after it, one or two each.
+ */
+TEST(final_record_agrees_with_rusage_children)
+{
+	long long cpu_rusage, cpu_job, slack;
+	struct rusage r0, r1;
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	struct taskstats base;
+	int gate = -1, tasks = 5;
+	struct ts ts;
+	uint64_t id;
+	pid_t root;
+
+	ASSERT_EQ(0, blk_mount());
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, ts_open(&ts));
+	ASSERT_EQ(0, getrusage(RUSAGE_CHILDREN, &r0));
+	root = spawn_gated(&gate, tree_root, NULL);
+	ASSERT_LT(0, root);
+	usleep(20000);
+	ASSERT_EQ(0, ts_get(&ts, root, &base));
+	ASSERT_EQ(0, xosjob_new(ctx, "rusage", root, &id));
+	open_gate(gate);
+	ASSERT_EQ(0, reap(root));
+	ASSERT_EQ(0, getrusage(RUSAGE_CHILDREN, &r1));
+	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	ASSERT_TRUE(job.ended);
+	EXPECT_EQ(tasks, job.tasks_exited);
+	EXPECT_EQ(4, job.procs_exited);
+
+	EXPECT_EQ(U64(r1.ru_minflt - r0.ru_minflt - base.ac_minflt), job.stats.minflt);
+	EXPECT_EQ(U64(r1.ru_majflt - r0.ru_majflt - base.ac_majflt), job.stats.majflt);
+	EXPECT_EQ(U64(r1.ru_inblock - r0.ru_inblock), job.stats.read_bytes >> 9);
+	EXPECT_EQ(U64(r1.ru_oublock - r0.ru_oublock),
+		  (job.stats.write_bytes - job.stats.cancelled_write_bytes) >> 9);
+	EXPECT_LE(1 << 11, job.stats.read_bytes >> 9);
+	/* the largest member: A, with its 32 MiB */
+	EXPECT_LT(r0.ru_maxrss, r1.ru_maxrss);
+	EXPECT_EQ(U64(r1.ru_maxrss), job.stats.hiwater_rss_kb);
+	EXPECT_LE(U64(r1.ru_nvcsw - r0.ru_nvcsw - base.nvcsw), job.stats.nvcsw + 2 * tasks);
+	EXPECT_LE(job.stats.nvcsw, U64(r1.ru_nvcsw - r0.ru_nvcsw - base.nvcsw));
+	EXPECT_LE(U64(r1.ru_nivcsw - r0.ru_nivcsw - base.nivcsw), job.stats.nivcsw + 2 * tasks);
+	EXPECT_LE(job.stats.nivcsw, U64(r1.ru_nivcsw - r0.ru_nivcsw - base.nivcsw));
+
+	cpu_rusage = tv_ns(r1.ru_utime) + tv_ns(r1.ru_stime) -
+		     tv_ns(r0.ru_utime) - tv_ns(r0.ru_stime) -
+		     (long long)base.cpu_run_virtual_total;
+	cpu_job = job.stats.utime_ns + job.stats.stime_ns;
+	slack = tasks * 4000000LL + 50000000LL;
+	EXPECT_GT(slack, llabs(cpu_rusage - cpu_job))
+		TH_LOG("rusage CPU %lld ns, job %lld ns", cpu_rusage, cpu_job);
+	EXPECT_LE(120000000LL, cpu_job);
+	TH_LOG("job %llu vs rusage: CPU %+lld ns, nvcsw %+lld, nivcsw %+lld, "
+	       "minflt %llu, maxrss %ld KiB, inblock %ld, oublock %ld",
+	       U64(id), cpu_rusage - cpu_job,
+	       (long long)(r1.ru_nvcsw - r0.ru_nvcsw - base.nvcsw) -
+	       (long long)job.stats.nvcsw,
+	       (long long)(r1.ru_nivcsw - r0.ru_nivcsw - base.nivcsw) -
+	       (long long)job.stats.nivcsw, U64(job.stats.minflt),
+	       r1.ru_maxrss, r1.ru_inblock - r0.ru_inblock,
+	       r1.ru_oublock - r0.ru_oublock);
+	nlr_close(&ts.n);
 	xosjob_close(ctx);
 }
 
@@ -448,25 +612,6 @@ static void stop_after_work(void *arg)
 		_exit(0);
 	}
 	waitpid(pid, NULL, 0);
-}
-
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] ? p[2] : 0;
 }
 
 struct find_task {
@@ -571,12 +716,25 @@ static void busy_forever(void *arg)
 		;
 }
 
-/* Running, sleeping and stopped members are counted as such. */
+/* A vfork parent waits uninterruptibly (D) for its child to exec or exit. */
+static void vfork_waiter(void *arg)
+{
+	(void)arg;
+	if (vfork() == 0) {
+		pause();
+		_exit(0);
+	}
+}
+
+/*
+ * Running, sleeping, uninterruptible and stopped members are counted as
+ * such, as /proc/PID/stat shows them.
+ */
 TEST(task_states_counted)
 {
+	pid_t busy, sleeper, vforker;
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
-	pid_t busy, sleeper;
 	int gate = -1, i;
 	uint64_t id;
 
@@ -591,14 +749,24 @@ TEST(task_states_counted)
 		_exit(0);
 	}
 	ASSERT_EQ(0, xosjob_attach(ctx, id, sleeper, &(uint32_t){ 0 }));
+	/* joins first, then vforks: parent and child are both members */
+	vforker = spawn_gated(&gate, vfork_waiter, NULL);
+	ASSERT_LT(0, vforker);
+	ASSERT_EQ(0, xosjob_attach(ctx, id, vforker, &(uint32_t){ 0 }));
+	open_gate(gate);
+	for (i = 0; i < 500 && proc_state(vforker) != 'D'; i++)
+		usleep(10000);
+	ASSERT_EQ('D', proc_state(vforker));
 	for (i = 0; i < 200; i++) {
 		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
-		if (job.states.running == 1 && job.states.sleeping == 1)
+		if (job.states.running == 1 && job.states.sleeping == 2)
 			break;
 		usleep(10000);
 	}
+	EXPECT_EQ(4, job.nr_tasks);
 	EXPECT_EQ(1, job.states.running);
-	EXPECT_EQ(1, job.states.sleeping);
+	EXPECT_EQ(2, job.states.sleeping);	/* pause(): sleeper, vfork child */
+	EXPECT_EQ(1, job.states.uninterruptible);
 	EXPECT_EQ(0, job.states.stopped);
 	kill(busy, SIGSTOP);
 	for (i = 0; i < 200 && proc_state(busy) != 'T'; i++)
@@ -606,11 +774,13 @@ TEST(task_states_counted)
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 	EXPECT_EQ(0, job.states.running);
 	EXPECT_EQ(1, job.states.stopped);
-	EXPECT_EQ(1, job.states.sleeping);
+	EXPECT_EQ(2, job.states.sleeping);
+	EXPECT_EQ(1, job.states.uninterruptible);
 	ASSERT_EQ(0, xosjob_kill(ctx, id, SIGKILL, &(uint32_t){ 0 },
 				 &(uint32_t){ 0 }));
 	reap(busy);
 	reap(sleeper);
+	reap(vforker);
 	xosjob_close(ctx);
 }
 
@@ -743,6 +913,75 @@ TEST(overflowed_listener_recovers_from_ring)
 	xosjob_close(ev);
 	xosjob_close(ctx);
 	free(back);
+}
+
+/*
+ * 1,000 jobs end at once (their members all wait on one pipe that is then
+ * closed) with a listener whose buffer holds them all: every record
+ * arrives, once, with no sequence gap and no ENOBUFS.
+ */
+#define BURST 1000
+TEST(burst_of_1000_jobs_no_gap)
+{
+	int p[2], i, k, cmd, err, bufsz = 64 << 20, created = 0;
+	uint64_t *ids = calloc(BURST, sizeof(*ids)), last = 0;
+	char *ended = calloc(BURST, 1);
+	struct xosjob_ctx *ctx, *ev;
+	struct xosjob_info info;
+	struct xosjob_job job;
+	pid_t *pids = calloc(BURST, sizeof(*pids));
+
+	ASSERT_TRUE(ids && ended && pids);
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, xosjob_open(&ev));
+	ASSERT_EQ(0, xosjob_subscribe(ev, 0));
+	ASSERT_EQ(0, setsockopt(xosjob_fd(ev), SOL_SOCKET, SO_RCVBUFFORCE,
+				&bufsz, sizeof(bufsz)));
+	ASSERT_EQ(0, xosjob_info(ctx, &info));
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < BURST; i++) {
+		char c;
+
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0) {
+			close(p[1]);
+			while (read(p[0], &c, 1) > 0)
+				;
+			_exit(0);
+		}
+		ASSERT_EQ(0, xosjob_new(ctx, "burst", pids[i], &ids[i]))
+			TH_LOG("job %d: %s", i, xosjob_strerror(ctx));
+	}
+	close(p[0]);
+	close(p[1]);	/* all 1,000 wake and exit */
+	for (k = 0; k < 2 * BURST; k++) {
+		struct pollfd pf = { .fd = xosjob_fd(ev), .events = POLLIN };
+
+		ASSERT_LT(0, poll(&pf, 1, 30000)) TH_LOG("%d events, then silence", k);
+		err = xosjob_event_next(ev, &cmd, &job);
+		ASSERT_EQ(0, err) TH_LOG("event %d: %s", k, xosjob_strerror(ev));
+		if (cmd == XOS_JOB_CMD_CREATED_NTF) {
+			created++;
+			continue;
+		}
+		for (i = 0; i < BURST && ids[i] != job.id; i++)
+			;
+		ASSERT_LT(i, BURST);
+		EXPECT_EQ(0, ended[i]);
+		ended[i] = 1;
+		EXPECT_EQ(last ? last + 1 : info.last_seq + 1, job.seq);
+		last = job.seq;
+	}
+	EXPECT_EQ(BURST, created);
+	EXPECT_EQ(info.last_seq + BURST, last);
+	for (i = 0; i < BURST; i++)
+		reap(pids[i]);
+	xosjob_close(ev);
+	xosjob_close(ctx);
+	free(ids);
+	free(ended);
+	free(pids);
 }
 
 /* Accounting is per-user data: records and events stay with their owner. */

@@ -19,7 +19,7 @@ expect() {
 	fi
 }
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' </tmp/cli.out; }
-echo "1..24"
+echo "1..29"
 
 expect 2 "unknown command" xosjob frobnicate
 expect 2 "not a job id" xosjob show 12abc
@@ -33,7 +33,8 @@ expect 1 "label is longer than 255 bytes" xosjob run --label "$(printf 'x%.0s' $
 expect 1 "not in a job you can see" xosjob id 1
 expect 2 "--from applies to --ended" xosjob list --from 3
 expect 2 "not a sequence number" xosjob list --ended --from 0
-expect 1 "requires CAP_SYS_ADMIN" setpriv --reuid=65534 --regid=65534 --clear-groups xosjob watch
+expect 1 "requires CAP_SYS_ADMIN" setpriv --reuid=65534 --regid=65534 --clear-groups xosjob monitor
+expect 2 "not a sequence number" xosjob monitor --from x
 
 xosjob run --label cli-test -- sleep 30 2>/dev/null &
 sleep 0.5
@@ -57,9 +58,10 @@ else
 	notok "list --ended: $(head -c 300 /tmp/cli.out) $(cat /tmp/cli.err)"
 fi
 xosjob get "$job" >/tmp/cli.out 2>&1 && grep -q "ended: .*(record [0-9]" /tmp/cli.out &&
-	grep -q "runtime_ns: [1-9]" /tmp/cli.out && ok "get of an ended job shows its record" ||
+	grep -Eq "^    run time +[0-9.]+ (us|ms|s)$" /tmp/cli.out &&
+	grep -Eq "^    peak RSS +[0-9.]+ (KiB|MiB)$" /tmp/cli.out && ok "get of an ended job shows its record, with units" ||
 	notok "get $job: $(cat /tmp/cli.out)"
-# watch sees a job's creation and its end record
+# monitor (alias watch) sees a job's creation and its end record
 xosjob watch --json --count 2 >/tmp/watch.out 2>&1 &
 w=$!
 sleep 0.5
@@ -70,4 +72,35 @@ import json,sys
 ev=[json.loads(l) for l in open('/tmp/watch.out')]
 sys.exit(not ([e['event'] for e in ev]==['created','ended'] and ev[1]['job']['label']=='watched'))
 " && ok "watch: created then ended" || notok "watch: $(cat /tmp/watch.out)"
+
+# monitor fills what a stopped, overflowed listener missed from the ring
+xosjob monitor --json --rcvbuf 1 >/tmp/mon.out 2>/tmp/mon.err &
+w=$!
+for _ in $(seq 50); do [ -s /tmp/mon.out ] || grep -q . /tmp/mon.err || sleep 0.1; done
+sleep 0.3
+kill -STOP $w
+first=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"] + 1)')
+for i in $(seq 60); do xosjob run --label "burst-$i" -- true; done
+kill -CONT $w
+xosjob run --label burst-last -- true
+for _ in $(seq 100); do grep -q '"burst-last"' /tmp/mon.out && break; sleep 0.1; done
+kill $w; wait $w 2>/dev/null
+python3 -c "
+import json,sys
+ev=[json.loads(l) for l in open('/tmp/mon.out')]
+ended=[e for e in ev if e['event']=='ended']
+seqs=[e['job']['seq'] for e in ended]
+labels=[e['job'].get('label') for e in ended]
+want=['burst-%d' % i for i in range(1,61)]+['burst-last']
+ok=(seqs==list(range($first, $first+len(seqs))) and labels[-61:]==want and
+    len(set(labels))==len(labels) and any(e['recovered'] for e in ended))
+sys.exit(not ok)
+" && grep -q "overflowed" /tmp/mon.err && ok "monitor: 61 records after an overflow, each once, in order, gaps filled from the ring" ||
+	notok "monitor: $(tail -c 600 /tmp/mon.out) $(cat /tmp/mon.err)"
+xosjob monitor --json --from "$first" --count 3 >/tmp/cli.out 2>/tmp/cli.err
+python3 -c "
+import json,sys
+ev=[json.loads(l) for l in open('/tmp/cli.out')]
+sys.exit(not ([e['job']['seq'] for e in ev]==[$first,$first+1,$first+2] and all(e['recovered'] for e in ev)))
+" && ok "monitor --from replays kept records" || notok "monitor --from: $(cat /tmp/cli.out /tmp/cli.err)"
 exit $fail

@@ -22,11 +22,10 @@
 #include <liburing.h>
 
 #include "kselftest_harness.h"
+#include "util.h"
 #include "xosjob.h"
 
 extern char **environ;
-
-#define NOBODY 65534
 
 /* The job of @pid, 0 when it is in none. */
 static uint64_t job_of(struct xosjob_ctx *ctx, pid_t pid)
@@ -41,34 +40,7 @@ static uint64_t job_of(struct xosjob_ctx *ctx, pid_t pid)
 /* A child that blocks until its pipe closes; returns its pid. */
 static pid_t spawn_waiter(int *wfd)
 {
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		/* hold no other waiter's write end, or it never sees EOF */
-		if (dup2(p[0], 3) < 0)
-			_exit(1);
-		close_range(4, ~0U, 0);
-		while (read(3, &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	*wfd = p[1];
-	return pid;
-}
-
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return spawn_gated(wfd, NULL, NULL);
 }
 
 struct pid_set {
@@ -879,7 +851,7 @@ TEST_F(jobs, max_jobs_enospc)
 	int old = read_param("max_jobs");
 	uint64_t id;
 	pid_t pid;
-	int wfd;
+	int wfd = -1;
 
 	ASSERT_LT(0, old);
 	ASSERT_EQ(0, xosjob_info(self->ctx, &info));

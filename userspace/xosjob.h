@@ -75,6 +75,7 @@ struct xosjob_job {
 	uint64_t created_realtime_ns;
 	uint64_t created_boottime_ns;
 	uint32_t anchor_pid;
+	uint64_t anchor_start_boottime_ns;	/* live jobs */
 	uint32_t flags;		/* XOS_JOB_F_* */
 	uint64_t nr_tasks;
 	uint64_t nr_procs;
@@ -129,6 +130,21 @@ int xosjob_get_by_pid(struct xosjob_ctx *ctx, pid_t pid,
 		      struct xosjob_job *job);
 int xosjob_kill(struct xosjob_ctx *ctx, uint64_t id, int sig,
 		uint32_t *nr_signalled, uint32_t *nr_denied);
+
+/* What JOB_ENTER answers: the anchor, to take namespaces etc. from. */
+struct xosjob_anchor {
+	uint64_t id;
+	uint32_t pid;			/* 0: not in the caller's pid ns */
+	uint64_t start_boottime_ns;	/* to check the pid is still it */
+	uint32_t owner_uid;
+};
+
+/*
+ * The calling process joins job @id (and, unless @no_cgroup, the calling
+ * thread joins the anchor's cgroups). See XOS_JOB_CMD_ENTER.
+ */
+int xosjob_enter(struct xosjob_ctx *ctx, uint64_t id, bool no_cgroup,
+		 struct xosjob_anchor *anchor);
 
 /*
  * Dumps. The callback returns 0 to go on or a negative errno to stop (that

@@ -83,6 +83,31 @@
  *                                             signal them (kill(2) rules)
  *   A member created while the kill runs also receives the signal.
  *
+ * XOS_JOB_CMD_ENTER (do; the job's owner or admin)
+ *   request: XOS_JOB_A_ID
+ *            [XOS_JOB_A_NO_CGROUP]       flag: do not join the cgroups
+ *   reply:   XOS_JOB_A_ID
+ *            XOS_JOB_A_ANCHOR_PID        u32  the job's anchor process (its
+ *                                             oldest member) in the
+ *                                             caller's pid ns; 0: not
+ *                                             visible there
+ *            XOS_JOB_A_ANCHOR_START_BOOTTIME u64 start time of that process
+ *                                             (ns since boot; /proc/PID/stat
+ *                                             field 22 in clock ticks), to
+ *                                             verify the pid without a race
+ *            XOS_JOB_A_OWNER_UID         u32
+ *   The calling process (with all its threads) becomes a member of the
+ *   job, so everything it and its children do is the job's; then the
+ *   calling thread is moved into every cgroup of the anchor
+ *   (cgroup_attach_task_all()), unless NO_CGROUP. Namespaces, root, cwd
+ *   and credentials are userspace's to take, from the anchor: see
+ *   "xosjob enter". A caller already in the job only joins the cgroups.
+ *   Errors: ENOENT (no job the caller may see), ESRCH (the job has ended,
+ *   ends meanwhile, or was killed), EPERM (a non-admin member of another
+ *   job), EINVAL (cgroups asked for from a multi-threaded process). If
+ *   joining the cgroups fails, the caller is a member already: it should
+ *   exit.
+ *
  * Notifications, multicast group XOS_JOB_MCGRP_EVENTS (admin: the group
  * needs CAP_SYS_ADMIN, and records are sent in the initial network
  * namespace only, as they hold every user's accounting):
@@ -100,7 +125,11 @@
  *   XOS_JOB_A_OWNER_UID          u32
  *   XOS_JOB_A_CREATED_REALTIME   u64  ns since the epoch
  *   XOS_JOB_A_CREATED_BOOTTIME   u64  ns since boot (CLOCK_BOOTTIME)
- *   XOS_JOB_A_ANCHOR_PID         u32  0 if not visible in caller's pid ns
+ *   XOS_JOB_A_ANCHOR_PID         u32  the oldest live member's process;
+ *                                     0 if not visible in caller's pid ns.
+ *                                     When it exits, the next oldest
+ *                                     member becomes the anchor.
+ *   XOS_JOB_A_ANCHOR_START_BOOTTIME u64 its start time (live jobs)
  *   XOS_JOB_A_FLAGS              u32  XOS_JOB_F_*
  *   XOS_JOB_A_NR_TASKS           u64  live member tasks (threads included)
  *   XOS_JOB_A_NR_PROCS           u64  live member processes
@@ -176,6 +205,7 @@ enum xos_job_cmd {
 	XOS_JOB_CMD_KILL,
 	XOS_JOB_CMD_CREATED_NTF,
 	XOS_JOB_CMD_ENDED_NTF,
+	XOS_JOB_CMD_ENTER,
 
 	__XOS_JOB_CMD_MAX,
 	XOS_JOB_CMD_MAX = (__XOS_JOB_CMD_MAX - 1)
@@ -217,6 +247,8 @@ enum xos_job_attr {
 	XOS_JOB_A_ENDED_BOOTTIME,
 	XOS_JOB_A_OLDEST_SEQ,
 	XOS_JOB_A_RING_SIZE,
+	XOS_JOB_A_NO_CGROUP,
+	XOS_JOB_A_ANCHOR_START_BOOTTIME,
 
 	__XOS_JOB_A_MAX,
 	XOS_JOB_A_MAX = (__XOS_JOB_A_MAX - 1)

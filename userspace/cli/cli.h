@@ -107,6 +107,8 @@ void json_string(FILE *f, const char *s);
 void json_stats(struct json *parent, const char *key,
 		const struct xosjob_stats *st);
 void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st);
+const char *human_ns(uint64_t ns, char *buf, size_t len);
+const char *human_bytes(uint64_t b, char *buf, size_t len);
 
 /* The job object of get and list, as JSON or as "key: value" lines. */
 void json_job(FILE *f, const struct xosjob_job *job);
@@ -139,6 +141,7 @@ int cmd_id(int argc, char *argv[]);
 int cmd_list(int argc, char *argv[]);
 int cmd_tasks(int argc, char *argv[]);
 int cmd_kill(int argc, char *argv[]);
-int cmd_watch(int argc, char *argv[]);
+int cmd_monitor(int argc, char *argv[]);
+int cmd_enter(int argc, char *argv[]);
 
 #endif

@@ -465,20 +465,36 @@ const char *user_str(uint32_t uid, char *buf, size_t len)
 	return buf;
 }
 
+/* How a figure reads to a person; JSON always carries the raw value. */
+enum stat_unit { U_COUNT, U_NS, U_BYTES, U_KIB, U_MBUS };
+
 /* The figures of struct xosjob_stats, by name, for both outputs. */
-#define STAT(field, unit) { #field, unit, offsetof(struct xosjob_stats, field) }
+#define STAT(field, label, unit) \
+	{ #field, label, unit, offsetof(struct xosjob_stats, field) }
 static const struct {
 	const char *name;
-	const char *unit;
+	const char *label;
+	enum stat_unit unit;
 	size_t off;
 } stat_fields[] = {
-	STAT(utime_ns, "ns"), STAT(stime_ns, "ns"), STAT(runtime_ns, "ns"),
-	STAT(minflt, ""), STAT(majflt, ""), STAT(nvcsw, ""), STAT(nivcsw, ""),
-	STAT(rchar, "B"), STAT(wchar, "B"), STAT(syscr, ""), STAT(syscw, ""),
-	STAT(read_bytes, "B"), STAT(write_bytes, "B"),
-	STAT(cancelled_write_bytes, "B"),
-	STAT(hiwater_rss_kb, "KiB"), STAT(hiwater_vm_kb, "KiB"),
-	STAT(coremem_mb_us, "MB-us"), STAT(virtmem_mb_us, "MB-us"),
+	STAT(utime_ns, "user CPU", U_NS),
+	STAT(stime_ns, "system CPU", U_NS),
+	STAT(runtime_ns, "run time", U_NS),
+	STAT(minflt, "minor faults", U_COUNT),
+	STAT(majflt, "major faults", U_COUNT),
+	STAT(nvcsw, "voluntary switches", U_COUNT),
+	STAT(nivcsw, "involuntary switches", U_COUNT),
+	STAT(rchar, "read (syscalls)", U_BYTES),
+	STAT(wchar, "written (syscalls)", U_BYTES),
+	STAT(syscr, "read syscalls", U_COUNT),
+	STAT(syscw, "write syscalls", U_COUNT),
+	STAT(read_bytes, "read from storage", U_BYTES),
+	STAT(write_bytes, "written to storage", U_BYTES),
+	STAT(cancelled_write_bytes, "cancelled writes", U_BYTES),
+	STAT(hiwater_rss_kb, "peak RSS", U_KIB),
+	STAT(hiwater_vm_kb, "peak VM", U_KIB),
+	STAT(coremem_mb_us, "RSS integral", U_MBUS),
+	STAT(virtmem_mb_us, "VM integral", U_MBUS),
 };
 
 #define NR_STAT_FIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))
@@ -486,6 +502,63 @@ static const struct {
 static uint64_t stat_value(const struct xosjob_stats *st, size_t i)
 {
 	return *(const uint64_t *)((const char *)st + stat_fields[i].off);
+}
+
+/* "1.23 s", "45.6 MiB": three significant digits, the unit that fits. */
+const char *human_ns(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3g us", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3g ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
+}
+
+const char *human_bytes(uint64_t b, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = b;
+	size_t u = 0;
+
+	if (b < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", b);
+		return buf;
+	}
+	v /= 1024;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s",
+		 v, units[u]);
+	return buf;
+}
+
+static const char *human_stat(const struct xosjob_stats *st, size_t i,
+			      char *buf, size_t len)
+{
+	uint64_t v = stat_value(st, i);
+
+	switch (stat_fields[i].unit) {
+	case U_NS:
+		return human_ns(v, buf, len);
+	case U_BYTES:
+		return human_bytes(v, buf, len);
+	case U_KIB:
+		return human_bytes(v * 1024, buf, len);
+	case U_MBUS:
+		/* taskstats' MB-microseconds: show MiB-seconds */
+		snprintf(buf, len, "%.3g MiB s", v / 1e6);
+		return buf;
+	case U_COUNT:
+		break;
+	}
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
 }
 
 void json_stats(struct json *parent, const char *key,
@@ -521,20 +594,21 @@ void json_stats(struct json *parent, const char *key,
 
 void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st)
 {
+	char v[32], d[32];
 	bool off = false;
 	size_t i;
 
 	for (i = 0; i < NR_STAT_FIELDS; i++)
-		fprintf(f, "%s%s: %" PRIu64 "%s%s\n", indent, stat_fields[i].name,
-			stat_value(st, i), *stat_fields[i].unit ? " " : "",
-			stat_fields[i].unit);
+		fprintf(f, "%s%-22s %s\n", indent, stat_fields[i].label,
+			human_stat(st, i, v, sizeof(v)));
 	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
 		if (!st->has_delay[i]) {
 			off = true;
 			continue;
 		}
-		fprintf(f, "%s%s delay: %" PRIu64 " ns in %" PRIu64 "\n", indent,
-			xosjob_delay_name(i), st->delay_ns[i],
+		snprintf(d, sizeof(d), "%s delay", xosjob_delay_name(i));
+		fprintf(f, "%s%-22s %s in %" PRIu64 "\n", indent, d,
+			human_ns(st->delay_ns[i], v, sizeof(v)),
 			st->delay_count[i]);
 	}
 	if (off)
@@ -618,7 +692,7 @@ void print_job(FILE *f, const struct xosjob_job *j)
 	if (j->ended)
 		fprintf(f, "  ended: %s (record %" PRIu64 ")\n",
 			time_str(j->ended_realtime_ns, t, sizeof(t)), j->seq);
-	fprintf(f, "  elapsed: %.3f s\n", j->elapsed_ns / 1e9);
+	fprintf(f, "  elapsed: %s\n", human_ns(j->elapsed_ns, t, sizeof(t)));
 	if (j->has_states)
 		fprintf(f, "  states: %" PRIu64 " running, %" PRIu64
 			" sleeping, %" PRIu64 " uninterruptible, %" PRIu64

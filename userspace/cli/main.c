@@ -52,15 +52,34 @@ static const struct subcommand subcommands[] = {
 	{ "tasks", "ps", cmd_tasks, "[--json] JOB",
 	  "list the member tasks (threads) of a job, in join order",
 	  JSON_OPT },
-	{ "watch", NULL, cmd_watch, "[--json] [--count N] [--rcvbuf BYTES]",
+	{ "enter", NULL, cmd_enter,
+	  "[--user U] [--no-cgroup] [--ns LIST] JOB [-- CMD...]",
+	  "run CMD (default: a shell) inside a running job, as its owner",
+	  "  -u, --user U   run as U instead of the job's owner (root only)\n"
+	  "  -C, --no-cgroup\n"
+	  "                 stay in the caller's cgroups\n"
+	  "  -n, --ns LIST  namespaces to take from the job's anchor, of\n"
+	  "                 user,mnt,pid,net,uts,ipc,cgroup,time; all (the\n"
+	  "                 default) or none. Only those that differ are joined.\n"
+	  "\n"
+	  "The process joins the job and its cgroups (the kernel's JOB_ENTER),\n"
+	  "then takes the namespaces, root and cwd of the job's anchor (its\n"
+	  "oldest member); as root it runs CMD with the job owner's uid. The\n"
+	  "terminal and standard streams stay the caller's. XOS_JOB_ID is set.\n"
+	  "Exit status: CMD's, or 126/127 if it cannot be executed.\n" },
+	{ "monitor", "watch", cmd_monitor,
+	  "[--json] [--count N] [--rcvbuf BYTES] [--from SEQ]",
 	  "print job creations and end-of-job records as they happen (admin)",
 	  "  -c, --count N  stop after N events\n"
 	  "  -b, --rcvbuf BYTES\n"
 	  "                 socket receive buffer\n"
+	  "  -f, --from SEQ first print the kept records from SEQ on\n"
 	  JSON_OPT
 	  "\n"
-	  "Gaps in the record sequence numbers are reported on stderr; the\n"
-	  "missed records can be read back with 'list --ended --from SEQ'.\n" },
+	  "Records missed (a sequence gap, or a receive buffer overflow) are\n"
+	  "read back from the kernel's ring of ended jobs and printed, marked\n"
+	  "recovered, in order; none is printed twice. Exits 1 if the ring no\n"
+	  "longer held some.\n" },
 	{ "kill", NULL, cmd_kill, "[-s SIG | -SIG] JOB",
 	  "signal every member process of a job (default TERM)",
 	  "  -s, --signal SIG\n"

@@ -416,6 +416,30 @@ int xosjob_attach(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 	return talk(ctx, msg, err, parse_attach, nr_attached);
 }
 
+static int parse_enter(struct nlattr **tb, void *arg)
+{
+	struct xosjob_anchor *a = arg;
+
+	a->id = get_u64(tb, XOS_JOB_A_ID);
+	a->pid = get_u32(tb, XOS_JOB_A_ANCHOR_PID);
+	a->start_boottime_ns = get_u64(tb, XOS_JOB_A_ANCHOR_START_BOOTTIME);
+	a->owner_uid = get_u32(tb, XOS_JOB_A_OWNER_UID);
+	return 0;
+}
+
+int xosjob_enter(struct xosjob_ctx *ctx, uint64_t id, bool no_cgroup,
+		 struct xosjob_anchor *anchor)
+{
+	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_ENTER, 0);
+	int err = 0;
+
+	memset(anchor, 0, sizeof(*anchor));
+	if (msg)
+		err = nla_put_u64(msg, XOS_JOB_A_ID, id) ?:
+		      (no_cgroup ? nla_put_flag(msg, XOS_JOB_A_NO_CGROUP) : 0);
+	return talk(ctx, msg, err, parse_enter, anchor);
+}
+
 static const char *const delay_names[XOSJOB_NR_DELAYS] = {
 	"cpu", "blkio", "swapin", "freepages", "thrashing", "compact", "wpcopy",
 };
@@ -487,6 +511,8 @@ static void fill_job(struct nlattr **tb, struct xosjob_job *job)
 	job->created_realtime_ns = get_u64(tb, XOS_JOB_A_CREATED_REALTIME);
 	job->created_boottime_ns = get_u64(tb, XOS_JOB_A_CREATED_BOOTTIME);
 	job->anchor_pid = get_u32(tb, XOS_JOB_A_ANCHOR_PID);
+	job->anchor_start_boottime_ns =
+		get_u64(tb, XOS_JOB_A_ANCHOR_START_BOOTTIME);
 	job->flags = get_u32(tb, XOS_JOB_A_FLAGS);
 	job->nr_tasks = get_u64(tb, XOS_JOB_A_NR_TASKS);
 	job->nr_procs = get_u64(tb, XOS_JOB_A_NR_PROCS);

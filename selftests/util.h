@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Process helpers shared by the C selftests. */
+#ifndef XOS_SELFTEST_UTIL_H
+#define XOS_SELFTEST_UTIL_H
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NOBODY 65534
+
+/*
+ * A child blocked on a pipe (the gate) that holds no other descriptor but
+ * 0-2, so that another child's gate never stays open through it. A byte
+ * opens the gate: the child runs @fn(@arg) and exits 0. The gate closed
+ * without a byte: it exits, 0 without @fn, 1 with one (it never ran).
+ */
+static inline pid_t spawn_gated(int *gate, void (*fn)(void *), void *arg)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(p[0], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		if (read(3, &c, 1) != 1)
+			_exit(fn ? 1 : 0);
+		close(3);
+		if (fn)
+			fn(arg);
+		_exit(0);
+	}
+	close(p[0]);
+	*gate = p[1];
+	return pid;
+}
+
+static inline void open_gate(int gate)
+{
+	if (write(gate, "g", 1) != 1)
+		perror("gate");
+	close(gate);
+}
+
+/* Waits for @pid: its exit status, 128 + signal, or -1. */
+static inline int reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The state letter of /proc/PID/stat ('R', 'S', 'D', 'T'...), 0 if gone. */
+static inline char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : 0;
+}
+
+#endif /* XOS_SELFTEST_UTIL_H */

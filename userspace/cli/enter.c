@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xosjob enter: a hijack-style way into a running job. The kernel makes
+ * this process a member of the job and moves it into the job's cgroups
+ * (JOB_ENTER); this file takes the rest from the job's anchor process: its
+ * namespaces (one setns() on a pidfd), then, in a child so that the pid
+ * namespace applies, its root and cwd, the job owner's credentials, and
+ * execs the command. Terminal and standard streams stay the caller's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+	const char *name;
+	int flag;
+} namespaces[] = {
+	/* user first: the others may be owned by it */
+	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
+	{ "pid", CLONE_NEWPID }, { "net", CLONE_NEWNET },
+	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+#define NR_NS (sizeof(namespaces) / sizeof(namespaces[0]))
+
+static bool parse_ns_list(const char *list, int *mask)
+{
+	char *copy, *tok, *save = NULL;
+	size_t i;
+
+	*mask = 0;
+	if (!strcmp(list, "all")) {
+		for (i = 0; i < NR_NS; i++)
+			*mask |= namespaces[i].flag;
+		return true;
+	}
+	if (!strcmp(list, "none"))
+		return true;
+	copy = strdup(list);
+	if (!copy)
+		return false;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NR_NS && strcmp(tok, namespaces[i].name); i++)
+			;
+		if (i == NR_NS) {
+			usage_error("--ns: unknown namespace '%s' (user, mnt, pid, net, uts, ipc, cgroup, time, all or none)",
+				    tok);
+			free(copy);
+			return false;
+		}
+		*mask |= namespaces[i].flag;
+	}
+	free(copy);
+	return true;
+}
+
+/* The namespaces of @wanted in which @pid is and we are not. */
+static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
+{
+	char path[64];
+	struct stat self, them;
+	int mask = 0;
+	size_t i;
+
+	names[0] = 0;
+	for (i = 0; i < NR_NS; i++) {
+		if (!(wanted & namespaces[i].flag))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s",
+			 namespaces[i].name);
+		if (stat(path, &self))
+			continue;	/* not in this kernel */
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid,
+			 namespaces[i].name);
+		if (stat(path, &them) ||
+		    (self.st_ino == them.st_ino && self.st_dev == them.st_dev))
+			continue;
+		mask |= namespaces[i].flag;
+		snprintf(names + strlen(names), len - strlen(names), "%s%s",
+			 names[0] ? "," : "", namespaces[i].name);
+	}
+	return mask;
+}
+
+/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
+static bool proc_start_ticks(pid_t pid, unsigned long long *ticks)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
+	if (!p)
+		return false;
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p && sscanf(p + 1, "%llu", ticks) == 1;
+}
+
+/*
+ * A pidfd for the anchor @a, checked to be that very process: the pid is
+ * opened first, then its start time compared, so that a reused pid is
+ * never taken for the anchor. -ESRCH when the anchor is gone.
+ */
+static int open_anchor(const struct xosjob_anchor *a)
+{
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	int fd;
+
+	fd = syscall(SYS_pidfd_open, a->pid, 0);
+	if (fd < 0)
+		return -errno;
+	if (!proc_start_ticks(a->pid, &ticks) ||
+	    ticks != a->start_boottime_ns / (1000000000ULL / hz)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+/* An id of @pid's user namespace for @id of ours ("uid_map"/"gid_map"). */
+static bool map_id(pid_t pid, const char *map, uint32_t id, uint32_t *out)
+{
+	unsigned long inside, outside, count;
+	char path[64];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, map);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found &&
+	       fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+		if (id >= outside && id - outside < count) {
+			*out = inside + (id - outside);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Who the command runs as; looked up before the namespaces change. */
+struct identity {
+	bool change;
+	uint32_t uid, gid;
+	gid_t groups[256];
+	int ngroups;
+	char *name, *home, *shell;
+};
+
+static int find_identity(struct identity *who, uint32_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	who->change = true;
+	who->uid = uid;
+	/* a uid unknown here (a job manager's) gets no group but nogroup */
+	who->gid = pw ? pw->pw_gid : 65534;
+	who->ngroups = 0;
+	if (pw) {
+		who->ngroups = sizeof(who->groups) / sizeof(who->groups[0]);
+		if (getgrouplist(pw->pw_name, pw->pw_gid, who->groups,
+				 &who->ngroups) < 0)
+			who->ngroups = 0;
+		who->name = strdup(pw->pw_name);
+		who->home = strdup(pw->pw_dir);
+		who->shell = strdup(pw->pw_shell);
+	}
+	return 0;
+}
+
+/* In the child: becomes @who; ids are mapped when a user ns was joined. */
+static int become(const struct identity *who, pid_t anchor, bool userns)
+{
+	uint32_t uid = who->uid, gid = who->gid;
+
+	if (userns && (!map_id(anchor, "uid_map", who->uid, &uid) ||
+		       !map_id(anchor, "gid_map", who->gid, &gid)))
+		return fail("uid %u or gid %u has no mapping in the job's user namespace",
+			    who->uid, who->gid);
+	/* a user namespace may deny setgroups(): then keep none */
+	if (setgroups(userns ? 0 : who->ngroups, who->groups) && !userns)
+		return fail("setgroups: %s", strerror(errno));
+	if (setgid(gid) || setuid(uid))
+		return fail("cannot switch to uid %u gid %u: %s", uid, gid,
+			    strerror(errno));
+	if (who->name) {
+		setenv("USER", who->name, 1);
+		setenv("LOGNAME", who->name, 1);
+		setenv("HOME", who->home, 1);
+		setenv("SHELL", who->shell, 1);
+	}
+	return 0;
+}
+
+struct enter {
+	uint64_t id;
+	struct xosjob_anchor anchor;
+	int pidfd, rootfd, cwdfd;
+	int ns;			/* namespaces to join */
+	char ns_names[96];
+	struct identity who;
+	char **cmd;
+};
+
+/* The child: root, cwd, credentials, environment, then exec. */
+static int enter_child(struct enter *e)
+{
+	char *shell_argv[2] = { NULL, NULL };
+	struct stat ours, theirs;
+	char idbuf[24];
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	/* chroot only when the root differs: an owner may lack the right */
+	if (fstat(e->rootfd, &theirs) || stat("/", &ours) ||
+	    ours.st_dev != theirs.st_dev || ours.st_ino != theirs.st_ino) {
+		if (fchdir(e->rootfd) || chroot("."))
+			return fail("cannot take the anchor's root: %s",
+				    strerror(errno));
+	}
+	if (fchdir(e->cwdfd))
+		return fail("cannot take the anchor's cwd: %s", strerror(errno));
+	close(e->rootfd);
+	close(e->cwdfd);
+	if (e->who.change && become(&e->who, e->anchor.pid,
+				    e->ns & CLONE_NEWUSER))
+		return EXIT_FAIL;
+	snprintf(idbuf, sizeof(idbuf), "%" PRIu64, e->id);
+	setenv("XOS_JOB_ID", idbuf, 1);
+	if (!e->cmd[0]) {
+		shell_argv[0] = getenv("SHELL");
+		if (!shell_argv[0] || !*shell_argv[0])
+			shell_argv[0] = "/bin/sh";
+		e->cmd = shell_argv;
+	}
+	fflush(stdout);
+	execvp(e->cmd[0], e->cmd);
+	fail("cannot run '%s' in job %" PRIu64 ": %s", e->cmd[0], e->id,
+	     strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+/*
+ * Finds the anchor and opens what is taken from it. The anchor may exit
+ * meanwhile (its role passes to the next oldest member): ask again.
+ */
+static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
+{
+	char path[64];
+	int tries, fd = -ESRCH;
+
+	for (tries = 0; tries < 10; tries++) {
+		struct xosjob_job job;
+
+		if (tries) {
+			if (xosjob_get(ctx, e->id, &job))
+				return fail("%s", xosjob_strerror(ctx));
+			if (job.ended)
+				return fail("job %" PRIu64 " has ended", e->id);
+			e->anchor.pid = job.anchor_pid;
+			e->anchor.start_boottime_ns =
+				job.anchor_start_boottime_ns;
+		}
+		if (!e->anchor.pid)
+			return fail("the anchor of job %" PRIu64 " is outside this pid namespace: its namespaces cannot be taken from here",
+				    e->id);
+		fd = open_anchor(&e->anchor);
+		if (fd == -ESRCH)
+			continue;
+		if (fd < 0)
+			return fail("pidfd_open(%u): %s", e->anchor.pid,
+				    strerror(-fd));
+		snprintf(path, sizeof(path), "/proc/%u/root", e->anchor.pid);
+		e->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%u/cwd", e->anchor.pid);
+		e->cwdfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		e->ns = differing_ns(e->anchor.pid, e->ns, e->ns_names,
+				     sizeof(e->ns_names));
+		/* all of it from the same process: check it is still there */
+		if (e->rootfd >= 0 && e->cwdfd >= 0 &&
+		    syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0) {
+			e->pidfd = fd;
+			return 0;
+		}
+		if (e->rootfd >= 0)
+			close(e->rootfd);
+		if (e->cwdfd >= 0)
+			close(e->cwdfd);
+		close(fd);
+	}
+	return fail("the anchor of job %" PRIu64 " keeps exiting; try again",
+		    e->id);
+}
+
+int cmd_enter(int argc, char *argv[])
+{
+	const char *user = NULL, *ns_list = "all";
+	bool no_cgroup = false;
+	const struct option_spec opts[] = {
+		{ "user", 'u', &user, NULL },
+		{ "no-cgroup", 'C', NULL, &no_cgroup },
+		{ "ns", 'n', &ns_list, NULL },
+		{ NULL },
+	};
+	struct enter e = { .pidfd = -1, .rootfd = -1, .cwdfd = -1 };
+	struct xosjob_ctx *ctx;
+	uint32_t uid = 0;
+	int status, n;
+	pid_t child;
+
+	n = parse_opts(argc, argv, opts, NULL, true);
+	if (n < 0)
+		return opts_exit(n);
+	if (!n)
+		return usage_error("which job? give a job id");
+	if (!parse_job_id(argv[0], &e.id))
+		return EXIT_USAGE;
+	if (!parse_ns_list(ns_list, &e.ns))
+		return EXIT_USAGE;
+	if (user && !parse_uid(user, &uid))
+		return EXIT_USAGE;
+	if (user && geteuid())
+		return usage_error("--user needs root");
+	e.cmd = argv + 1;
+	ctx = open_ctx();
+	if (!ctx)
+		return EXIT_FAIL;
+	if (xosjob_enter(ctx, e.id, no_cgroup, &e.anchor))
+		return fail_ctx(ctx);
+	/* from here on this process is a member: an error ends it */
+	if (take_anchor(ctx, &e)) {
+		xosjob_close(ctx);
+		return EXIT_FAIL;
+	}
+	xosjob_close(ctx);
+	if (!geteuid() && find_identity(&e.who, user ? uid : e.anchor.owner_uid))
+		return EXIT_FAIL;
+	if (e.ns && setns(e.pidfd, e.ns))
+		return fail("cannot join the namespaces (%s) of job %" PRIu64
+			    "'s anchor, pid %u: %s%s", e.ns_names, e.id,
+			    e.anchor.pid, strerror(errno),
+			    errno == EPERM ?
+			    " (needs CAP_SYS_ADMIN over them; --ns none enters the job only)" : "");
+	close(e.pidfd);
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		return fail("fork: %s", strerror(errno));
+	if (child == 0)
+		_exit(enter_child(&e));
+	/* like system(): the terminal's signals are for the command */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail("waitpid: %s", strerror(errno));
+	return WIFEXITED(status) ? WEXITSTATUS(status) :
+				   128 + WTERMSIG(status);
+}
