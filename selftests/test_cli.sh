@@ -19,7 +19,7 @@ expect() {
 	fi
 }
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' </tmp/cli.out; }
-echo "1..29"
+echo "1..26"
 
 expect 2 "unknown command" xosjob frobnicate
 expect 2 "not a job id" xosjob show 12abc
