@@ -352,12 +352,24 @@ int cmd_enter(int argc, char *argv[])
 		return EXIT_USAGE;
 	if (user && geteuid())
 		return usage_error("--user needs root");
+	/* "JOB -- CMD": the options ended at JOB, so "--" is still here */
 	e.cmd = argv + 1;
+	if (e.cmd[0] && !strcmp(e.cmd[0], "--"))
+		e.cmd++;
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
-	if (xosjob_enter(ctx, e.id, no_cgroup, &e.anchor))
-		return fail_ctx(ctx);
+	if (xosjob_enter(ctx, e.id, no_cgroup, &e.anchor)) {
+		char idbuf[24];
+
+		/* 6.1 sends fixed texts, without the id: name the job here */
+		snprintf(idbuf, sizeof(idbuf), "%" PRIu64, e.id);
+		if (strstr(xosjob_strerror(ctx), idbuf))
+			return fail_ctx(ctx);
+		fail("job %s: %s", idbuf, xosjob_strerror(ctx));
+		xosjob_close(ctx);
+		return EXIT_FAIL;
+	}
 	/* from here on this process is a member: an error ends it */
 	if (take_anchor(ctx, &e)) {
 		xosjob_close(ctx);
