@@ -31,10 +31,27 @@ run xosjob tasks "$job"
 say "su nobody -c 'xosjob run -- xosjob run -- true'   # a member cannot leave its job"
 su -s /bin/sh nobody -c "xosjob run -- xosjob run -- true"
 echo "  exit status $?"
+
+# A job in its own namespaces and cgroup, owned by nobody; enter it.
+mkdir -p /sys/fs/cgroup/demo-job
+say "unshare --mount --uts --net --pid --fork --mount-proc ... xosjob run --label sandboxed -- sleep 300 &"
+( echo $BASHPID >/sys/fs/cgroup/demo-job/cgroup.procs
+  exec unshare --mount --uts --net --pid --fork --mount-proc sh -c '
+	hostname job-host; mkdir -p /run/demo-job; mount -t tmpfs demo /run/demo-job
+	cd /run/demo-job; exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		xosjob run --label sandboxed -- sleep 300' 2>/dev/null ) &
+sleep 1
+sjob=$(xosjob list --json | python3 -c 'import json,sys; print([j["id"] for j in json.load(sys.stdin) if j["label"]=="sandboxed"][0])')
+say "xosjob enter $sjob -- sh -c 'hostname; id -un; pwd; echo pid \$\$; cat /proc/self/cgroup; xosjob id \$\$'"
+xosjob enter "$sjob" -- sh -c 'hostname; id -un; pwd; echo pid $$; cat /proc/self/cgroup; xosjob id $$'
+say "nsenter -a -t ANCHOR sh -c 'hostname; cat /proc/self/cgroup; xosjob id \$\$'   # the peer: no cgroup, no job"
+nsenter -a -t "$(xosjob get --json "$sjob" | python3 -c 'import json,sys; print(json.load(sys.stdin)["anchor_pid"])')" \
+	sh -c 'hostname; cat /proc/self/cgroup; xosjob id $$'
+xosjob kill -s KILL "$sjob" >/dev/null
 run xosjob kill -s KILL "$job"
 sleep 1
 say "xosjob get $job      # the job ended with its last member: its final record"
-xosjob get "$job" | head -12
+xosjob get "$job" | grep -E '^job|label|ended|elapsed|started|user CPU|system CPU|run time|peak RSS|read \(|written \(' 
 run xosjob list --ended
 say "cat monitor output  # what the consumer received"
 kill "$watcher" 2>/dev/null
