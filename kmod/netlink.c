@@ -237,20 +237,28 @@ static int xos_job_nl_fill_record(struct sk_buff *skb,
 	return 0;
 }
 
-static struct sk_buff *xos_job_nl_new_reply(struct genl_info *info,
-					    void **hdr)
+/* A message with its genetlink header: replies and notifications. */
+static struct sk_buff *xos_job_nl_msg_new(u32 portid, u32 seq, u8 cmd,
+					  void **hdr)
 {
 	struct sk_buff *msg;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &xos_job_family, 0, info->genlhdr->cmd);
+	*hdr = genlmsg_put(msg, portid, seq, &xos_job_family, 0, cmd);
 	if (!*hdr) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+static struct sk_buff *xos_job_nl_new_reply(struct genl_info *info,
+					    void **hdr)
+{
+	return xos_job_nl_msg_new(info->snd_portid, info->snd_seq,
+				  info->genlhdr->cmd, hdr);
 }
 
 static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
@@ -1079,20 +1087,10 @@ void xos_job_netlink_unregister(void)
  */
 static struct sk_buff *xos_job_nl_ntf_new(u8 cmd, void **hdr)
 {
-	struct sk_buff *msg;
-
 	if (!genl_has_listeners(&xos_job_family, &init_net,
 				XOS_JOB_MCGRP_EVENTS_IDX))
 		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &xos_job_family, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	return xos_job_nl_msg_new(0, 0, cmd, hdr);
 }
 
 static void xos_job_nl_ntf_send(struct sk_buff *msg, void *hdr, int err)
