@@ -590,6 +590,16 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 			       cur_id, id);
 		goto out_job;
 	}
+	/*
+	 * cgroup_attach_task_all() skips cgroupfs permissions, delegation and
+	 * cgroup namespaces: only an admin may have the kernel move it. An
+	 * owner joins through cgroupfs, where those rules apply.
+	 */
+	if (cgroups && !admin) {
+		NL_SET_ERR_MSG(info->extack,
+			       "joining the job's cgroups here requires CAP_SYS_ADMIN; ask with XOS_JOB_A_NO_CGROUP and join them through cgroupfs");
+		goto out_job;
+	}
 	err = -EINVAL;
 	if (cgroups && !thread_group_empty(current)) {
 		/* cgroup_attach_task_all() moves the calling thread only */

@@ -111,7 +111,7 @@ TEST(enter_errors)
 	pthread_t th;
 	uint64_t id;
 	int gate = -1;
-	pid_t pid;
+	pid_t pid, e;
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	EXPECT_EQ(-ENOENT, xosjob_enter(ctx, 987654321, false, &a));
@@ -129,6 +129,31 @@ TEST(enter_errors)
 	ASSERT_EQ(0, pthread_create(&th, NULL, idle_thread, NULL));
 	EXPECT_EQ(-EINVAL, xosjob_enter(ctx, id, false, &a));
 	EXPECT_MSG(ctx, "single-threaded");
+	close(gate);
+	reap(pid);
+
+	/*
+	 * The kernel's cgroup move skips cgroupfs permissions: an owner who
+	 * is not admin must ask without it.
+	 */
+	pid = spawn_gated(&gate, NULL, NULL);
+	ASSERT_EQ(0, xosjob_new_owner(ctx, NULL, pid, NOBODY, &id));
+	e = fork();
+	if (e == 0) {
+		struct xosjob_ctx *c;
+
+		close(gate);
+		if (setgid(NOBODY) || setuid(NOBODY) || xosjob_open(&c))
+			_exit(10);
+		if (xosjob_enter(c, id, false, &a) != -EPERM)
+			_exit(11);
+		if (!strstr(xosjob_strerror(c), "requires CAP_SYS_ADMIN"))
+			_exit(12);
+		if (xosjob_enter(c, id, true, &a))
+			_exit(13);
+		_exit(0);
+	}
+	EXPECT_EQ(0, reap(e));
 	close(gate);
 	reap(pid);
 

@@ -28,7 +28,7 @@ job_field() { # JOB FIELD
 }
 NOBODY=65534
 CG=/sys/fs/cgroup/xos-enter
-echo "1..23"
+echo "1..24"
 
 mkdir -p $CG
 (
@@ -114,13 +114,33 @@ wait $ns_pid 2>/dev/null
 xosjob enter --no-cgroup --user root "$job" -- sh -c 'id -u; cat /proc/self/cgroup' >/tmp/enter.out 2>&1
 check "--no-cgroup --user root: root, in the caller's cgroup" \
 	'[ "$(head -1 /tmp/enter.out)" = 0 ] && ! grep -q xos-enter /tmp/enter.out' "$(cat /tmp/enter.out)"
-setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob enter --ns none "$job" -- cat /proc/self/cgroup >/tmp/enter.out 2>&1
-check "the owner, unprivileged, enters with --ns none and joins the cgroup" \
-	'grep -qx "0::/xos-enter" /tmp/enter.out' "$(cat /tmp/enter.out)"
+# An owner joins the cgroup through cgroupfs, where delegation rules apply:
+# into a subtree delegated to it, yes; into root's /xos-enter, no.
+D=/sys/fs/cgroup/xos-deleg
+mkdir -p $D/job $D/login && chown -R $NOBODY $D
+(
+	echo $BASHPID >$D/job/cgroup.procs
+	exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob run --label deleg -- sleep 60
+) &
+djob=""
+for _ in $(seq 50); do
+	djob=$(xosjob list --json | python3 -c 'import json,sys; print(" ".join(str(j["id"]) for j in json.load(sys.stdin) if j.get("label")=="deleg"))')
+	[ -n "$djob" ] && break
+	sleep 0.1
+done
+(
+	echo $BASHPID >$D/login/cgroup.procs
+	exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob enter --ns none "$djob" -- cat /proc/self/cgroup
+) >/tmp/enter.out 2>&1
+check "the owner, unprivileged, joins its job's delegated cgroup through cgroupfs" \
+	'grep -qx "0::/xos-deleg/job" /tmp/enter.out' "$(cat /tmp/enter.out)"
+xosjob kill -s KILL "$djob" >/dev/null
 
 # --- refused cases -----------------------------------------------------------
+expect 1 "cannot join job [0-9]+'s cgroup /xos-enter: Permission denied" \
+	setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob enter --ns none "$job" -- true
 expect 1 "cannot join the namespaces .*CAP_SYS_ADMIN" \
-	setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob enter "$job" -- true
+	setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob enter --no-cgroup "$job" -- true
 expect 1 "no such job" \
 	setpriv --reuid=65533 --regid=65533 --clear-groups xosjob enter "$job" -- true
 expect 1 "a member of (job [0-9]+|another job) cannot enter" \
@@ -145,5 +165,6 @@ sleep 0.5
 check "the final record holds the entered commands' I/O and tasks" \
 	'[ "$(job_field "$job" "[\"ended\"]")" = True ] && [ "$(job_field "$job" "[\"stats\"][\"wchar\"]")" -ge "$wc1" ] && [ "$(job_field "$job" "[\"procs_started\"]")" -ge 8 ]' \
 	"$(xosjob get "$job" 2>&1 | head -20)"
-rmdir $CG 2>/dev/null
+sleep 0.3
+rmdir $CG $D/job $D/login $D 2>/dev/null
 exit $fail

@@ -99,7 +99,9 @@
  *   The calling process (with all its threads) becomes a member of the
  *   job, so everything it and its children do is the job's; then the
  *   calling thread is moved into every cgroup of the anchor
- *   (cgroup_attach_task_all()), unless NO_CGROUP. Namespaces, root, cwd
+ *   (cgroup_attach_task_all()), unless NO_CGROUP. That move bypasses
+ *   cgroupfs permissions, so it is for admins only (EPERM otherwise): an
+ *   owner sends NO_CGROUP and writes to the anchor's cgroup.procs. Namespaces, root, cwd
  *   and credentials are userspace's to take, from the anchor: see
  *   "xosjob enter". A caller already in the job only joins the cgroups.
  *   Errors: ENOENT (no job the caller may see), ESRCH (the job has ended,

@@ -191,7 +191,9 @@ static int find_identity(struct identity *who, uint32_t uid)
 		who->ngroups = sizeof(who->groups) / sizeof(who->groups[0]);
 		if (getgrouplist(pw->pw_name, pw->pw_gid, who->groups,
 				 &who->ngroups) < 0)
-			who->ngroups = 0;
+			return fail("user %s is in more groups than %zu",
+				    pw->pw_name, sizeof(who->groups) /
+				    sizeof(who->groups[0]));
 		who->name = strdup(pw->pw_name);
 		who->home = strdup(pw->pw_dir);
 		who->shell = strdup(pw->pw_shell);
@@ -199,8 +201,12 @@ static int find_identity(struct identity *who, uint32_t uid)
 	return 0;
 }
 
-/* In the child: becomes @who; ids are mapped when a user ns was joined. */
-static int become(const struct identity *who, pid_t anchor, bool userns)
+/*
+ * In the parent, before setns(): the ids as the job's user namespace sees
+ * them (read from the anchor while its /proc is still ours), and the
+ * supplementary groups, which a user namespace may forbid to set later.
+ */
+static int prepare_identity(struct identity *who, pid_t anchor, bool userns)
 {
 	uint32_t uid = who->uid, gid = who->gid;
 
@@ -208,18 +214,66 @@ static int become(const struct identity *who, pid_t anchor, bool userns)
 		       !map_id(anchor, "gid_map", who->gid, &gid)))
 		return fail("uid %u or gid %u has no mapping in the job's user namespace",
 			    who->uid, who->gid);
-	/* a user namespace may deny setgroups(): then keep none */
-	if (setgroups(userns ? 0 : who->ngroups, who->groups) && !userns)
+	if (setgroups(who->ngroups, who->groups))
 		return fail("setgroups: %s", strerror(errno));
-	if (setgid(gid) || setuid(uid))
-		return fail("cannot switch to uid %u gid %u: %s", uid, gid,
-			    strerror(errno));
+	who->uid = uid;
+	who->gid = gid;
+	return 0;
+}
+
+/* In the child: the group, then the user; the groups are set already. */
+static int become(const struct identity *who)
+{
+	if (setgid(who->gid) || setuid(who->uid))
+		return fail("cannot switch to uid %u gid %u: %s", who->uid,
+			    who->gid, strerror(errno));
 	if (who->name) {
 		setenv("USER", who->name, 1);
 		setenv("LOGNAME", who->name, 1);
-		setenv("HOME", who->home, 1);
-		setenv("SHELL", who->shell, 1);
+	} else {
+		unsetenv("USER");
+		unsetenv("LOGNAME");
 	}
+	setenv("HOME", who->home ?: "/", 1);
+	if (who->shell)
+		setenv("SHELL", who->shell, 1);
+	else
+		unsetenv("SHELL");
+	return 0;
+}
+
+/*
+ * An owner (not admin) joins the anchor's cgroup v2 through cgroupfs,
+ * where delegation and permissions apply: the kernel op would bypass them.
+ */
+static int join_cgroup_fs(uint64_t id, uint32_t anchor)
+{
+	char path[4096 + 64], line[4096];
+	bool found = false;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", anchor);
+	f = fopen(path, "re");
+	if (!f)
+		return fail("cannot read the anchor's cgroup: %s", strerror(errno));
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "0::", 3);
+	fclose(f);
+	if (!found)
+		return fail("the anchor of job %" PRIu64 " is in no cgroup v2", id);
+	line[strcspn(line, "\n")] = 0;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs",
+		 line + 3);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		fail("cannot join job %" PRIu64 "'s cgroup %s: %s (cgroupfs rules: it must be delegated to you; --no-cgroup skips it)",
+		     id, line + 3, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAIL;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -227,7 +281,8 @@ struct enter {
 	uint64_t id;
 	struct xosjob_anchor anchor;
 	int pidfd, rootfd, cwdfd;
-	int ns;			/* namespaces to join */
+	int ns_wanted;		/* --ns */
+	int ns;			/* of those, the ones that differ */
 	char ns_names[96];
 	struct identity who;
 	char **cmd;
@@ -239,6 +294,7 @@ static int enter_child(struct enter *e)
 	char *shell_argv[2] = { NULL, NULL };
 	struct stat ours, theirs;
 	char idbuf[24];
+	int err;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
@@ -253,8 +309,7 @@ static int enter_child(struct enter *e)
 		return fail("cannot take the anchor's cwd: %s", strerror(errno));
 	close(e->rootfd);
 	close(e->cwdfd);
-	if (e->who.change && become(&e->who, e->anchor.pid,
-				    e->ns & CLONE_NEWUSER))
+	if (e->who.change && become(&e->who))
 		return EXIT_FAIL;
 	snprintf(idbuf, sizeof(idbuf), "%" PRIu64, e->id);
 	setenv("XOS_JOB_ID", idbuf, 1);
@@ -266,9 +321,10 @@ static int enter_child(struct enter *e)
 	}
 	fflush(stdout);
 	execvp(e->cmd[0], e->cmd);
+	err = errno;
 	fail("cannot run '%s' in job %" PRIu64 ": %s", e->cmd[0], e->id,
-	     strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	     strerror(err));
+	return err == ENOENT ? 127 : 126;
 }
 
 /*
@@ -278,7 +334,7 @@ static int enter_child(struct enter *e)
 static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 {
 	char path[64];
-	int tries, fd = -ESRCH;
+	int tries, err, fd = -ESRCH;
 
 	for (tries = 0; tries < 10; tries++) {
 		struct xosjob_job job;
@@ -295,6 +351,9 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 		if (!e->anchor.pid)
 			return fail("the anchor of job %" PRIu64 " is outside this pid namespace: its namespaces cannot be taken from here",
 				    e->id);
+		if (e->anchor.pid == (uint32_t)getpid())
+			return fail("job %" PRIu64 " has no other live member to take namespaces from",
+				    e->id);
 		fd = open_anchor(&e->anchor);
 		if (fd == -ESRCH)
 			continue;
@@ -304,20 +363,27 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 		snprintf(path, sizeof(path), "/proc/%u/root", e->anchor.pid);
 		e->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		snprintf(path, sizeof(path), "/proc/%u/cwd", e->anchor.pid);
-		e->cwdfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		e->ns = differing_ns(e->anchor.pid, e->ns, e->ns_names,
+		e->cwdfd = e->rootfd < 0 ? -1 :
+			   open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		e->ns = differing_ns(e->anchor.pid, e->ns_wanted, e->ns_names,
 				     sizeof(e->ns_names));
 		/* all of it from the same process: check it is still there */
-		if (e->rootfd >= 0 && e->cwdfd >= 0 &&
+		if (e->cwdfd >= 0 &&
 		    syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0) {
 			e->pidfd = fd;
 			return 0;
 		}
+		err = errno;
 		if (e->rootfd >= 0)
 			close(e->rootfd);
 		if (e->cwdfd >= 0)
 			close(e->cwdfd);
 		close(fd);
+		/* only a vanished anchor is worth another try */
+		if (err != ESRCH && err != ENOENT)
+			return fail("cannot take the root and cwd of job %" PRIu64
+				    "'s anchor, pid %u: %s", e->id,
+				    e->anchor.pid, strerror(err));
 	}
 	return fail("the anchor of job %" PRIu64 " keeps exiting; try again",
 		    e->id);
@@ -335,6 +401,7 @@ int cmd_enter(int argc, char *argv[])
 	};
 	struct enter e = { .pidfd = -1, .rootfd = -1, .cwdfd = -1 };
 	struct xosjob_ctx *ctx;
+	bool fs_cgroup;
 	uint32_t uid = 0;
 	int status, n;
 	pid_t child;
@@ -346,7 +413,7 @@ int cmd_enter(int argc, char *argv[])
 		return usage_error("which job? give a job id");
 	if (!parse_job_id(argv[0], &e.id))
 		return EXIT_USAGE;
-	if (!parse_ns_list(ns_list, &e.ns))
+	if (!parse_ns_list(ns_list, &e.ns_wanted))
 		return EXIT_USAGE;
 	if (user && !parse_uid(user, &uid))
 		return EXIT_USAGE;
@@ -359,7 +426,9 @@ int cmd_enter(int argc, char *argv[])
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
-	if (xosjob_enter(ctx, e.id, no_cgroup, &e.anchor)) {
+	/* the kernel moves admins only; others go through cgroupfs */
+	fs_cgroup = !no_cgroup && geteuid();
+	if (xosjob_enter(ctx, e.id, no_cgroup || fs_cgroup, &e.anchor)) {
 		char idbuf[24];
 
 		/* 6.1 sends fixed texts, without the id: name the job here */
@@ -376,7 +445,11 @@ int cmd_enter(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	xosjob_close(ctx);
-	if (!geteuid() && find_identity(&e.who, user ? uid : e.anchor.owner_uid))
+	if (fs_cgroup && join_cgroup_fs(e.id, e.anchor.pid))
+		return EXIT_FAIL;
+	if (!geteuid() &&
+	    (find_identity(&e.who, user ? uid : e.anchor.owner_uid) ||
+	     prepare_identity(&e.who, e.anchor.pid, e.ns & CLONE_NEWUSER)))
 		return EXIT_FAIL;
 	if (e.ns && setns(e.pidfd, e.ns))
 		return fail("cannot join the namespaces (%s) of job %" PRIu64
