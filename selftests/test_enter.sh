@@ -26,6 +26,16 @@ expect() {
 job_field() { # JOB FIELD
 	xosjob get --json "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)$2)"
 }
+# The id of the live job labelled $1, once it exists (5 s at most).
+job_by_label() {
+	local id="" i
+	for i in $(seq 50); do
+		id=$(xosjob list --json | python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin) if j.get('label')=='$1'))")
+		[ -n "$id" ] && break
+		sleep 0.1
+	done
+	echo "$id"
+}
 NOBODY=65534
 CG=/sys/fs/cgroup/xos-enter
 echo "1..24"
@@ -43,12 +53,7 @@ mkdir -p $CG
 		exec setpriv --reuid='$NOBODY' --regid='$NOBODY' --clear-groups \
 			xosjob run --label ns-job -- sleep 300'
 ) &
-job=""
-for _ in $(seq 100); do
-	job=$(xosjob list --json | python3 -c 'import json,sys; print(" ".join(str(j["id"]) for j in json.load(sys.stdin) if j.get("label")=="ns-job"))')
-	[ -n "$job" ] && break
-	sleep 0.1
-done
+job=$(job_by_label ns-job)
 anchor=$(job_field "$job" '["anchor_pid"]')
 check "job $job runs in its namespaces, anchor pid $anchor" \
 	'[ -n "$job" ] && [ "$(readlink /proc/$anchor/ns/uts)" != "$(readlink /proc/self/ns/uts)" ]' \
@@ -122,12 +127,7 @@ mkdir -p $D/job $D/login && chown -R $NOBODY $D
 	echo $BASHPID >$D/job/cgroup.procs
 	exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob run --label deleg -- sleep 60
 ) &
-djob=""
-for _ in $(seq 50); do
-	djob=$(xosjob list --json | python3 -c 'import json,sys; print(" ".join(str(j["id"]) for j in json.load(sys.stdin) if j.get("label")=="deleg"))')
-	[ -n "$djob" ] && break
-	sleep 0.1
-done
+djob=$(job_by_label deleg)
 (
 	echo $BASHPID >$D/login/cgroup.procs
 	exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob enter --ns none "$djob" -- cat /proc/self/cgroup
