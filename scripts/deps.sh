@@ -11,7 +11,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libnl-utils
 	python3 python3-yaml python3-jsonschema liburing-dev
-	util-linux procps iproute2 strace
+	util-linux procps iproute2 strace e2fsprogs
 	man-db groff-base
 )
 missing=()
