@@ -22,26 +22,21 @@
 	EXPECT_NE(NULL, strstr(xosjob_strerror(ctx), want)) \
 		TH_LOG("message '%s', want '%s'", xosjob_strerror(ctx), want)
 
-/* Start time of @pid in ns since boot, from /proc/PID/stat (ticks). */
+/* Start time of @pid: field 22 of /proc/PID/stat, in clock ticks. */
 static unsigned long long start_ticks(pid_t pid)
 {
-	char path[64], buf[1024], *p;
+	char buf[1024];
+	const char *p = proc_stat_fields(pid, buf, sizeof(buf));
 	unsigned long long v = 0;
-	FILE *f;
 	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	p = strrchr(buf, ')');
-	for (i = 2; p && i < 22; i++)
-		p = strchr(p + 1, ' ');
+	for (i = 3; p && i < 22; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
 	if (p)
-		sscanf(p + 1, "%llu", &v);
+		sscanf(p, "%llu", &v);
 	return v;
 }
 

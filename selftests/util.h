@@ -60,24 +60,36 @@ static inline int reap(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The state letter of /proc/PID/stat ('R', 'S', 'D', 'T'...), 0 if gone. */
-static inline char proc_state(pid_t pid)
+/*
+ * /proc/PID/stat from field 3 on (after the command name, which may hold
+ * spaces and parentheses) into @buf; NULL if the process is gone.
+ */
+static inline const char *proc_stat_fields(pid_t pid, char *buf, size_t len)
 {
-	char path[64], buf[512], *p;
+	char path[64], *p;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return NULL;
 	buf[n] = 0;
 	p = strrchr(buf, ')');
-	return p && p[1] ? p[2] : 0;
+	return p && p[1] ? p + 2 : NULL;
+}
+
+/* The state letter of /proc/PID/stat ('R', 'S', 'D', 'T'...), 0 if gone. */
+static inline char proc_state(pid_t pid)
+{
+	char buf[1024];
+	const char *f = proc_stat_fields(pid, buf, sizeof(buf));
+
+	return f ? f[0] : 0;
 }
 
 #endif /* XOS_SELFTEST_UTIL_H */
