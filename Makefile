@@ -7,6 +7,7 @@
 #   make                   module for every kernel in KERNELS + userspace
 #   make KDIR=<dir>        module for one kernel build tree
 #   make check             boot every kernel in QEMU and run the selftests
+#   make check-debug       the same on a debug 6.12 (KASAN, lockdep, kmemleak...)
 #   make vm-run KERNEL=<release> CMD='...'
 #   make run | shell       demo | interactive guest shell (6.12)
 
@@ -28,7 +29,7 @@ export CC
 export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
-	checkpatch headers check-harness
+	checkpatch headers check-harness check-debug
 
 all: modules userspace selftests
 
@@ -57,6 +58,11 @@ deps:
 # T='test_netlink*' runs a subset.
 check: all
 	@$(ROOT)/scripts/check.sh "$(KERNELS)" $(T)
+
+# The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
+# the first build takes 15-25 minutes). T= as for check.
+check-debug: userspace selftests
+	@$(ROOT)/scripts/check-debug.sh $(T)
 
 # Proves that make check fails on a failing test, a WARN and a hung guest.
 check-harness: all
