@@ -60,7 +60,7 @@ check: all
 	@$(ROOT)/scripts/check.sh "$(KERNELS)" $(T)
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
-# the first build takes 15-25 minutes). T= as for check.
+# the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
 check-debug: userspace selftests
 	@$(ROOT)/scripts/check-debug.sh $(T)
 
