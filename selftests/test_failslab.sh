@@ -1,0 +1,223 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Allocation failures injected into xos_job's own allocations with failslab
+# (CONFIG_FAILSLAB + CONFIG_FAULT_INJECTION_DEBUG_FS: the kernel of make
+# check-debug; skipped elsewhere). Injection is restricted to processes
+# that set /proc/self/make-it-fail (task-filter), and to
+#   - the module's task cache (cache-filter + /sys/kernel/slab/xos_task/
+#     failslab): the fork probe's GFP_ATOMIC allocation, for processes and
+#     for threads; a member created while it fails is not tracked, the job
+#     is flagged incomplete, the failure is counted, and the job still ends
+#     with one record: tracked + failed = created, nothing silently lost;
+#   - any allocation made with xos_job's code on the stack (stack-trace
+#     filter on the module's address range), sleeping ones too: netlink
+#     requests, job creation, adoption, probes; every command then either
+#     works or fails with a message, and no job is left behind.
+# The harness fails the run on any splat; make check-debug adds kmemleak.
+set -u
+FS=/sys/kernel/debug/failslab
+SLAB=/sys/kernel/slab/xos_task
+if [ ! -d $FS ]; then
+	echo "1..0 # SKIP failslab not available: kernel $(uname -r) has no" \
+		"CONFIG_FAILSLAB/CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug has them)"
+	exit 4
+fi
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
+check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
+echo "1..13"
+
+# first value of a top-level key in one line of compact JSON
+jfield() { grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2; }
+info() { xosjob info --json | jfield "$1"; }
+job() { xosjob get --json "$1" 2>/dev/null | jfield "$2"; }
+# wait_ended JOB: until the job has its record (60 s)
+wait_ended() {
+	local i
+	for i in $(seq 600); do
+		[ "$(job "$1" ended)" = true ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_file() {
+	local i
+	for i in $(seq 600); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+fs() { echo "$2" >$FS/$1; }
+inject_off() {
+	fs probability 0
+	fs times 0
+	echo 0 >$SLAB/failslab 2>/dev/null
+	fs cache-filter N
+	fs task-filter N
+	fs ignore-gfp-wait Y
+	# the whole address space: no stack-trace condition (require-end 0
+	# would match no frame and silently inject nothing)
+	fs require-start 0
+	fs require-end 18446744073709551615
+	fs stacktrace-depth 32
+}
+# inject_on PERCENT: every listed filter must be set before the probability
+inject_on() {
+	fs verbose 0
+	fs interval 1
+	fs space 0
+	fs times -1
+	fs task-filter Y
+	fs probability "$1"
+}
+trap inject_off EXIT
+inject_off
+grep -q '^xos_job ' /proc/modules || insmod "$XOS_ROOT/build/$(uname -r)/xos_job.ko"
+rm -f /tmp/fs.*
+
+# --- 1-4: every fork probe allocation fails: 20 children, none tracked -------
+if ! echo 1 >$SLAB/failslab 2>/tmp/fs.err; then
+	notok "cannot flag the xos_task cache for failslab ($(cat /tmp/fs.err);" \
+		"merged with another cache? ls -l $SLAB)"
+	exit 1
+fi
+fs cache-filter Y
+f0=$(info alloc_failures)
+inject_on 100
+mkfifo /tmp/fs.fifo1
+xosjob run --label fs-all -- sh -c '
+	echo $XOS_JOB_ID >/tmp/fs.id1
+	echo 1 >/proc/self/make-it-fail
+	i=0
+	while [ $i -lt 20 ]; do /bin/true & i=$((i + 1)); done
+	wait
+	echo done >/tmp/fs.done1
+	read x </tmp/fs.fifo1' 2>/tmp/fs.err1 &
+wait_file /tmp/fs.done1
+id=$(cat /tmp/fs.id1 2>/dev/null)
+f1=$(info alloc_failures)
+check "20 failed fork probe allocations counted (alloc_failures $f0 -> $f1)" \
+	'[ "$f1" = $((f0 + 20)) ]' "expected $((f0 + 20))"
+check "live job $id is flagged incomplete" \
+	'[ "$(job "$id" incomplete)" = true ]' "$(xosjob get "$id" 2>&1)"
+check "live job $id has its one tracked process" \
+	'[ "$(job "$id" nr_procs)" = 1 ] && [ "$(job "$id" procs_started)" = 1 ]' \
+	"$(xosjob get --json "$id" 2>&1)"
+# bounded: a job that never reached its read must not hang the test
+timeout 60 sh -c 'echo go >/tmp/fs.fifo1'
+wait
+wait_ended "$id"
+check "job $id ended with a record flagged incomplete, 1 process of 21" \
+	'[ "$(job "$id" incomplete)" = true ] && [ "$(job "$id" procs_started)" = 1 ] && [ -n "$(job "$id" seq)" ]' \
+	"$(xosjob get --json "$id" 2>&1)"
+
+# --- 5-6: half of them fail: tracked + failed = created ---------------------
+f0=$(info alloc_failures)
+inject_on 50
+xosjob run --label fs-half -- sh -c '
+	echo $XOS_JOB_ID >/tmp/fs.id2
+	echo 1 >/proc/self/make-it-fail
+	i=0
+	while [ $i -lt 100 ]; do /bin/true & i=$((i + 1)); done
+	wait' 2>/tmp/fs.err2
+fs probability 0
+id=$(cat /tmp/fs.id2 2>/dev/null)
+wait_ended "$id"
+f1=$(info alloc_failures) procs=$(job "$id" procs_started)
+failed=$((f1 - f0)) tracked=$((procs - 1))
+check "100 forks at 50%: $tracked tracked + $failed failed = 100" \
+	'[ $((tracked + failed)) = 100 ] && [ $failed -gt 0 ] && [ $tracked -gt 0 ]' \
+	"procs_started $procs, alloc_failures $f0 -> $f1"
+check "its record is flagged incomplete, one task per tracked process" \
+	'[ "$(job "$id" incomplete)" = true ] && [ "$(job "$id" tasks_started)" = "$procs" ]' \
+	"$(xosjob get --json "$id" 2>&1)"
+
+# --- 7-8: threads: CLONE_THREAD children of a member --------------------------
+f0=$(info alloc_failures)
+inject_on 100
+# /usr/bin/python3 itself: a wrapper (pyenv) would fork into the job
+xosjob run --label fs-threads -- /usr/bin/python3 -c '
+import os, threading
+open("/tmp/fs.id3", "w").write(os.environ["XOS_JOB_ID"])
+open("/proc/self/make-it-fail", "w").write("1")
+ts = [threading.Thread(target=lambda: None) for _ in range(10)]
+for t in ts: t.start()
+for t in ts: t.join()
+' 2>/tmp/fs.err3
+fs probability 0
+id=$(cat /tmp/fs.id3 2>/dev/null)
+wait_ended "$id"
+f1=$(info alloc_failures)
+check "10 threads not tracked, 10 failures counted ($f0 -> $f1)" \
+	'[ "$f1" = $((f0 + 10)) ]' "$(cat /tmp/fs.err3)"
+check "thread job $id: record incomplete, 1 task started" \
+	'[ "$(job "$id" incomplete)" = true ] && [ "$(job "$id" tasks_started)" = 1 ]' \
+	"$(xosjob get --json "$id" 2>&1)"
+
+# --- 9-11: anything xos_job allocates, sleeping or not, fails 1 in 10 -------
+inject_off
+# /proc/modules: name, size (all of the module's memory), ..., text address
+size=$(grep '^xos_job ' /proc/modules | cut -d' ' -f2)
+base=$(grep '^xos_job ' /proc/modules | grep -o '0x[0-9a-f]*')
+fs require-start "$(printf %u $((base)))"
+fs require-end "$(printf %u $((base + size)))"
+fs ignore-gfp-wait N
+nj0=$(info nr_jobs)
+inject_on 10
+(
+	echo 1 >/proc/self/make-it-fail
+	for _ in $(seq 15); do
+		xosjob run --label fs-any -- sh -c '/bin/true & /bin/true & wait'
+		echo "run $?"
+		sleep 1000 &
+		v=$!
+		id=$(xosjob new --label fs-any --pid $v)
+		echo "new $?"
+		xosjob get "${id:-1}" >/dev/null
+		echo "get $?"
+		xosjob ps "${id:-1}" >/dev/null
+		echo "ps $?"
+		kill $v
+		xosjob info >/dev/null
+		echo "info $?"
+		xosjob list --ended >/dev/null
+		echo "list $?"
+	done 2>/tmp/fs.err4 >/tmp/fs.rc4
+	wait
+)
+fs probability 0
+nfail=$(grep -c ' 1$' /tmp/fs.rc4) nok=$(grep -c ' 0$' /tmp/fs.rc4)
+other=$(grep -vcE ' [01]$' /tmp/fs.rc4)
+oom=$(grep -c 'out of memory\|Cannot allocate memory' /tmp/fs.err4)
+sort /tmp/fs.err4 | sed 's/job [0-9]*/job N/g' | uniq -c | sort -rn | head -8 | sed 's/^/# /'
+check "90 requests under injection: $nok worked, $nfail failed cleanly (exit 1), $oom out of memory" \
+	'[ "$other" = 0 ] && [ "$oom" -gt 0 ] && [ "$nok" -gt 0 ]' \
+	"$(grep -vE ' [01]$' /tmp/fs.rc4 | head -5)"
+check "every failure said why" \
+	'[ "$(grep -c "^xosjob" /tmp/fs.err4)" -ge "$nfail" ]' \
+	"$(sort /tmp/fs.err4 | uniq -c | head)"
+# the killed victims' jobs end as their exits are seen
+for _ in $(seq 100); do
+	nj1=$(info nr_jobs)
+	[ "$nj1" = "$nj0" ] && break
+	sleep 0.1
+done
+check "no job left behind (live jobs $nj0 -> $nj1)" '[ "$nj1" = "$nj0" ]' \
+	"$(xosjob list 2>&1)"
+
+# --- 12-13: injection off: the module is whole ---------------------------------
+inject_off
+xosjob run --label fs-clean -- sh -c 'echo $XOS_JOB_ID >/tmp/fs.id5; /bin/true & wait'
+id=$(cat /tmp/fs.id5 2>/dev/null)
+wait_ended "$id"
+check "a job after the injection is complete: 2 processes, no flags" \
+	'[ "$(job "$id" flags)" = 0 ] && [ "$(job "$id" procs_started)" = 2 ]' \
+	"$(xosjob get --json "$id" 2>&1)"
+live_tasks=$(xosjob list --json | grep -o '"nr_tasks":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }')
+check "tracked tasks ($(info nr_tasks)) are the live jobs' members ($live_tasks): nothing stray" \
+	'[ "$(info nr_tasks)" = "$live_tasks" ]' "$(xosjob list 2>&1)"
+rm -f /tmp/fs.*
+exit $fail
