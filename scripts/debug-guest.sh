@@ -30,6 +30,7 @@ if [ ! -e "/lib/modules/$rel/modules.builtin" ]; then
 	kdir=$("$XOS_ROOT/scripts/debug-kernel.sh" --kdir)
 	mkdir -p "/lib/modules/$rel"
 	cp "$kdir/modules.builtin" "$kdir/modules.builtin.modinfo" "/lib/modules/$rel/"
+	: >"/lib/modules/$rel/modules.order"
 	depmod "$rel"
 fi
 
