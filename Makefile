@@ -9,6 +9,7 @@
 #   make check             boot every kernel in QEMU and run the selftests
 #   make vm-run KERNEL=<release> CMD='...'
 #   make run | shell       demo | interactive guest shell (6.12)
+#   make bench             benchmarks on every kernel (bench/results.json)
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(ROOT)/build
@@ -28,9 +29,9 @@ export CC
 export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
-	checkpatch headers check-harness
+	checkpatch headers check-harness bench bench-bin
 
-all: modules userspace selftests
+all: modules userspace selftests bench-bin
 
 modules: $(addprefix module-,$(KERNELS))
 
@@ -49,6 +50,15 @@ $(BUILD)/kselftest/kselftest_harness.h:
 
 selftests: userspace headers
 	@$(MAKE) -s -C $(ROOT)/selftests BUILD=$(BUILD)
+
+# xosbench: built with everything, so that the smoke selftest can run it.
+bench-bin: userspace
+	@$(MAKE) -s -C $(ROOT)/bench BUILD=$(BUILD)
+
+# Benchmarks (not part of check): both kernels under -icount, then plain TCG.
+bench: all
+	@$(ROOT)/scripts/bench.sh --out $(ROOT)/bench/results.json \
+		--readme $(ROOT)/README.md $(KERNELS)
 
 # Debian packages for building, testing and the demo (as root).
 deps:

@@ -1,0 +1,401 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turns the JSON lines of bench/guest.sh into bench/results.json and a
+Markdown table (stdout, and optionally the Benchmarks section of README.md
+between the "bench:begin" and "bench:end" markers).
+
+    report.py [--out FILE] [--readme FILE] [--check] bench.jsonl...
+
+Every ratio is taken against a baseline measured in the same boot: path
+overhead per round against the module-unloaded run of that round, query
+costs per repetition against TASKSTATS_CMD_GET. --check only validates the
+input (used by the smoke test) and fails on anything malformed."""
+import argparse
+import datetime
+import json
+import statistics
+import sys
+
+OPS = ("fork", "exec", "thread")
+OP_NAMES = {"fork": "fork+exit+wait", "exec": "fork+exec+wait",
+            "thread": "pthread create+join"}
+METHODS = ("taskstats_get", "job_get", "job_get_lib", "proc_scan",
+           "cgroup_read")
+PAGE = 4096
+
+
+def stats(vals):
+    vals = sorted(vals)
+    if not vals:
+        return None
+    return {"median": statistics.median(vals), "min": vals[0],
+            "max": vals[-1], "n": len(vals)}
+
+
+def load(files):
+    recs = []
+    for f in files:
+        with open(f) as fh:
+            for i, line in enumerate(fh, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    recs.append(json.loads(line))
+                except ValueError as e:
+                    sys.exit("report.py: %s:%d: bad JSON: %s" % (f, i, e))
+    return recs
+
+
+def path_section(recs):
+    """Per mode and op: the cost of each setup and its ratio to the
+    unloaded run of the same round."""
+    out = {}
+    for mode in sorted({r["mode"] for r in recs}):
+        by = {}
+        for r in recs:
+            if r["mode"] == mode:
+                by.setdefault(r["op"], {}).setdefault(r["round"], {})[
+                    r["setup"]] = r
+        m = {}
+        for op, rounds in by.items():
+            o = {}
+            for setup in ("unloaded", "outside", "inside"):
+                o[setup] = stats([x[setup]["mean_ns"] for x in rounds.values()
+                                  if setup in x])
+                o[setup + "_per_op_median"] = stats(
+                    [x[setup]["median_ns"] for x in rounds.values()
+                     if setup in x])
+            for setup in ("outside", "inside"):
+                for key, field in (("", "mean_ns"), ("_per_op_median",
+                                                      "median_ns")):
+                    ratios = [x[setup][field] / x["unloaded"][field]
+                              for x in rounds.values()
+                              if setup in x and "unloaded" in x]
+                    o["ratio_" + setup + key] = stats(ratios)
+            m[op] = o
+        out[mode] = m
+    return out
+
+
+def probe_section(recs):
+    out = {}
+    for r in recs:
+        out.setdefault(r["setup"], {}).setdefault(r["func"], []).append(
+            r["ns"])
+    res = {}
+    for setup, funcs in out.items():
+        res[setup] = {}
+        for f, v in funcs.items():
+            v = sorted(v)
+            res[setup][f] = {"median": statistics.median(v), "min": v[0],
+                             "p90": v[int(len(v) * 0.9)], "n": len(v)}
+    return res
+
+
+def query_section(recs, env):
+    out = {}
+    for mode in sorted({r["mode"] for r in recs}):
+        by = {}
+        for r in recs:
+            if r["mode"] == mode:
+                by.setdefault(r["members"], {}).setdefault(r["rep"], {})[
+                    r["method"]] = r["ns"]
+        m = {}
+        for n, reps in sorted(by.items()):
+            o = {meth: stats([x[meth] for x in reps.values() if meth in x])
+                 for meth in METHODS}
+            o["ratio_job_get_vs_taskstats"] = stats(
+                [x["job_get"] / x["taskstats_get"] for x in reps.values()])
+            o["ratio_job_get_lib_vs_taskstats"] = stats(
+                [x["job_get_lib"] / x["taskstats_get"] for x in reps.values()])
+            o["ratio_proc_scan_vs_job_get"] = stats(
+                [x["proc_scan"] / x["job_get"] for x in reps.values()])
+            o["ratio_cgroup_read_vs_job_get"] = stats(
+                [x["cgroup_read"] / x["job_get"] for x in reps.values()])
+            e = [x for x in env if x["mode"] == mode and x["members"] == n]
+            if e:
+                o["cgroup_files"] = {k: e[0][k] for k in
+                                     ("cpu_stat", "memory_peak", "io_stat")}
+            m[str(n)] = o
+        out[mode] = m
+    return out
+
+
+def events_section(recs):
+    out = {}
+    for r in recs:
+        lost = 2 * r["count"] - r["created_seen"] - r["ended_seen"]
+        run = {k: r[k] for k in ("count", "target_rate", "rate",
+                                 "created_seen", "ended_seen", "enobufs",
+                                 "seq_gaps", "rcvbuf_bytes")}
+        run["lost"] = lost + r["seq_gaps"]
+        run["lossless"] = run["lost"] == 0 and r["enobufs"] == 0
+        key = "%s rcvbuf=%s listener_nice=%d" % (
+            r["mode"], "default" if r["rcvbuf"] == 0 else r["rcvbuf"],
+            r["listener_nice"])
+        out.setdefault(key, {"runs": []})["runs"].append(run)
+    for v in out.values():
+        ok = [x["rate"] for x in v["runs"] if x["lossless"]]
+        v["max_lossless_rate"] = max(ok) if ok else 0
+        v["any_loss"] = any(not x["lossless"] for x in v["runs"])
+        v["rcvbuf_bytes"] = v["runs"][0]["rcvbuf_bytes"]
+    return out
+
+
+def slab_bytes(s):
+    # [active objects, object size, slabs, pages per slab]
+    return s[2] * s[3] * PAGE
+
+
+def mem_section(recs, infos):
+    runs = {}
+    for r in recs:
+        runs.setdefault((r["jobs"], r["tasks_per_job"], r["in_job"]), {})[
+            r["phase"]] = r
+    res = {}
+    for (jobs, tasks, in_job), ph in runs.items():
+        if in_job or (jobs, tasks, True) not in runs:
+            continue
+        a, b = ph, runs[(jobs, tasks, True)]
+
+        def delta(run, name):
+            p = run["populated"]["slabs"].get(name)
+            q = run["before"]["slabs"].get(name)
+            if p is None or q is None:
+                return 0, 0
+            return slab_bytes(p) - slab_bytes(q), p[0] - q[0]
+
+        caches = {}
+        names = set(a["populated"]["slabs"]) | set(b["populated"]["slabs"])
+        total = 0
+        for name in names:
+            db, do = delta(b, name)
+            da, dao = delta(a, name)
+            diff = db - da
+            total += diff
+            if abs(diff) >= 64 * 1024 or name == "xos_task":
+                caches[name] = {"bytes": diff, "objects": do - dao}
+        mi = {}
+        for k in ("MemFree", "Slab", "VmallocUsed", "KernelStack",
+                  "PageTables"):
+            def d(run):
+                return (run["before"]["meminfo"].get(k, 0) -
+                        run["populated"]["meminfo"].get(k, 0)) if \
+                    k == "MemFree" else \
+                    (run["populated"]["meminfo"].get(k, 0) -
+                     run["before"]["meminfo"].get(k, 0))
+            mi[k + "_kb"] = d(b) - d(a)
+        ntasks = jobs * tasks
+        xt = b["populated"]["slabs"].get("xos_task")
+        x = caches.get("xos_task", {"bytes": 0, "objects": 0})
+        info = [i for i in infos if i["in_job"] and i.get("nr_tasks")]
+        per_task = x["bytes"] / ntasks
+        res["%dx%d" % (jobs, tasks)] = {
+            "jobs": jobs, "tasks_per_job": tasks, "tasks": ntasks,
+            "module_reported_tasks": max([i["nr_tasks"] for i in info
+                                          if i["nr_jobs"] == jobs] or [0]),
+            "xos_task_object_size": xt[1] if xt else None,
+            "xos_task_objects": x["objects"],
+            "bytes_per_task_xos_task_slab": per_task,
+            "slab_bytes_module_total": total,
+            "bytes_per_job_rest": (total - x["bytes"]) / jobs,
+            "caches_changed": caches,
+            "meminfo_diff": mi,
+            "bytes_per_task_memfree": mi["MemFree_kb"] * 1024 / ntasks,
+        }
+    return res
+
+
+def fmt_ns(v):
+    if v >= 1e6:
+        return "%.2f M" % (v / 1e6)
+    if v >= 1e3:
+        return "%.1f k" % (v / 1e3)
+    return "%.0f" % v
+
+
+def rng(s, f="%.4f"):
+    if not s:
+        return "-"
+    return (f + " (" + f + "-" + f + ")") % (s["median"], s["min"], s["max"])
+
+
+def pct(s):
+    if not s:
+        return "-"
+    return "%+.2f%% (%+.2f..%+.2f)" % ((s["median"] - 1) * 100,
+                                        (s["min"] - 1) * 100,
+                                        (s["max"] - 1) * 100)
+
+
+def table(res):
+    L = []
+    for k, kr in res["kernels"].items():
+        L.append("#### Kernel %s\n" % k)
+        p = kr.get("path", {})
+        if p:
+            L.append("Path overhead: median over rounds of the per-round "
+                     "ratio to the module-unloaded run of the same round "
+                     "(min..max). icount: instructions, immune to host load; "
+                     "wall: plain TCG time, changes with host load.\n")
+            L.append("| Operation | mode | unloaded, per op | loaded, caller "
+                     "outside a job | loaded, caller inside a job | rounds |")
+            L.append("|---|---|---|---|---|---|")
+            for mode in ("icount", "wall"):
+                for op in OPS:
+                    o = p.get(mode, {}).get(op)
+                    if not o or not o["unloaded"]:
+                        continue
+                    unit = "instr" if mode == "icount" else "ns"
+                    L.append("| %s | %s | %s %s | %s | %s | %d |" % (
+                        OP_NAMES[op], mode, fmt_ns(o["unloaded"]["median"]),
+                        unit, pct(o["ratio_outside"]), pct(o["ratio_inside"]),
+                        o["unloaded"]["n"]))
+            L.append("")
+        pr = kr.get("probe")
+        if pr:
+            L.append("Probe cost (function_graph duration of the probe "
+                     "function, icount: instructions, median (p90); includes "
+                     "function_graph's own entry/exit cost):\n")
+            L.append("| Probe | caller outside a job | caller inside a job |")
+            L.append("|---|---|---|")
+            for f in ("newtask", "exit", "exec"):
+                cells = []
+                for s in ("outside", "inside"):
+                    v = pr.get(s, {}).get(f)
+                    cells.append("%d (%d), n=%d" % (v["median"], v["p90"],
+                                                    v["n"]) if v else "-")
+                L.append("| %s | %s | %s |" % (f, cells[0], cells[1]))
+            L.append("")
+        q = kr.get("query", {})
+        for mode in ("icount", "wall"):
+            qm = q.get(mode)
+            if not qm:
+                continue
+            unit = "instructions" if mode == "icount" else "ns, plain TCG"
+            L.append("Query cost per call (%s; median of repetitions, "
+                     "ratios per repetition):\n" % unit)
+            L.append("| Members | TASKSTATS_CMD_GET | JOB_GET (raw) | JOB_GET "
+                     "/ TASKSTATS | JOB_GET (libxosjob) | /proc stat+io scan "
+                     "| scan / JOB_GET | cgroup files | cgroup / JOB_GET |")
+            L.append("|---|---|---|---|---|---|---|---|---|")
+            for n, o in sorted(qm.items(), key=lambda x: int(x[0])):
+                L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    n, fmt_ns(o["taskstats_get"]["median"]),
+                    fmt_ns(o["job_get"]["median"]),
+                    rng(o["ratio_job_get_vs_taskstats"], "%.2f"),
+                    fmt_ns(o["job_get_lib"]["median"]),
+                    fmt_ns(o["proc_scan"]["median"]),
+                    rng(o["ratio_proc_scan_vs_job_get"], "%.1f"),
+                    fmt_ns(o["cgroup_read"]["median"]),
+                    rng(o["ratio_cgroup_read_vs_job_get"], "%.2f")))
+            L.append("")
+        ev = kr.get("events")
+        if ev:
+            L.append("Event throughput (jobs created and ended per second of "
+                     "guest time, listener on libxosjob):\n")
+            L.append("| Setup | receive buffer (bytes) | highest lossless "
+                     "rate | any loss |")
+            L.append("|---|---|---|---|")
+            for key, v in sorted(ev.items()):
+                L.append("| %s | %d | %.0f/s | %s |" % (
+                    key, v["rcvbuf_bytes"], v["max_lossless_rate"],
+                    "yes" if v["any_loss"] else "no"))
+            L.append("")
+        mem = kr.get("memory")
+        if mem:
+            L.append("Kernel memory of the module (slab pages, population in "
+                     "jobs minus the same population outside jobs):\n")
+            L.append("| Jobs x tasks | xos_task object | per task (xos_task "
+                     "slab) | per job (other slab caches) | all slab / task "
+                     "| MemFree / task |")
+            L.append("|---|---|---|---|---|---|")
+            for key, v in sorted(mem.items(), key=lambda x: x[1]["tasks"]):
+                L.append("| %s | %s B | %.1f B | %.0f B | %.1f B | %.0f B |" % (
+                    key, v["xos_task_object_size"],
+                    v["bytes_per_task_xos_task_slab"], v["bytes_per_job_rest"],
+                    v["slab_bytes_module_total"] / v["tasks"],
+                    v["bytes_per_task_memfree"]))
+            L.append("")
+    return "\n".join(L)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out")
+    ap.add_argument("--readme")
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    recs = load(a.files)
+    kernels = sorted({r["kernel"] for r in recs if "kernel" in r})
+    res = {"generated": datetime.datetime.now(datetime.timezone.utc)
+           .isoformat(timespec="seconds"),
+           "command": "make bench", "kernels": {}}
+    for k in kernels:
+        kr = [r for r in recs if r.get("kernel") == k]
+
+        def sel(b):
+            return [r for r in kr if r.get("bench") == b]
+        res["kernels"][k] = {
+            "env": {r["mode"]: {x: r[x] for x in ("nproc", "mem_kb", "cmdline")}
+                    for r in sel("env")},
+            "host": {r["mode"]: {x: r[x] for x in ("seconds", "loadavg_end",
+                                                   "host_cpus")}
+                     for r in sel("host")},
+            "path": path_section(sel("path")),
+            "probe": probe_section(sel("probe")),
+            "query": query_section(sel("query"), sel("query_env")),
+            "events": events_section(sel("events")),
+            "memory": mem_section(sel("mem"), sel("mem_info")),
+        }
+    if a.check:
+        bad = []
+        for k, kr in res["kernels"].items():
+            for mode, ops in kr["path"].items():
+                for op, o in ops.items():
+                    for s in ("unloaded", "outside", "inside"):
+                        if not o[s] or not o[s]["median"] > 0:
+                            bad.append("%s path %s %s %s" % (k, mode, op, s))
+            for mode, q in kr["query"].items():
+                for n, o in q.items():
+                    for m in METHODS:
+                        if not o[m] or not o[m]["median"] > 0:
+                            bad.append("%s query %s %s" % (k, n, m))
+            for key, v in kr["events"].items():
+                if v["max_lossless_rate"] <= 0:
+                    bad.append("%s events %s lost records" % (k, key))
+            for key, v in kr["memory"].items():
+                if v["xos_task_objects"] < v["tasks"]:
+                    bad.append("%s memory %s: %d xos_task objects for %d "
+                               "tasks" % (k, key, v["xos_task_objects"],
+                                          v["tasks"]))
+            if not kr["path"] or not kr["query"] or not kr["events"] or \
+                    not kr["memory"]:
+                bad.append("%s: a section is missing" % k)
+        if not kernels:
+            bad.append("no records")
+        for b in bad:
+            print("report.py: " + b, file=sys.stderr)
+        print(table(res))
+        sys.exit(1 if bad else 0)
+    if a.out:
+        with open(a.out, "w") as fh:
+            json.dump(res, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+    t = table(res)
+    print(t)
+    if a.readme:
+        text = open(a.readme).read()
+        b, e = "<!-- bench:begin -->", "<!-- bench:end -->"
+        if b not in text or e not in text:
+            sys.exit("report.py: %s has no %s ... %s markers" % (a.readme, b, e))
+        head, rest = text.split(b, 1)
+        _, tail = rest.split(e, 1)
+        with open(a.readme, "w") as fh:
+            fh.write(head + b + "\n" + t + "\n" + e + tail)
+
+
+if __name__ == "__main__":
+    main()
