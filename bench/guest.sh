@@ -26,7 +26,7 @@ cp "$ROOT/build/bench/xosbench" "$ROOT/build/bench/xosbench-nop" "$W/"
 XB=$W/xosbench
 trap 'rm -rf "$W"' EXIT
 
-log() { echo "bench[$mode $K]: $*" >&2; }
+log() { echo "bench[$mode $K] $(date +%T): $*" >&2; }
 # emit SETUP ROUND: tags every JSON line read from stdin
 emit() {
 	sed -u "s/^{/{\"kernel\":\"$K\",\"mode\":\"$mode\",\"setup\":\"$1\",\"round\":$2,/" >>"$OUT"
@@ -36,16 +36,20 @@ unload() { if loaded; then rmmod xos_job; fi; }
 load() { if ! loaded; then insmod "$KO"; fi; }
 
 case $mode in
-icount) rounds=9 nfork=300 nexec=200 nthread=1000 sizes=1,10,100,1000,10000
-	qreps=5 ecount=2000 rates="1000 2000 4000 8000 0" mem_scales="" ;;
-wall) rounds=5 nfork=150 nexec=100 nthread=300 sizes=1,10,100,1000
-	qreps=5 ecount=2000 rates="1000 2000 4000 8000 0"
+icount) rounds=7 nfork=200 nexec=100 nthread=500 sizes=1,10,100,1000,10000
+	qreps=5 ecount=1000 rates="2000 0" stall=3000 mem_scales="" ;;
+wall) rounds=5 nfork=100 nexec=50 nthread=200 sizes=1,10,100,1000
+	qreps=5 ecount=1000 rates="2000 0" stall=3000
 	mem_scales=${XOS_BENCH_MEM:-"1000x10 10000x10"} ;;
 smoke) rounds=2 nfork=20 nexec=10 nthread=20 sizes=1,10 qreps=1 ecount=50
-	rates="0" mem_scales="5x3" ;;
+	rates="0" stall=100 mem_scales="5x3" ;;
 *) echo "guest.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
+# No address space randomisation: the page-table layout it varies changes
+# the instructions a fork copies by several percent from one process to
+# the next, far more than the module costs.
+echo 0 >/proc/sys/kernel/randomize_va_space
 # Room for 100,000 tasks.
 echo 4194304 >/proc/sys/kernel/pid_max
 echo 400000 >/proc/sys/kernel/threads-max
@@ -86,33 +90,63 @@ load
 # --- 5. probe cost: function_graph durations of the probe functions ------
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
-[ -d $T/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+# ftrace_run TAG "FUNCS" CMD...: runs CMD with function_graph on FUNCS only
+# (their callees are not traced) and emits one record per call: under
+# icount a duration is an instruction count.
+ftrace_run() {
+	local tag=$1 funcs=$2
+	shift 2
+	echo 0 >$T/tracing_on
+	echo nop >$T/current_tracer
+	echo 16384 >$T/buffer_size_kb
+	echo >$T/set_ftrace_filter
+	for f in $funcs; do
+		echo "$f" >>$T/set_ftrace_filter 2>/dev/null || log "cannot trace $f"
+	done
+	echo function_graph >$T/current_tracer
+	echo 1 >$T/options/funcgraph-tail 2>/dev/null || true
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+	"$@" >/dev/null
+	echo 0 >$T/tracing_on
+	# " 0)   1.234 us    |  f();" or " 0) + 24.692 us   |  } /* f */"
+	awk -v k="$K" -v m="$mode" -v t="$tag" '
+		/ us +\|/ {
+			d = ""
+			for (i = 1; i < NF; i++) if ($(i + 1) == "us") d = $i
+			f = ""
+			# module functions carry " [xos_job]"
+			if (match($0, /\/\* [A-Za-z0-9_.]+/))
+				f = substr($0, RSTART + 3, RLENGTH - 3)
+			else if (match($0, /[A-Za-z0-9_.]+( \[[A-Za-z0-9_]+\])?\(\);/)) {
+				f = substr($0, RSTART, RLENGTH)
+				sub(/[ (].*/, "", f)
+			}
+			if (f == "" || d == "") next
+			sub(/^(xos_probe_|__do_sys_)/, "", f)
+			printf "{\"kernel\":\"%s\",\"mode\":\"%s\",\"setup\":\"%s\",\"round\":0,\"bench\":\"ktrace\",\"func\":\"%s\",\"ns\":%d}\n", k, m, t, f, d * 1000 + 0.5
+		}' $T/trace >>"$OUT"
+	echo nop >$T/current_tracer
+	echo >$T/set_ftrace_filter
+}
 if [ "$mode" != wall ] && [ -w $T/set_ftrace_filter ]; then
 	log "probes: function_graph"
+	# __do_sys_getppid: a near-empty function traced the same way gives
+	# function_graph's own cost, to subtract
+	probes="xos_probe_newtask xos_probe_exit xos_probe_exec __do_sys_getppid"
 	for where in outside inside; do
-		echo 0 >$T/tracing_on
-		echo nop >$T/current_tracer
-		echo 8192 >$T/buffer_size_kb
-		echo 'xos_probe_newtask xos_probe_exit xos_probe_exec' >$T/set_ftrace_filter
-		echo function_graph >$T/current_tracer
-		echo >$T/trace
-		echo 1 >$T/tracing_on
 		flag=""
 		[ $where = inside ] && flag=--in-job
-		"$XB" path --op fork --n "$nfork" $flag >/dev/null
-		"$XB" path --op exec --n "$nexec" $flag >/dev/null
-		echo 0 >$T/tracing_on
-		# "cpu)  1.234 us  |  xos_probe_exit [xos_job]();" -> func ns
-		awk -v k="$K" -v m="$mode" -v w="$where" '
-			/xos_probe_[a-z]+.*\(\);/ {
-				for (i = 1; i <= NF; i++) if ($i == "us") d = $(i - 1)
-				f = $0; sub(/.*xos_probe_/, "", f); sub(/ .*/, "", f)
-				sub(/\(.*/, "", f)
-				printf "{\"kernel\":\"%s\",\"mode\":\"%s\",\"setup\":\"%s\",\"round\":0,\"bench\":\"probe\",\"func\":\"%s\",\"ns\":%d}\n", k, m, w, f, d * 1000 + 0.5
-			}' $T/trace >>"$OUT"
-		echo nop >$T/current_tracer
-		echo >$T/set_ftrace_filter
+		ftrace_run $where "$probes" bash -c "
+			'$XB' path --op fork --n $nfork $flag &&
+			'$XB' path --op exec --n $nexec $flag &&
+			'$XB' path --op getppid --n $nfork $flag"
 	done
+	log "query breakdown: function_graph"
+	ftrace_run query "genl_rcv_msg xos_job_nl_get xos_job_snapshot xos_acct_put
+		xos_acct_put_states taskstats_user_cmd netlink_unicast genlmsg_new
+		__alloc_skb __do_sys_getppid" bash -c "
+		'$XB' query --sizes 1 --reps 2 && '$XB' path --op getppid --n 50"
 fi
 
 # --- 2. query cost ---------------------------------------------------------
@@ -135,6 +169,8 @@ for buf in 0 4194304; do
 				--listener-nice $nice | emit loaded 0
 		done
 	done
+	# how many records the buffer holds for a listener that stalls
+	"$XB" events --count "$stall" --rcvbuf $buf --stall | emit loaded 0
 done
 
 # --- 4. memory: the same population outside and inside jobs -----------------

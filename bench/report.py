@@ -131,15 +131,20 @@ def events_section(recs):
                                  "seq_gaps", "rcvbuf_bytes")}
         run["lost"] = lost + r["seq_gaps"]
         run["lossless"] = run["lost"] == 0 and r["enobufs"] == 0
-        key = "%s rcvbuf=%s listener_nice=%d" % (
-            r["mode"], "default" if r["rcvbuf"] == 0 else r["rcvbuf"],
-            r["listener_nice"])
+        run["records_buffered"] = r["created_seen"] + r["ended_seen"]
+        key = "%s, %s buffer, %s" % (
+            r["mode"], "default" if r["rcvbuf"] == 0 else
+            "%d MiB" % (r["rcvbuf"] >> 20),
+            "listener stopped while %d jobs come and go" % r["count"]
+            if r.get("stall") else "listener at nice %d" % r["listener_nice"])
         out.setdefault(key, {"runs": []})["runs"].append(run)
     for v in out.values():
         ok = [x["rate"] for x in v["runs"] if x["lossless"]]
         v["max_lossless_rate"] = max(ok) if ok else 0
+        v["max_rate"] = max(x["rate"] for x in v["runs"])
         v["any_loss"] = any(not x["lossless"] for x in v["runs"])
         v["rcvbuf_bytes"] = v["runs"][0]["rcvbuf_bytes"]
+        v["records_buffered"] = min(x["records_buffered"] for x in v["runs"])
     return out
 
 
@@ -242,12 +247,12 @@ def table(res):
             L.append("| Operation | mode | unloaded, per op | loaded, caller "
                      "outside a job | loaded, caller inside a job | rounds |")
             L.append("|---|---|---|---|---|---|")
-            for mode in ("icount", "wall"):
+            for mode in sorted(p):
                 for op in OPS:
                     o = p.get(mode, {}).get(op)
                     if not o or not o["unloaded"]:
                         continue
-                    unit = "instr" if mode == "icount" else "ns"
+                    unit = "ns" if mode == "wall" else "instr"
                     L.append("| %s | %s | %s %s | %s | %s | %d |" % (
                         OP_NAMES[op], mode, fmt_ns(o["unloaded"]["median"]),
                         unit, pct(o["ratio_outside"]), pct(o["ratio_inside"]),
@@ -260,20 +265,30 @@ def table(res):
                      "function_graph's own entry/exit cost):\n")
             L.append("| Probe | caller outside a job | caller inside a job |")
             L.append("|---|---|---|")
-            for f in ("newtask", "exit", "exec"):
+            for f in ("newtask", "exit", "exec", "getppid"):
                 cells = []
                 for s in ("outside", "inside"):
                     v = pr.get(s, {}).get(f)
-                    cells.append("%d (%d), n=%d" % (v["median"], v["p90"],
-                                                    v["n"]) if v else "-")
-                L.append("| %s | %s | %s |" % (f, cells[0], cells[1]))
+                    c = pr.get(s, {}).get("getppid")
+                    if not v:
+                        cells.append("-")
+                        continue
+                    net = ""
+                    if c and f != "getppid":
+                        net = ", net of the tracer %d" % (
+                            v["median"] - c["median"])
+                    cells.append("%d (%d), n=%d%s" % (v["median"], v["p90"],
+                                                      v["n"], net))
+                name = f if f != "getppid" else \
+                    "`__do_sys_getppid` (tracer calibration)"
+                L.append("| %s | %s | %s |" % (name, cells[0], cells[1]))
             L.append("")
         q = kr.get("query", {})
-        for mode in ("icount", "wall"):
+        for mode in sorted(q):
             qm = q.get(mode)
             if not qm:
                 continue
-            unit = "instructions" if mode == "icount" else "ns, plain TCG"
+            unit = "ns, plain TCG" if mode == "wall" else "instructions"
             L.append("Query cost per call (%s; median of repetitions, "
                      "ratios per repetition):\n" % unit)
             L.append("| Members | TASKSTATS_CMD_GET | JOB_GET (raw) | JOB_GET "
@@ -295,13 +310,15 @@ def table(res):
         if ev:
             L.append("Event throughput (jobs created and ended per second of "
                      "guest time, listener on libxosjob):\n")
-            L.append("| Setup | receive buffer (bytes) | highest lossless "
-                     "rate | any loss |")
-            L.append("|---|---|---|---|")
+            L.append("| Setup | SO_RCVBUF (bytes) | highest lossless "
+                     "rate | highest rate reached | records lost | records "
+                     "received |")
+            L.append("|---|---|---|---|---|---|")
             for key, v in sorted(ev.items()):
-                L.append("| %s | %d | %.0f/s | %s |" % (
+                L.append("| %s | %d | %.0f/s | %.0f/s | %d | %d |" % (
                     key, v["rcvbuf_bytes"], v["max_lossless_rate"],
-                    "yes" if v["any_loss"] else "no"))
+                    v["max_rate"], sum(x["lost"] for x in v["runs"]),
+                    v["records_buffered"]))
             L.append("")
         mem = kr.get("memory")
         if mem:
@@ -345,7 +362,10 @@ def main():
                                                    "host_cpus")}
                      for r in sel("host")},
             "path": path_section(sel("path")),
-            "probe": probe_section(sel("probe")),
+            "probe": probe_section([r for r in sel("ktrace")
+                                    if r["setup"] != "query"]),
+            "query_breakdown": probe_section([r for r in sel("ktrace")
+                                              if r["setup"] == "query"]),
             "query": query_section(sel("query"), sel("query_env")),
             "events": events_section(sel("events")),
             "memory": mem_section(sel("mem"), sel("mem_info")),
@@ -364,13 +384,16 @@ def main():
                         if not o[m] or not o[m]["median"] > 0:
                             bad.append("%s query %s %s" % (k, n, m))
             for key, v in kr["events"].items():
-                if v["max_lossless_rate"] <= 0:
+                if "stopped" not in key and v["max_lossless_rate"] <= 0:
                     bad.append("%s events %s lost records" % (k, key))
+            if not any(f in kr["probe"].get("inside", {})
+                       for f in ("newtask", "exit")) and kr["probe"]:
+                bad.append("%s: no probe durations traced" % k)
             for key, v in kr["memory"].items():
-                if v["xos_task_objects"] < v["tasks"]:
-                    bad.append("%s memory %s: %d xos_task objects for %d "
-                               "tasks" % (k, key, v["xos_task_objects"],
-                                          v["tasks"]))
+                if v["module_reported_tasks"] < v["tasks"]:
+                    bad.append("%s memory %s: the module tracked %d tasks of "
+                               "%d" % (k, key, v["module_reported_tasks"],
+                                       v["tasks"]))
             if not kr["path"] or not kr["query"] or not kr["events"] or \
                     not kr["memory"]:
                 bad.append("%s: a section is missing" % k)

@@ -4,9 +4,10 @@
  * measures one thing in the current boot and prints JSON lines on stdout,
  * one per sample; bench/report.py turns them into medians and ratios.
  *
- *   xosbench path   --op fork|exec|thread --n N [--in-job]
+ *   xosbench path   --op fork|exec|thread|getppid --n N [--in-job]
  *   xosbench query  --sizes 1,10,... --reps R [--cgroup DIR]
  *   xosbench events --count C --rate R [--rcvbuf BYTES] [--listener-nice N]
+ *                   [--stall]
  *   xosbench mem    --jobs J --tasks T [--no-job]
  *
  * Times come from CLOCK_MONOTONIC. Under QEMU -icount shift=0 the guest
@@ -30,6 +31,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,7 +160,10 @@ static int cmd_path(int argc, char **argv)
 	for (i = -warm; i < n; i++) {
 		uint64_t t0 = now_ns();
 
-		if (!strcmp(op, "thread")) {
+		if (!strcmp(op, "getppid")) {
+			/* a near-empty syscall: calibrates function_graph */
+			syscall(SYS_getppid);
+		} else if (!strcmp(op, "thread")) {
 			pthread_t th;
 
 			if (pthread_create(&th, NULL, thread_nop, NULL))
@@ -320,8 +325,8 @@ static void members_start(struct members *m, int n, const char *cgdir)
 	if (pid == 0) {
 		struct nlr *nl = malloc(sizeof(*nl));
 		uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
+		char nop[4096], arg[16];
 		uint64_t id;
-		char b;
 		int err;
 
 		close(ready[0]);
@@ -339,29 +344,13 @@ static void members_start(struct members *m, int n, const char *cgdir)
 		nlr_close(nl);
 		if (write(pidp[1], &id, sizeof(id)) != sizeof(id))
 			_exit(1);
-		for (i = 1; i < n; i++) {
-			pid_t c = fork();
-
-			if (c < 0)
-				die("members: fork %d of %d: %m", i, n);
-			if (c == 0) {
-				close(pidp[1]);
-				close(ready[1]);
-				while (read(release[0], &b, 1) > 0)
-					;
-				_exit(0);
-			}
-			if (write(pidp[1], &c, sizeof(c)) != sizeof(c))
-				_exit(1);
-		}
-		close(pidp[1]);
-		close(ready[1]);
-		while (read(release[0], &b, 1) > 0)
-			;
-		signal(SIGCHLD, SIG_DFL);
-		while (wait(NULL) > 0)
-			;
-		_exit(0);
+		/* the members: a tiny static process and its n-1 children */
+		snprintf(arg, sizeof(arg), "%d", n);
+		snprintf(nop, sizeof(nop), "%s/xosbench-nop", prog_dir);
+		if (dup2(release[0], 0) < 0 || dup2(pidp[1], 1) < 0)
+			_exit(1);
+		execl(nop, nop, "hold", arg, (char *)NULL);
+		die("exec %s: %m", nop);
 	}
 	close(ready[1]);
 	close(release[0]);
@@ -529,7 +518,7 @@ static int creator_child(void *arg)
 
 static int cmd_events(int argc, char **argv)
 {
-	int count = 1000, rcvbuf = 0, lnice = 0, c, i;
+	int count = 1000, rcvbuf = 0, lnice = 0, stall = 0, c, i;
 	double rate = 0;
 	int ready[2], result[2];
 	pid_t lpid;
@@ -539,14 +528,15 @@ static int cmd_events(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "count", 1, NULL, 'c' }, { "rate", 1, NULL, 'r' },
 		{ "rcvbuf", 1, NULL, 'b' }, { "listener-nice", 1, NULL, 'n' },
-		{ 0 } };
+		{ "stall", 0, NULL, 's' }, { 0 } };
 
-	while ((c = getopt_long(argc, argv, "c:r:b:n:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:b:n:s", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': count = atoi(optarg); break;
 		case 'r': rate = atof(optarg); break;
 		case 'b': rcvbuf = atoi(optarg); break;
 		case 'n': lnice = atoi(optarg); break;
+		case 's': stall = 1; break;
 		default: return 2;
 		}
 	}
@@ -607,6 +597,9 @@ static int cmd_events(int argc, char **argv)
 	close(result[1]);
 	if (read(ready[0], &c, 1) != 1)
 		die("events: the listener did not start");
+	/* --stall: a listener that does not run while the jobs come and go */
+	if (stall && kill(lpid, SIGSTOP))
+		die("kill: %m");
 	cr.nl = malloc(sizeof(*cr.nl));
 	cr.fam = resolve(cr.nl, XOS_JOB_GENL_NAME);
 	stack = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE,
@@ -639,6 +632,8 @@ static int cmd_events(int argc, char **argv)
 			die("events: JOB_NEW: %s", strerror(-cr.err));
 	}
 	t1 = now_ns();
+	if (stall)
+		kill(lpid, SIGCONT);
 	{
 		char line[512] = "";
 		ssize_t len = read(result[0], line, sizeof(line) - 1);
@@ -647,8 +642,9 @@ static int cmd_events(int argc, char **argv)
 		if (len <= 0)
 			die("events: no result from the listener");
 		printf("{\"bench\":\"events\",\"count\":%d,\"target_rate\":%.0f,"
-		       "\"rcvbuf\":%d,\"listener_nice\":%d,\"rate\":%.1f,%s}\n",
-		       count, rate, rcvbuf, lnice,
+		       "\"rcvbuf\":%d,\"listener_nice\":%d,\"stall\":%s,"
+		       "\"rate\":%.1f,%s}\n", count, rate, rcvbuf, lnice,
+		       stall ? "true" : "false",
 		       count * 1e9 / (double)(t1 - t0), line);
 	}
 	return 0;
@@ -752,15 +748,21 @@ static int cmd_mem(int argc, char **argv)
 				nlr_close(nl);
 				free(nl);
 			}
-			/* cheap members: threads with small stacks, no guard */
+			/* cheap members: threads with small stacks (128 KiB of
+			 * address space, a page or two resident), no guard; less
+			 * fails with EINVAL next to libnl's static TLS
+			 */
 			pthread_attr_init(&at);
-			pthread_attr_setstacksize(&at, 32768);
+			pthread_attr_setstacksize(&at, 131072);
 			pthread_attr_setguardsize(&at, 0);
 			for (k = 1; k < tasks; k++) {
 				pthread_t th;
 
-				if (pthread_create(&th, &at, thread_park, NULL))
-					die("mem: thread %d of job %d failed", k, i);
+				int e = pthread_create(&th, &at, thread_park, NULL);
+
+				if (e)
+					die("mem: thread %d of job %d: %s", k, i,
+					    strerror(e));
 			}
 			if (write(ready[1], "x", 1) != 1)
 				_exit(1);
