@@ -105,14 +105,14 @@ def query_section(recs, env):
         for n, reps in sorted(by.items()):
             o = {meth: stats([x[meth] for x in reps.values() if meth in x])
                  for meth in METHODS}
-            o["ratio_job_get_vs_taskstats"] = stats(
-                [x["job_get"] / x["taskstats_get"] for x in reps.values()])
-            o["ratio_job_get_lib_vs_taskstats"] = stats(
-                [x["job_get_lib"] / x["taskstats_get"] for x in reps.values()])
-            o["ratio_proc_scan_vs_job_get"] = stats(
-                [x["proc_scan"] / x["job_get"] for x in reps.values()])
-            o["ratio_cgroup_read_vs_job_get"] = stats(
-                [x["cgroup_read"] / x["job_get"] for x in reps.values()])
+            def ratio(a, b):
+                return stats([x[a] / x[b] for x in reps.values()
+                              if a in x and b in x])
+            o["ratio_job_get_vs_taskstats"] = ratio("job_get", "taskstats_get")
+            o["ratio_job_get_lib_vs_taskstats"] = ratio("job_get_lib",
+                                                        "taskstats_get")
+            o["ratio_proc_scan_vs_job_get"] = ratio("proc_scan", "job_get")
+            o["ratio_cgroup_read_vs_job_get"] = ratio("cgroup_read", "job_get")
             e = [x for x in env if x["mode"] == mode and x["members"] == n]
             if e:
                 o["cgroup_files"] = {k: e[0][k] for k in
@@ -283,6 +283,18 @@ def table(res):
                     "`__do_sys_getppid` (tracer calibration)"
                 L.append("| %s | %s | %s |" % (name, cells[0], cells[1]))
             L.append("")
+        qb = kr.get("query_breakdown", {}).get("query")
+        if qb:
+            L.append("Where a 1-member query goes (function_graph, icount: "
+                     "instructions per call, median; nested functions are "
+                     "inside their callers' figures; each includes about "
+                     "%d of tracer cost):\n" % qb.get("getppid", {}).get(
+                         "median", 0))
+            L.append("| Function | instructions | calls |")
+            L.append("|---|---|---|")
+            for f, v in sorted(qb.items(), key=lambda x: -x[1]["median"]):
+                L.append("| `%s` | %d | %d |" % (f, v["median"], v["n"]))
+            L.append("")
         q = kr.get("query", {})
         for mode in sorted(q):
             qm = q.get(mode)
@@ -296,14 +308,14 @@ def table(res):
                      "| scan / JOB_GET | cgroup files | cgroup / JOB_GET |")
             L.append("|---|---|---|---|---|---|---|---|---|")
             for n, o in sorted(qm.items(), key=lambda x: int(x[0])):
+                def med(m):
+                    return fmt_ns(o[m]["median"]) if o[m] else "-"
                 L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                    n, fmt_ns(o["taskstats_get"]["median"]),
-                    fmt_ns(o["job_get"]["median"]),
+                    n, med("taskstats_get"), med("job_get"),
                     rng(o["ratio_job_get_vs_taskstats"], "%.2f"),
-                    fmt_ns(o["job_get_lib"]["median"]),
-                    fmt_ns(o["proc_scan"]["median"]),
+                    med("job_get_lib"), med("proc_scan"),
                     rng(o["ratio_proc_scan_vs_job_get"], "%.1f"),
-                    fmt_ns(o["cgroup_read"]["median"]),
+                    med("cgroup_read"),
                     rng(o["ratio_cgroup_read_vs_job_get"], "%.2f")))
             L.append("")
         ev = kr.get("events")

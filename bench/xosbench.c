@@ -132,28 +132,39 @@ static int cmd_path(int argc, char **argv)
 	uint64_t *t, total = 0, sum_trim = 0;
 	static const struct option opts[] = {
 		{ "op", 1, NULL, 'o' }, { "n", 1, NULL, 'n' },
-		{ "in-job", 0, NULL, 'j' }, { 0 } };
+		{ "in-job", 0, NULL, 'j' }, { "joined", 0, NULL, 'J' }, { 0 } };
 
-	while ((c = getopt_long(argc, argv, "o:n:j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:jJ", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': op = optarg; break;
 		case 'n': n = atoi(optarg); break;
 		case 'j': in_job = 1; break;
+		case 'J': in_job = 2; break;	/* re-executed in a job */
 		default: return 2;
 		}
 	}
 	if (n < 10)
 		die("path: --n must be at least 10");
 	snprintf(nop, sizeof(nop), "%s/xosbench-nop", prog_dir);
-	if (in_job) {
+	if (in_job == 1) {
+		/*
+		 * Join a job, then execute this program again: the loop then
+		 * runs in a process image identical to the one outside a job
+		 * (the netlink setup would otherwise leave its traces in it).
+		 */
 		struct nlr *nl = malloc(sizeof(*nl));
 		uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
+		char self[4096], nbuf[16];
 		int err = job_new_self(nl, fam, NULL);
 
 		if (err)
 			die("path: JOB_NEW: %s", strerror(-err));
 		nlr_close(nl);
-		free(nl);
+		snprintf(self, sizeof(self), "%s/xosbench", prog_dir);
+		snprintf(nbuf, sizeof(nbuf), "%d", n);
+		execl(self, self, "path", "--op", op, "--n", nbuf, "--joined",
+		      (char *)NULL);
+		die("exec %s: %m", self);
 	}
 	t = calloc(n, sizeof(*t));
 	warm = n / 10;
