@@ -10,9 +10,10 @@
 # icount: path overhead (module unloaded / loaded, caller outside a job /
 #         inside a job, interleaved rounds), probe cost with function_graph,
 #         query scaling, event throughput. Figures are instruction counts.
-# wall:   the same path and query figures in plain TCG time (host load
-#         shows in them), event throughput on 2 vCPUs, memory at scale.
-# smoke:  every part with tiny counts (selftests/test_bench_smoke.sh).
+# wall:   the same path, query and event figures in plain TCG time on 2
+#         vCPUs (host load shows in them).
+# mem:    kernel memory per task and per job (one vCPU, plain TCG).
+# smoke:  every part with tiny counts.
 set -euo pipefail
 mode=${1:?usage: guest.sh icount|wall|smoke}
 ROOT=${XOS_ROOT:?}
@@ -36,11 +37,11 @@ unload() { if loaded; then rmmod xos_job; fi; }
 load() { if ! loaded; then insmod "$KO"; fi; }
 
 case $mode in
-icount) rounds=7 nfork=200 nexec=100 nthread=500 sizes=1,10,100,1000,10000
-	qreps=5 ecount=1000 rates="2000 0" stall=3000 mem_scales="" ;;
-wall) rounds=5 nfork=100 nexec=50 nthread=200 sizes=1,10,100,1000
-	qreps=5 ecount=1000 rates="2000 0" stall=3000
-	mem_scales=${XOS_BENCH_MEM:-"1000x10 10000x10"} ;;
+icount) rounds=7 nfork=100 nexec=50 nthread=300 sizes=1,10,100,1000,10000
+	qreps=5 ecount=500 rates="2000 0" stall=3000 mem_scales="" ;;
+wall) rounds=5 nfork=50 nexec=25 nthread=100 sizes=1,10,100,1000
+	qreps=5 ecount=500 rates="0" stall=3000 mem_scales="" ;;
+mem) rounds=0 sizes="" ecount=0 mem_scales=${XOS_BENCH_MEM:-"100x100 1000x1"} ;;
 smoke) rounds=2 nfork=20 nexec=10 nthread=20 sizes=1,10 qreps=1 ecount=50
 	rates="0" stall=100 mem_scales="5x3" ;;
 *) echo "guest.sh: unknown mode $mode" >&2; exit 2 ;;
@@ -74,7 +75,7 @@ path_round() {	# SETUP ROUND
 		esac | emit "$1" "$2"
 	done
 }
-log "path: $rounds rounds"
+[ "$rounds" = 0 ] || log "path: $rounds rounds"
 for r in $(seq 1 "$rounds"); do
 	case $((r % 3)) in
 	1) order="unloaded outside inside" ;;
@@ -129,7 +130,7 @@ ftrace_run() {
 	echo nop >$T/current_tracer
 	echo >$T/set_ftrace_filter
 }
-if [ "$mode" != wall ] && [ -w $T/set_ftrace_filter ]; then
+if { [ $mode = icount ] || [ $mode = smoke ]; } && [ -w $T/set_ftrace_filter ]; then
 	log "probes: function_graph"
 	# __do_sys_getppid: a near-empty function traced the same way gives
 	# function_graph's own cost, to subtract
@@ -150,12 +151,15 @@ if [ "$mode" != wall ] && [ -w $T/set_ftrace_filter ]; then
 fi
 
 # --- 2. query cost ---------------------------------------------------------
-log "query: sizes $sizes"
-"$XB" query --sizes "$sizes" --reps "$qreps" | emit loaded 0
+if [ -n "$sizes" ]; then
+	log "query: sizes $sizes"
+	"$XB" query --sizes "$sizes" --reps "$qreps" | emit loaded 0
+fi
 
 # --- 3. event throughput ---------------------------------------------------
-log "events: rates $rates"
+[ "$ecount" = 0 ] || log "events: rates $rates"
 for buf in 0 4194304; do
+	[ "$ecount" = 0 ] && break
 	# default: what libxosjob asks (1 MiB) within the stock rmem_max;
 	# 4 MiB needs rmem_max raised, as an admin would
 	if [ $buf = 0 ]; then
