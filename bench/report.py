@@ -209,7 +209,58 @@ def mem_section(recs, infos):
             "meminfo_diff": mi,
             "bytes_per_task_memfree": mi["MemFree_kb"] * 1024 / ntasks,
         }
+    # 100,000 tasks in 10,000 jobs from the per-object figures: the
+    # per-task cost from the run with the most tasks per job, the per-job
+    # cost from the run with the most jobs
+    if res:
+        bt = max(res.values(), key=lambda v: v["tasks_per_job"])
+        bj = max(res.values(), key=lambda v: v["jobs"])
+        per_task = bt["bytes_per_task_xos_task_slab"]
+        per_job = bj["bytes_per_job_rest"]
+        res["extrapolated"] = {
+            "tasks": 100000, "jobs": 10000, "bytes_per_task": per_task,
+            "bytes_per_job": per_job,
+            "bytes": 100000 * per_task + 10000 * per_job,
+            "from": ["%dx%d" % (bt["jobs"], bt["tasks_per_job"]),
+                     "%dx%d" % (bj["jobs"], bj["tasks_per_job"])]}
     return res
+
+
+def targets(kr):
+    """The issue's targets against the icount figures."""
+    t = []
+    p = kr["path"].get("icount", {})
+    for op in OPS:
+        o = p.get(op)
+        if not o:
+            continue
+        for setup, lim in (("outside", 1.005), ("inside", 1.02)):
+            r = o.get("ratio_" + setup)
+            m = o.get("ratio_" + setup + "_per_op_median")
+            if r:
+                t.append({"target": "%s, caller %s a job: overhead <= %.1f%%"
+                          % (OP_NAMES[op], setup, (lim - 1) * 100),
+                          "value": "%+.2f%% (max %+.2f%%); per-op median "
+                          "%+.2f%%" % ((r["median"] - 1) * 100,
+                                       (r["max"] - 1) * 100,
+                                       (m["median"] - 1) * 100),
+                          "met": r["median"] <= lim})
+    q = kr["query"].get("icount", {})
+    if "1" in q and q["1"]["ratio_job_get_vs_taskstats"]:
+        r = q["1"]["ratio_job_get_vs_taskstats"]["median"]
+        t.append({"target": "1-member JOB_GET <= 1.5x TASKSTATS_CMD_GET",
+                  "value": "%.2fx" % r, "met": r <= 1.5})
+    if "1000" in q and q["1000"]["ratio_proc_scan_vs_job_get"]:
+        r = q["1000"]["ratio_proc_scan_vs_job_get"]["median"]
+        t.append({"target": "1,000 members: JOB_GET >= 20x cheaper than the "
+                  "/proc scan", "value": "%.1fx" % r, "met": r >= 20})
+    for key, v in kr["events"].items():
+        if key.startswith("icount") and "stopped" not in key:
+            t.append({"target": "events without loss (%s)" % key[8:],
+                      "value": "%.0f/s lossless, highest reached %.0f/s" % (
+                          v["max_lossless_rate"], v["max_rate"]),
+                      "met": not v["any_loss"]})
+    return t
 
 
 def fmt_ns(v):
@@ -238,6 +289,13 @@ def table(res):
     L = []
     for k, kr in res["kernels"].items():
         L.append("#### Kernel %s\n" % k)
+        if kr.get("targets"):
+            L.append("| Target (icount figures) | measured | met |")
+            L.append("|---|---|---|")
+            for x in kr["targets"]:
+                L.append("| %s | %s | %s |" % (x["target"], x["value"],
+                                               "yes" if x["met"] else "**no**"))
+            L.append("")
         p = kr.get("path", {})
         if p:
             L.append("Path overhead: median over rounds of the per-round "
@@ -341,11 +399,20 @@ def table(res):
                      "| MemFree / task |")
             L.append("|---|---|---|---|---|---|")
             for key, v in sorted(mem.items(), key=lambda x: x[1]["tasks"]):
+                if key == "extrapolated":
+                    continue
                 L.append("| %s | %s B | %.1f B | %.0f B | %.1f B | %.0f B |" % (
                     key, v["xos_task_object_size"],
                     v["bytes_per_task_xos_task_slab"], v["bytes_per_job_rest"],
                     v["slab_bytes_module_total"] / v["tasks"],
                     v["bytes_per_task_memfree"]))
+            x = mem.get("extrapolated")
+            if x:
+                L.append("\n100,000 tasks in 10,000 jobs, from the per-object "
+                         "figures (%s for tasks, %s for jobs): %.1f MiB "
+                         "(%.0f B per task, %.0f B per job)." % (
+                             x["from"][0], x["from"][1], x["bytes"] / 2**20,
+                             x["bytes_per_task"], x["bytes_per_job"]))
             L.append("")
     return "\n".join(L)
 
@@ -382,6 +449,7 @@ def main():
             "events": events_section(sel("events")),
             "memory": mem_section(sel("mem"), sel("mem_info")),
         }
+        res["kernels"][k]["targets"] = targets(res["kernels"][k])
     if a.check:
         bad = []
         for k, kr in res["kernels"].items():
@@ -402,7 +470,7 @@ def main():
                        for f in ("newtask", "exit")) and kr["probe"]:
                 bad.append("%s: no probe durations traced" % k)
             for key, v in kr["memory"].items():
-                if v["module_reported_tasks"] < v["tasks"]:
+                if key != "extrapolated" and v["module_reported_tasks"] < v["tasks"]:
                     bad.append("%s memory %s: the module tracked %d tasks of "
                                "%d" % (k, key, v["module_reported_tasks"],
                                        v["tasks"]))
