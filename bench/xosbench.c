@@ -736,7 +736,6 @@ static int cmd_mem(int argc, char **argv)
 	if (pipe(ready) || pipe(release))
 		die("pipe: %m");
 	pids = calloc(jobs, sizeof(pid_t));
-	sync();
 	mem_snapshot("before", jobs, tasks, in_job);
 	for (i = 0; i < jobs; i++) {
 		pid_t pid = fork();
