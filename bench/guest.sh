@@ -131,7 +131,7 @@ ftrace_run() {
 	echo nop >$T/current_tracer
 	echo >$T/set_ftrace_filter
 }
-if { [ $mode = icount ] || [ $mode = smoke ]; } && [ -w $T/set_ftrace_filter ]; then
+if { [ "$mode" = icount ] || [ "$mode" = smoke ]; } && [ -w $T/set_ftrace_filter ]; then
 	log "probes: function_graph"
 	# __do_sys_getppid: a near-empty function traced the same way gives
 	# function_graph's own cost, to subtract

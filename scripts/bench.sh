@@ -55,6 +55,13 @@ for k in "$@"; do
 		files+=("$d/bench.jsonl")
 	done
 done
+# the raw records, to redo the report: bench/report.py bench/raw/*.gz
+raw=$(dirname "$out")/raw
+rm -rf "$raw"
+mkdir -p "$raw"
+for f in "${files[@]}"; do
+	gzip -9c "$f" >"$raw/$(basename "$(dirname "$f")").jsonl.gz"
+done
 args=(--out "$out")
 [ -n "$readme" ] && args+=(--readme "$readme")
 python3 "$ROOT/bench/report.py" "${args[@]}" "${files[@]}"

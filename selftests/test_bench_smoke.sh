@@ -6,6 +6,7 @@
 # records with sane figures (positive times, no lost events, one xos_task
 # object per tracked task). A few seconds; benchmarks themselves are
 # "make bench".
+set -o pipefail
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 XB=$ROOT/build/bench/xosbench
 W=$(mktemp -d)
@@ -31,12 +32,10 @@ grep -q '^xos_job ' /proc/modules || { echo "# xos_job is not loaded"; exit 1; }
 # path: "unloaded" is a stand-in here (the module stays loaded: other tests
 # share this guest); only the format is checked
 rc=0
-for r in 1; do
-	for op in fork exec thread; do
-		"$XB" path --op $op --n 10 | emit unloaded $r || rc=1
-		"$XB" path --op $op --n 10 | emit outside $r || rc=1
-		"$XB" path --op $op --n 10 --in-job | emit inside $r || rc=1
-	done
+for op in fork exec thread; do
+	"$XB" path --op $op --n 10 | emit unloaded 1 || rc=1
+	"$XB" path --op $op --n 10 | emit outside 1 || rc=1
+	"$XB" path --op $op --n 10 --in-job | emit inside 1 || rc=1
 done
 ok $rc "path: fork, exec, thread in three setups"
 
