@@ -7,7 +7,7 @@
 # make uninstall then leaves no file behind.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-kernel=$("$ROOT/scripts/kernels.sh" | awk '{ print $NF }')
+kernel=$("$ROOT/scripts/kernels.sh" | tr -s ' ' '\n' | tail -1)
 stage=$ROOT/build/install-check
 rm -rf "$stage"
 mkdir -p "$stage"
@@ -41,20 +41,30 @@ cat >"$stage/client.c" <<'C'
 
 int main(void)
 {
-	/* built against the installed headers: the uapi constants are there */
-	printf("%s %d %d\n", XOS_JOB_GENL_NAME, XOS_JOB_CMD_ENTER, XOS_JOB_A_MAX);
+	struct xosjob_ctx *ctx;
+	int err = xosjob_open(&ctx);
+
+	/* the uapi constants through the installed headers, and a call */
+	printf("%s %d %d %s\n", XOS_JOB_GENL_NAME, XOS_JOB_CMD_ENTER,
+	       XOS_JOB_A_MAX, err ? "module not loaded" : "module loaded");
+	if (!err)
+		xosjob_close(ctx);
 	return 0;
 }
 C
 export PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig
 [ "$(pkg-config --modversion libxosjob)" = "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$ROOT/dkms.conf")" ] ||
 	{ echo "install-check: pkg-config version differs from the module's" >&2; fail=1; }
-${CC:-gcc} -Wall -Werror -I"$ROOT/userspace" -I"$ROOT/uapi" -o "$stage/client-src" "$stage/client.c"
+# shellcheck disable=SC2046
+${CC:-gcc} -Wall -Werror -I"$ROOT/userspace" -I"$ROOT/uapi" -o "$stage/client-src" "$stage/client.c" \
+	"$ROOT/build/userspace/libxosjob.a" $(pkg-config --libs libnl-genl-3.0)
 expected=$("$stage/client-src")
 for how in shared static; do
-	flags=$(pkg-config --cflags --libs ${how/shared/} ${how/static/--static} libxosjob)
 	if [ $how = static ]; then
+		flags=$(pkg-config --cflags --libs --static libxosjob)
 		flags=${flags/-lxosjob/-Wl,-Bstatic -lxosjob -Wl,-Bdynamic}
+	else
+		flags=$(pkg-config --cflags --libs libxosjob)
 	fi
 	# shellcheck disable=SC2086
 	${CC:-gcc} -Wall -Wextra -Werror -o "$stage/client-$how" "$stage/client.c" $flags
