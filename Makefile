@@ -9,6 +9,7 @@
 #   make check             boot every kernel in QEMU and run the selftests
 #   make vm-run KERNEL=<release> CMD='...'
 #   make run | shell       demo | interactive guest shell (6.12)
+#   make fuzz [FUZZ_SECONDS=600 | FUZZ_COUNT=N] [FUZZ_SEED=S] [KERNEL=...]
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(ROOT)/build
@@ -28,7 +29,7 @@ export CC
 export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
-	checkpatch headers check-harness
+	checkpatch headers check-harness fuzz
 
 all: modules userspace selftests
 
@@ -65,6 +66,17 @@ check-harness: all
 VM_TIMEOUT ?= 600
 vm-run: all
 	@$(ROOT)/scripts/vm.sh --timeout $(VM_TIMEOUT) $(KERNEL) -- "$$XOS_VM_CMD"
+
+# The netlink fuzzer (selftests/test_fuzz.c) in the guest, as long as asked:
+# FUZZ_SECONDS of time or FUZZ_COUNT messages, shared between root, uid
+# 65534 and uid 65534 as root of a user (and network) namespace.
+FUZZ_SECONDS ?=
+FUZZ_COUNT ?= 100000
+FUZZ_SEED ?=
+fuzz: all
+	@$(ROOT)/scripts/vm.sh --timeout $$(( $(or $(FUZZ_SECONDS),$(FUZZ_COUNT) / 100) + 600 )) \
+		$(KERNEL) -- XOS_FUZZ_SECONDS=$(FUZZ_SECONDS) XOS_FUZZ_COUNT=$(FUZZ_COUNT) \
+		XOS_FUZZ_SEED=$(FUZZ_SEED) $(BUILD)/selftests/test_fuzz
 
 run: all
 	@$(ROOT)/scripts/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/demo.sh
