@@ -12,6 +12,7 @@
 #   make install           module (running kernel), CLI, library, headers,
 #                          man pages, completion; DESTDIR, PREFIX honoured
 #   make dkms-install      register with DKMS: built for every kernel
+#   make fuzz [FUZZ_SECONDS=600 | FUZZ_COUNT=N] [FUZZ_SEED=S] [KERNEL=...]
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(ROOT)/build
@@ -32,7 +33,7 @@ export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
 	checkpatch headers check-harness host-checks spec-check dkms-check \
-	install uninstall dkms-install dkms-uninstall install-check
+	install uninstall dkms-install dkms-uninstall install-check fuzz
 
 all: modules userspace selftests
 
@@ -77,6 +78,17 @@ check-harness: all
 VM_TIMEOUT ?= 600
 vm-run: all
 	@$(ROOT)/scripts/vm.sh --timeout $(VM_TIMEOUT) $(KERNEL) -- "$$XOS_VM_CMD"
+
+# The netlink fuzzer (selftests/test_fuzz.c) in the guest, as long as asked:
+# FUZZ_SECONDS of time or FUZZ_COUNT messages, shared between root, uid
+# 65534 and uid 65534 as root of a user (and network) namespace.
+FUZZ_SECONDS ?=
+FUZZ_COUNT ?= 100000
+FUZZ_SEED ?=
+fuzz: all
+	@$(ROOT)/scripts/vm.sh --timeout $$(( $(or $(FUZZ_SECONDS),$(if $(FUZZ_COUNT),$(FUZZ_COUNT) / 100,200)) + 600 )) \
+		$(KERNEL) -- XOS_FUZZ_SECONDS=$(FUZZ_SECONDS) XOS_FUZZ_COUNT=$(FUZZ_COUNT) \
+		XOS_FUZZ_SEED=$(FUZZ_SEED) $(BUILD)/selftests/test_fuzz
 
 run: all
 	@$(ROOT)/scripts/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/demo.sh
