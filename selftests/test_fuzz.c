@@ -1007,17 +1007,6 @@ static bool past_deadline(void)
 
 enum mode { M_ROOT, M_NOBODY, M_USERNS, M_USERNS_NETNS };
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 static void worker(enum mode mode)
 {
 	int sig;
@@ -1029,20 +1018,11 @@ static void worker(enum mode mode)
 		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD &&
 		    sig != SIGCONT && sig != 32 && sig != 33)
 			signal(sig, SIG_IGN);
-	if (mode != M_ROOT) {
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			_exit(3);
-		/* so that /proc/self/uid_map is ours to write */
-		prctl(PR_SET_DUMPABLE, 1);
-	}
-	if (mode == M_USERNS || mode == M_USERNS_NETNS) {
-		if (unshare(CLONE_NEWUSER | (mode == M_USERNS_NETNS ? CLONE_NEWNET : 0)) ||
-		    write_file("/proc/self/setgroups", "deny") ||
-		    write_file("/proc/self/uid_map", "0 65534 1") ||
-		    write_file("/proc/self/gid_map", "0 65534 1"))
-			_exit(3);
-	}
+	if (mode != M_ROOT &&
+	    become_nobody(mode == M_NOBODY ? AS_NOBODY :
+			  mode == M_USERNS ? AS_USERNS_ROOT :
+			  AS_USERNS_NETNS_ROOT))
+		_exit(3);
 	/* after the credential changes, which clear it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	nl = malloc(sizeof(*nl));

@@ -37,34 +37,12 @@
 
 #define OVERFLOW_UID 65534
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
+enum who { NOBODY_ = AS_NOBODY, USERNS = AS_USERNS_ROOT,
+	   USERNS_NETNS = AS_USERNS_NETNS_ROOT };
 
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-enum who { NOBODY_, USERNS, USERNS_NETNS };
-
-/* Becomes uid 65534, maybe root of a new user (and network) namespace. */
 static int become(enum who w)
 {
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	if (w == NOBODY_)
-		return 0;
-	prctl(PR_SET_DUMPABLE, 1);
-	if (unshare(CLONE_NEWUSER | (w == USERNS_NETNS ? CLONE_NEWNET : 0)) ||
-	    write_file("/proc/self/setgroups", "deny") ||
-	    write_file("/proc/self/uid_map", "0 65534 1") ||
-	    write_file("/proc/self/gid_map", "0 65534 1"))
-		return -1;
-	return 0;
+	return become_nobody((enum nobody_as)w);
 }
 
 static int fails;

@@ -631,20 +631,13 @@ int cmd_collect(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	c.f.arg = &c;
-	c.f.events = open_ctx();
-	if (!c.f.events)
+	if (follow_open(&c.f))
 		return EXIT_FAIL;
-	c.f.query = open_ctx();
-	if (!c.f.query) {
-		xosjob_close(c.f.events);
-		return EXIT_FAIL;
-	}
 	ret = collect(&c, interval, rcvbuf, once);
 	if (c.day_fd >= 0)
 		close(c.day_fd);
 	if (c.dir_fd >= 0)
 		close(c.dir_fd);
-	xosjob_close(c.f.events);
-	xosjob_close(c.f.query);
+	follow_close(&c.f);
 	return ret;
 }

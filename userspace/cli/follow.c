@@ -6,6 +6,25 @@
 
 #include "follow.h"
 
+int follow_open(struct follower *f)
+{
+	f->events = open_ctx();
+	if (!f->events)
+		return EXIT_FAIL;
+	f->query = open_ctx();
+	if (!f->query) {
+		xosjob_close(f->events);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+void follow_close(struct follower *f)
+{
+	xosjob_close(f->events);
+	xosjob_close(f->query);
+}
+
 static int fill_one(const struct xosjob_job *job, void *arg)
 {
 	struct follower *f = arg;

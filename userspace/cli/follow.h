@@ -31,6 +31,10 @@ struct follower {
 	int stop;
 };
 
+/* Opens the two contexts (printing why on failure): 0 or EXIT_FAIL. */
+int follow_open(struct follower *f);
+void follow_close(struct follower *f);
+
 /*
  * Emits the kept records after f->last_seq and before @until (0: all).
  * Returns 0, FOLLOW_DONE or EXIT_FAIL.

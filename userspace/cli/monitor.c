@@ -77,14 +77,8 @@ int cmd_monitor(int argc, char *argv[])
 		return usage_error("--from: '%s' is not a sequence number (1 or more)",
 				   from_s);
 	m.f.arg = &m;
-	m.f.events = open_ctx();
-	if (!m.f.events)
+	if (follow_open(&m.f))
 		return EXIT_FAIL;
-	m.f.query = open_ctx();
-	if (!m.f.query) {
-		xosjob_close(m.f.events);
-		return EXIT_FAIL;
-	}
 	/*
 	 * Subscribe first, then read the last sequence number: every record
 	 * after it is then either received or seen missing, never silently
@@ -114,7 +108,6 @@ int cmd_monitor(int argc, char *argv[])
 	if (ret == FOLLOW_DONE)
 		ret = m.f.lost ? EXIT_FAIL : 0;
 out:
-	xosjob_close(m.f.events);
-	xosjob_close(m.f.query);
+	follow_close(&m.f);
 	return ret;
 }
