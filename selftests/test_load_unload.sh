@@ -24,14 +24,6 @@ start=$(date +%s)
 grep -q '^xos_job ' /proc/modules || insmod "$KO"
 
 bg=()
-# Under QEMU TCG, a vCPU can run stale translated code across the int3 that
-# text_poke_bp() puts on a tracepoint site while insmod/rmmod patch it, and
-# oops in the exec path (seen once in bprm_execve on 6.12; check.sh retries
-# the same emulator fault at boot). So everything that execs, the cycles
-# included, runs on CPU 0, next to the patching; the fork loop, which
-# crosses the fork and exit tracepoints while they are (un)registered,
-# runs on CPU 1.
-taskset -pc 0 $$ >/dev/null
 # The load runs at nice 19: it is there all the time, but the cycles (and
 # the checks, each a process under TCG) keep their pace.
 renice -n 19 $$ >/dev/null
@@ -39,7 +31,7 @@ renice -n 19 $$ >/dev/null
 # TCG an exec that runs into the exec tracepoint's site while rmmod or
 # insmod patches it can take the int3 of the patching as an oops (the
 # emulator, not the kernel; check.sh knows it from boots).
-taskset -c 1 bash -c 'while :; do ( : ); done' &
+( while :; do ( : ); done ) &
 bg+=($!)
 # jobs whose members fork, again and again (nothing to do while unloaded);
 # they end on their own, or go on untracked after an unload
