@@ -6,6 +6,10 @@
 # non-zero on any failed test, guest timeout, kernel splat or foreign taint.
 #
 #   check.sh "KERNELS" [PATTERN...]
+#
+# XOS_GUEST_RUNNER replaces selftests/run.sh as the command run in the guest
+# (make check-debug wraps it with kmemleak scans); CHECK_TIMEOUT is the
+# limit per guest in seconds, XOS_TEST_TIMEOUT the limit per test.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 kernels=$1
@@ -19,7 +23,7 @@ for k in $kernels; do
 		"$ROOT/scripts/vm.sh" --timeout "$limit" --out "$out" "$k" -- \
 			${XOS_TESTS_DIR:+XOS_TESTS_DIR=$XOS_TESTS_DIR} \
 			${XOS_TEST_TIMEOUT:+XOS_TEST_TIMEOUT=$XOS_TEST_TIMEOUT} \
-			"$ROOT/selftests/run.sh" "$@"
+			"${XOS_GUEST_RUNNER:-$ROOT/selftests/run.sh}" "$@"
 		rc=$?
 		# QEMU TCG sometimes oopses on an int3 of the kernel's own code
 		# patching while it boots, before xos_job is loaded and before

@@ -15,6 +15,10 @@
 #     --out DIR         keep the guest's files (console.log, dmesg, status)
 #     --append ARGS     extra kernel command line
 #
+# XOS_KERNEL_IMAGE=PATH boots that image instead of /boot/vmlinuz-RELEASE
+# (make check-debug: a kernel with everything the guest needs built in, so
+# the initramfs carries no modules; RELEASE names build/RELEASE/xos_job.ko).
+#
 # The run fails (exit 3 when CMD itself succeeded) if the guest kernel log
 # shows a splat, or if the kernel is tainted other than by an out-of-tree
 # (4096) or unsigned (8192) module. A guest that exceeds its time limit gives
@@ -49,7 +53,7 @@ fi
 cmd="$*"
 
 mods=/lib/modules/$rel
-vmlinuz=/boot/vmlinuz-$rel
+vmlinuz=${XOS_KERNEL_IMAGE:-/boot/vmlinuz-$rel}
 [ -r "$vmlinuz" ] || { echo "vm.sh: $vmlinuz missing: run 'make deps'" >&2; exit 1; }
 ko=$ROOT/build/$rel/xos_job.ko
 if [ "$module" = 1 ] && [ ! -r "$ko" ]; then
@@ -88,9 +92,11 @@ if [ ! -s "$initrd" ] || [ "$0" -nt "$initrd" ]; then
 		done
 		order+=("$path")
 	}
-	for m in virtio_pci 9pnet_virtio 9p overlay; do
-		add_mod "$m"
-	done
+	if [ -z "${XOS_KERNEL_IMAGE:-}" ]; then
+		for m in virtio_pci 9pnet_virtio 9p overlay; do
+			add_mod "$m"
+		done
+	fi
 	: >"$stage/modules.order"
 	for p in "${order[@]}"; do
 		b=${p##*/}
@@ -155,7 +161,7 @@ kcmd+=" slub_debug=FZPU init_on_free=1 page_poison=1 softlockup_panic=1"
 kcmd+=" hung_task_panic=1 hung_task_timeout_secs=60 8250.nr_uarts=2"
 case "$rel" in
 6.1.*) ;;
-*) kcmd+=" kfence.sample_interval=1" ;;
+*) [ -n "${XOS_KERNEL_IMAGE:-}" ] || kcmd+=" kfence.sample_interval=1" ;;
 esac
 kcmd+=" $append"
 
@@ -188,7 +194,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "vm.sh: TIMEOUT: kernel $rel hung$where (limit ${timeout}s)" >&2
 	verdict=124
 fi
-splat='BUG:|WARNING:|Oops|KFENCE|scheduling while atomic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched detected stall|rcu: INFO|self-detected stall|Kernel panic|general protection fault|UBSAN|KASAN|kmemleak|possible circular locking|inconsistent lock state|Call Trace:'
+splat='BUG:|WARNING:|Oops|KFENCE|scheduling while atomic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched detected stall|rcu: INFO|self-detected stall|Kernel panic|general protection fault|UBSAN|KASAN|suspected memory leak|unreferenced object|possible circular locking|possible recursive locking|inconsistent lock state|Call Trace:'
 # dmesg is absent when the guest panicked: the console has it all then.
 klog=$out/console.log
 [ -s "$out/dmesg" ] && klog=$out/dmesg
