@@ -12,7 +12,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libnl-utils
 	python3 python3-yaml python3-jsonschema liburing-dev
 	util-linux procps iproute2 strace e2fsprogs
-	man-db groff-base dkms bash-completion
+	man-db groff-base dkms openssl bash-completion
 )
 # promtool (checks the collector's Prometheus file) is taken out of Debian's
 # prometheus package: installing that package would also set up and start
