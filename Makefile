@@ -10,6 +10,11 @@
 #   make check-debug       the same on a debug 6.12 (KASAN, lockdep, kmemleak...)
 #   make vm-run KERNEL=<release> CMD='...'
 #   make run | shell       demo | interactive guest shell (6.12)
+#   make install           module (running kernel), CLI, library, headers,
+#                          man pages, completion; DESTDIR, PREFIX honoured
+#   make dkms-install      register with DKMS: built for every kernel
+#   make fuzz [FUZZ_SECONDS=600 | FUZZ_COUNT=N] [FUZZ_SEED=S] [KERNEL=...]
+#   make bench             benchmarks on every kernel (bench/results.json)
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(ROOT)/build
@@ -29,9 +34,11 @@ export CC
 export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
-	checkpatch headers check-harness check-debug
+	checkpatch headers check-harness host-checks spec-check dkms-check \
+	install uninstall dkms-install dkms-uninstall install-check fuzz \
+	bench bench-bin check-debug
 
-all: modules userspace selftests
+all: modules userspace selftests bench-bin
 
 modules: $(addprefix module-,$(KERNELS))
 
@@ -51,13 +58,30 @@ $(BUILD)/kselftest/kselftest_harness.h:
 selftests: userspace headers
 	@$(MAKE) -s -C $(ROOT)/selftests BUILD=$(BUILD)
 
+# xosbench: built with everything, so that the smoke selftest can run it.
+bench-bin: userspace
+	@$(MAKE) -s -C $(ROOT)/bench BUILD=$(BUILD)
+
+# Benchmarks (not part of check): both kernels under -icount, then plain TCG.
+bench: all
+	@$(ROOT)/scripts/bench.sh --out $(ROOT)/bench/results.json \
+		--readme $(ROOT)/README.md $(KERNELS)
+
 # Debian packages for building, testing and the demo (as root).
 deps:
 	@$(ROOT)/scripts/deps.sh
 
-# T='test_netlink*' runs a subset.
-check: all
+# T='test_netlink*' runs a subset (and skips the host-side checks).
+check: all $(if $(T),,host-checks)
 	@$(ROOT)/scripts/check.sh "$(KERNELS)" $(T)
+
+# Host-side parts of make check: the spec against the kernel's generator,
+# the DKMS build for every kernel, make install into a staging tree.
+host-checks: spec-check dkms-check install-check
+
+# spec/xos_job.yaml through the kernel's ynl-gen-c.py, against the uapi header
+spec-check: headers
+	@$(ROOT)/scripts/spec-check.sh $(BUILD)
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
 # the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
@@ -72,6 +96,17 @@ VM_TIMEOUT ?= 600
 vm-run: all
 	@$(ROOT)/scripts/vm.sh --timeout $(VM_TIMEOUT) $(KERNEL) -- "$$XOS_VM_CMD"
 
+# The netlink fuzzer (selftests/test_fuzz.c) in the guest, as long as asked:
+# FUZZ_SECONDS of time or FUZZ_COUNT messages, shared between root, uid
+# 65534 and uid 65534 as root of a user (and network) namespace.
+FUZZ_SECONDS ?=
+FUZZ_COUNT ?= 100000
+FUZZ_SEED ?=
+fuzz: all
+	@$(ROOT)/scripts/vm.sh --timeout $$(( $(or $(FUZZ_SECONDS),$(if $(FUZZ_COUNT),$(FUZZ_COUNT) / 100,200)) + 600 )) \
+		$(KERNEL) -- XOS_FUZZ_SECONDS=$(FUZZ_SECONDS) XOS_FUZZ_COUNT=$(FUZZ_COUNT) \
+		XOS_FUZZ_SEED=$(FUZZ_SEED) $(BUILD)/selftests/test_fuzz
+
 run: all
 	@$(ROOT)/scripts/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/demo.sh
 
@@ -80,6 +115,73 @@ shell: all
 
 checkpatch:
 	@$(ROOT)/scripts/checkpatch.sh
+
+# --- install -----------------------------------------------------------
+# The module goes to the running kernel (or INSTALL_KERNEL) under extra/;
+# depmod runs on a real install only (a DESTDIR is a package's staging
+# tree: its postinst runs depmod).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+INSTALL_KERNEL ?= $(shell uname -r)
+VERSION := $(shell sed -n 's/^\#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' $(ROOT)/kmod/netlink.h)
+MODDIR := /lib/modules/$(INSTALL_KERNEL)/extra
+U := $(BUILD)/userspace
+INSTALLED := $(MODDIR)/xos_job.ko $(BINDIR)/xosjob \
+	$(LIBDIR)/libxosjob.so.0 $(LIBDIR)/libxosjob.so $(LIBDIR)/libxosjob.a \
+	$(LIBDIR)/pkgconfig/libxosjob.pc $(INCLUDEDIR)/xosjob.h \
+	$(INCLUDEDIR)/linux/xos_job.h $(MANDIR)/man8/xosjob.8 \
+	$(MANDIR)/man7/xos_job.7 $(DATADIR)/bash-completion/completions/xosjob \
+	$(DATADIR)/doc/xos_job/xosjob-collect.service
+
+# NOBUILD=1 installs what build/ holds (the guest's install test: building
+# a module under TCG takes minutes).
+install: $(if $(NOBUILD),,userspace module-$(INSTALL_KERNEL))
+	install -D -m 0644 $(BUILD)/$(INSTALL_KERNEL)/xos_job.ko $(DESTDIR)$(MODDIR)/xos_job.ko
+	install -D -m 0755 $(U)/xosjob $(DESTDIR)$(BINDIR)/xosjob
+	install -D -m 0755 $(U)/libxosjob.so.0 $(DESTDIR)$(LIBDIR)/libxosjob.so.0
+	ln -sf libxosjob.so.0 $(DESTDIR)$(LIBDIR)/libxosjob.so
+	install -D -m 0644 $(U)/libxosjob.a $(DESTDIR)$(LIBDIR)/libxosjob.a
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+		$(ROOT)/userspace/libxosjob.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libxosjob.pc
+	install -D -m 0644 $(ROOT)/userspace/xosjob.h $(DESTDIR)$(INCLUDEDIR)/xosjob.h
+	install -D -m 0644 $(ROOT)/uapi/linux/xos_job.h $(DESTDIR)$(INCLUDEDIR)/linux/xos_job.h
+	install -D -m 0644 $(ROOT)/doc/xosjob.8 $(DESTDIR)$(MANDIR)/man8/xosjob.8
+	install -D -m 0644 $(ROOT)/doc/xos_job.7 $(DESTDIR)$(MANDIR)/man7/xos_job.7
+	install -D -m 0644 $(ROOT)/userspace/xosjob.bash-completion \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/xosjob
+	install -D -m 0644 $(ROOT)/doc/xosjob-collect.service \
+		$(DESTDIR)$(DATADIR)/doc/xos_job/xosjob-collect.service
+	$(if $(DESTDIR),,depmod -a $(INSTALL_KERNEL) && ldconfig)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/doc/xos_job 2>/dev/null
+	$(if $(DESTDIR),,depmod -a $(INSTALL_KERNEL) && ldconfig)
+
+# DKMS: the source into /usr/src/xos_job-VERSION, then add, build, install
+# for every installed kernel.
+dkms-install:
+	$(ROOT)/scripts/dkms-source.sh /usr/src/xos_job-$(VERSION)
+	dkms add -m xos_job -v $(VERSION) || true
+	dkms autoinstall
+
+dkms-uninstall:
+	-dkms remove -m xos_job -v $(VERSION) --all
+	rm -rf /usr/src/xos_job-$(VERSION)
+
+# dkms add + build for every kernel in KERNELS, in a private tree under build/
+dkms-check:
+	@$(ROOT)/scripts/dkms-check.sh $(BUILD) "$(KERNELS)"
+
+# make install DESTDIR=<tmp>: the complete tree, a program built against it,
+# the man pages, then make uninstall leaves nothing behind
+install-check: all
+	@$(ROOT)/scripts/install-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -317,16 +317,18 @@ static void xos_job_end_locked(struct xos_job *job)
 	rec->tasks_started = job->tasks_started;
 	rec->procs_started = job->procs_started;
 	rec->acct = job->dead;
+	/*
+	 * Published under ->lock: whoever sees ->ended under that lock finds
+	 * the record (JOB_GET of a job that ends under it answers with it).
+	 */
+	job->rec = NULL;
+	xos_record_push(rec);
 }
 
 /* Called once, by whoever ended the job, without its lock. */
 static void xos_job_end(struct xos_job *job)
 {
-	struct xos_job_record *rec = job->rec;
-
-	/* the record is found before the live job disappears */
-	job->rec = NULL;
-	xos_record_push(rec);
+	/* the record was pushed before the live job disappears */
 	xa_erase(&xos_job_ids, job->id);
 	atomic_dec(&xos_job_nr_jobs);
 	atomic_inc(&xos_job_gen);

@@ -31,7 +31,8 @@
  * "live" reference is dropped; lookups take a reference with
  * refcount_inc_not_zero() under RCU and treat failure as "not found".
  *
- * Lock order: job->lock, then a task's siglock or alloc_lock. When two job
+ * Lock order: job->lock, then a task's siglock or alloc_lock, or the
+ * record ring's lock (a job's record is pushed under its lock). When two job
  * locks are needed (moving a task between jobs), the job with the lower id
  * is locked first. No job lock is ever taken under a task lock.
  *
@@ -90,9 +91,9 @@ struct xos_job {
 	/* figures of the members that left, since they joined */
 	struct xos_acct dead;
 	/*
-	 * Preallocated end-of-job record: filled under ->lock when the last
-	 * member leaves, then handed to the ring by xos_job_end(), which
-	 * clears this pointer. Only the ender touches it after ->ended.
+	 * Preallocated end-of-job record: filled and handed to the ring
+	 * under ->lock when the last member leaves, and this pointer
+	 * cleared, in the same section that sets ->ended.
 	 */
 	struct xos_job_record *rec;
 	u64 next_seq;

@@ -181,6 +181,15 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 	if (!s)
 		return -ENOMEM;
 	xos_job_snapshot(job, pid_ns, s);
+	/*
+	 * Its last member left after the lookup: it is no live job any more
+	 * (no members, and its record is out). Callers skip it or answer
+	 * with the record.
+	 */
+	err = -ESRCH;
+	if (s->ended)
+		goto out;
+	err = -EMSGSIZE;
 	if (xos_job_nl_fill_common(skb, job->id, job->label, job->owner,
 				   job->created_real_ns, job->created_boot_ns,
 				   user_ns) ||
@@ -520,6 +529,20 @@ static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 		err = xos_job_nl_fill_job(msg, job, task_active_pid_ns(current),
 					  current_user_ns(),
 					  xos_acct_delayacct_on());
+		if (err == -ESRCH) {
+			/* ended since the lookup: its record is out already */
+			u64 id = job->id;
+
+			nlmsg_free(msg);
+			xos_job_put(job);
+			err = xos_job_nl_get_ended(info, admin, id);
+			if (err == -ENOENT)
+				XOS_NL_ERR_FMT(info->extack,
+					       "the job has ended and its record was dropped from the ring",
+					       "job %llu has ended and its record was dropped from the ring",
+					       id);
+			return err;
+		}
 		err = xos_job_nl_send(msg, hdr, info, err);
 	}
 	xos_job_put(job);
@@ -836,6 +859,7 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job;
 	u64 id;
+	int err;
 
 	if (d->err)
 		return xos_job_nl_deferred_err(cb);
@@ -859,8 +883,16 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 			break;
 		}
 		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
-		if (xos_job_nl_fill_job(skb, job, d->pid_ns, d->user_ns,
-					d->delayacct_on)) {
+		err = xos_job_nl_fill_job(skb, job, d->pid_ns, d->user_ns,
+					  d->delayacct_on);
+		if (err == -ESRCH) {
+			/* ended meanwhile: not a live job any more */
+			genlmsg_cancel(skb, hdr);
+			xos_job_put(job);
+			id++;
+			continue;
+		}
+		if (err) {
 			genlmsg_cancel(skb, hdr);
 			xos_job_put(job);
 			break;

@@ -4,6 +4,11 @@
 set -euo pipefail
 rel=$1 kdir=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -e "$kdir/Makefile" ]; then
+	echo "build-module: no kernel build tree for $rel at $kdir" >&2
+	echo "build-module: install its headers (linux-headers-$rel), or name another kernel: INSTALL_KERNEL=<release> / KDIR=<dir>" >&2
+	exit 1
+fi
 mirror=$root/build/kbuild/$rel
 mkdir -p "$mirror/kmod" "$root/build/$rel"
 ln -sfn "$root/Kbuild" "$mirror/Kbuild"

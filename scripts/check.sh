@@ -14,7 +14,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 kernels=$1
 shift
-limit=${CHECK_TIMEOUT:-1500}
+limit=${CHECK_TIMEOUT:-2100}
 passed=0 failed=0 skipped=0 bad=()
 for k in $kernels; do
 	out=$ROOT/build/check/$k

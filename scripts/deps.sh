@@ -12,20 +12,38 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libnl-utils
 	python3 python3-yaml python3-jsonschema liburing-dev
 	util-linux procps iproute2 strace e2fsprogs
-	man-db groff-base
+	man-db groff-base dkms openssl bash-completion
 )
+# promtool (checks the collector's Prometheus file) is taken out of Debian's
+# prometheus package: installing that package would also set up and start
+# a Prometheus server.
+PROMTOOL=/usr/local/bin/promtool
+install_promtool() {
+	local tmp
+	tmp=$(mktemp -d)
+	chmod 0755 "$tmp"	# apt's _apt user downloads into it
+	(cd "$tmp" && apt-get download -qq prometheus >/dev/null)
+	dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x"
+	install -m 0755 "$tmp/x/usr/bin/promtool" "$PROMTOOL"
+	rm -rf "$tmp"
+	echo "deps: installed $PROMTOOL from Debian's prometheus package"
+}
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} = 0 ] && exit 0
+[ -x "$PROMTOOL" ] || missing_promtool=1
+[ ${#missing[@]} = 0 ] && [ -z "${missing_promtool:-}" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: missing: ${missing[*]} ${missing_promtool:+promtool}" >&2
 	echo "deps: run 'sudo make deps'" >&2
 	exit 1
 fi
-echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} != 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+[ -z "${missing_promtool:-}" ] || install_promtool

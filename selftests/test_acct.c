@@ -632,6 +632,24 @@ static int find_task_cb(const struct xosjob_task *t, void *arg)
 	return 0;
 }
 
+/* voluntary_ctxt_switches of /proc/PID/status, or -1 */
+static long vcsw(pid_t pid)
+{
+	char path[64], line[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 /*
  * A stopped member does not change: its JOB_TASKS figures equal the
  * kernel's TASKSTATS_CMD_GET answer for it, field by field.
@@ -659,6 +677,17 @@ TEST(live_member_matches_taskstats_get)
 		usleep(10000);
 	ASSERT_EQ('T', proc_state(tids->tid[0]));
 	f.pid = tids->tid[0];
+	/*
+	 * /proc shows T once the state is set, a moment before the task's
+	 * last switch is counted: wait until its switches stop moving.
+	 */
+	for (i = 0; i < 100; i++) {
+		long before = vcsw(f.pid);
+
+		usleep(50000);
+		if (before >= 0 && before == vcsw(f.pid))
+			break;
+	}
 
 	ASSERT_EQ(0, ts_get(&ts, f.pid, &st));
 	ASSERT_EQ(0, xosjob_tasks(ctx, id, find_task_cb, &f, NULL));

@@ -4,13 +4,54 @@
 #define XOS_SELFTEST_UTIL_H
 
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define NOBODY 65534
+
+/* Writes @s to @path (a /proc file): 0, or -1. */
+static inline int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+enum nobody_as { AS_NOBODY, AS_USERNS_ROOT, AS_USERNS_NETNS_ROOT };
+
+/*
+ * The calling process becomes uid and gid 65534 with no groups and, for
+ * the USERNS kinds, root of a new user namespace (and network namespace)
+ * that maps only 0 to 65534: a fake root with none of root's rights.
+ * Returns 0, or -1.
+ */
+static inline int become_nobody(enum nobody_as how)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -1;
+	/* so that /proc/self/uid_map is ours to write */
+	prctl(PR_SET_DUMPABLE, 1);
+	if (how == AS_NOBODY)
+		return 0;
+	if (unshare(CLONE_NEWUSER |
+		    (how == AS_USERNS_NETNS_ROOT ? CLONE_NEWNET : 0)) ||
+	    write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", "0 65534 1") ||
+	    write_file("/proc/self/gid_map", "0 65534 1"))
+		return -1;
+	return 0;
+}
 
 /*
  * A child blocked on a pipe (the gate) that holds no other descriptor but

@@ -79,6 +79,8 @@ const char *signal_name(int sig, char *buf, size_t len);
  * \xNN, a backslash as \\.
  */
 void print_text(FILE *f, const char *s);
+/* Length of the valid UTF-8 sequence at @p (1 to 4), 0 if invalid. */
+size_t utf8_len(const unsigned char *p);
 /* "incomplete,killed", or "-" for none. */
 const char *flags_str(uint32_t flags, char *buf, size_t len);
 /* RFC 3339 local time, 2026-01-31T12:00:00+01:00. */
@@ -143,5 +145,6 @@ int cmd_tasks(int argc, char *argv[]);
 int cmd_kill(int argc, char *argv[]);
 int cmd_monitor(int argc, char *argv[]);
 int cmd_enter(int argc, char *argv[]);
+int cmd_collect(int argc, char *argv[]);
 
 #endif

@@ -269,8 +269,7 @@ const char *signal_name(int sig, char *buf, size_t len)
 	return buf;
 }
 
-/* Length of the valid UTF-8 sequence at @p (1 to 4), 0 if invalid. */
-static size_t utf8_len(const unsigned char *p)
+size_t utf8_len(const unsigned char *p)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n, i;
@@ -631,6 +630,9 @@ void json_job(FILE *f, const struct xosjob_job *j)
 	json_u64(&o, "created_realtime_ns", j->created_realtime_ns);
 	json_u64(&o, "created_boottime_ns", j->created_boottime_ns);
 	json_u64(&o, "anchor_pid", j->anchor_pid);
+	if (!j->ended)
+		json_u64(&o, "anchor_start_boottime_ns",
+			 j->anchor_start_boottime_ns);
 	json_u64(&o, "flags", j->flags);
 	for (i = 0; i < NR_JOB_FLAGS; i++)
 		json_bool(&o, job_flags[i].name, j->flags & job_flags[i].flag);

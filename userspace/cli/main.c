@@ -80,6 +80,25 @@ static const struct subcommand subcommands[] = {
 	  "read back from the kernel's ring of ended jobs and printed, marked\n"
 	  "recovered, in order; none is printed twice. Exits 1 if the ring no\n"
 	  "longer held some.\n" },
+	{ "collect", NULL, cmd_collect,
+	  "--output DIR [--prometheus FILE [--interval SEC]] [--rcvbuf BYTES] [--once]",
+	  "write every end-of-job record to daily JSON-lines files (admin)",
+	  "  -o, --output DIR\n"
+	  "                 DIR/jobs-YYYY-MM-DD.jsonl, by the day (UTC) a job\n"
+	  "                 ended; DIR/last-seq: the last record fsync'ed\n"
+	  "  -p, --prometheus FILE\n"
+	  "                 rewrite FILE (atomically) with the live jobs'\n"
+	  "                 figures, for node_exporter's textfile collector\n"
+	  "  -i, --interval SEC\n"
+	  "                 how often FILE is rewritten (default 15)\n"
+	  "  -b, --rcvbuf BYTES\n"
+	  "                 socket receive buffer\n"
+	  "      --once     collect the records the kernel keeps, then exit\n"
+	  "\n"
+	  "A restarted collector goes on after the last record in DIR: no record\n"
+	  "is written twice, and missed ones are read back from the kernel's\n"
+	  "ring. SIGTERM flushes and exits. Exits 1 if records were lost (the\n"
+	  "ring no longer held them).\n" },
 	{ "kill", NULL, cmd_kill, "[-s SIG | -SIG] JOB",
 	  "signal every member process of a job (default TERM)",
 	  "  -s, --signal SIG\n"

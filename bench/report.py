@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turns the JSON lines of bench/guest.sh into bench/results.json and a
+Markdown table (stdout, and optionally the Benchmarks section of README.md
+between the "bench:begin" and "bench:end" markers).
+
+    report.py [--out FILE] [--readme FILE] [--check] bench.jsonl[.gz]...
+
+Every ratio is taken against a baseline measured in the same boot: path
+overhead per round against the module-unloaded run of that round, query
+costs per repetition against TASKSTATS_CMD_GET. --check only validates the
+input (used by the smoke test) and fails on anything malformed."""
+import argparse
+import datetime
+import gzip
+import json
+import statistics
+import sys
+
+OPS = ("fork", "exec", "thread")
+OP_NAMES = {"fork": "fork+exit+wait", "exec": "fork+exec+wait",
+            "thread": "pthread create+join"}
+METHODS = ("taskstats_get", "job_get", "job_get_lib", "proc_scan",
+           "cgroup_read")
+PAGE = 4096
+
+
+def stats(vals):
+    vals = sorted(vals)
+    if not vals:
+        return None
+    return {"median": statistics.median(vals), "min": vals[0],
+            "max": vals[-1], "n": len(vals)}
+
+
+def load(files):
+    recs = []
+    for f in files:
+        with (gzip.open(f, "rt") if f.endswith(".gz") else open(f)) as fh:
+            for i, line in enumerate(fh, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    recs.append(json.loads(line))
+                except ValueError as e:
+                    sys.exit("report.py: %s:%d: bad JSON: %s" % (f, i, e))
+    return recs
+
+
+def path_section(recs):
+    """Per mode and op: the cost of each setup and its ratio to the
+    unloaded run of the same round."""
+    out = {}
+    for mode in sorted({r["mode"] for r in recs}):
+        by = {}
+        for r in recs:
+            if r["mode"] == mode:
+                by.setdefault(r["op"], {}).setdefault(r["round"], {})[
+                    r["setup"]] = r
+        m = {}
+        for op, rounds in by.items():
+            o = {}
+            for setup in ("unloaded", "outside", "inside"):
+                o[setup] = stats([x[setup]["mean_ns"] for x in rounds.values()
+                                  if setup in x])
+                o[setup + "_per_op_median"] = stats(
+                    [x[setup]["median_ns"] for x in rounds.values()
+                     if setup in x])
+            for setup in ("outside", "inside"):
+                for key, field in (("", "mean_ns"), ("_per_op_median",
+                                                      "median_ns")):
+                    ratios = [x[setup][field] / x["unloaded"][field]
+                              for x in rounds.values()
+                              if setup in x and "unloaded" in x]
+                    o["ratio_" + setup + key] = stats(ratios)
+            m[op] = o
+        out[mode] = m
+    return out
+
+
+def probe_section(recs):
+    out = {}
+    for r in recs:
+        out.setdefault(r["setup"], {}).setdefault(r["func"], []).append(
+            r["ns"])
+    res = {}
+    for setup, funcs in out.items():
+        res[setup] = {}
+        for f, v in funcs.items():
+            v = sorted(v)
+            res[setup][f] = {"median": statistics.median(v), "min": v[0],
+                             "p90": v[int(len(v) * 0.9)], "n": len(v)}
+    return res
+
+
+def query_section(recs, env):
+    out = {}
+    for mode in sorted({r["mode"] for r in recs}):
+        by = {}
+        for r in recs:
+            if r["mode"] == mode:
+                by.setdefault(r["members"], {}).setdefault(r["rep"], {})[
+                    r["method"]] = r["ns"]
+        m = {}
+        for n, reps in sorted(by.items()):
+            o = {meth: stats([x[meth] for x in reps.values() if meth in x])
+                 for meth in METHODS}
+            def ratio(a, b):
+                return stats([x[a] / x[b] for x in reps.values()
+                              if a in x and b in x])
+            o["ratio_job_get_vs_taskstats"] = ratio("job_get", "taskstats_get")
+            o["ratio_job_get_lib_vs_taskstats"] = ratio("job_get_lib",
+                                                        "taskstats_get")
+            o["ratio_proc_scan_vs_job_get"] = ratio("proc_scan", "job_get")
+            o["ratio_cgroup_read_vs_job_get"] = ratio("cgroup_read", "job_get")
+            e = [x for x in env if x["mode"] == mode and x["members"] == n]
+            if e:
+                o["cgroup_files"] = {k: e[0][k] for k in
+                                     ("cpu_stat", "memory_peak", "io_stat")}
+            m[str(n)] = o
+        out[mode] = m
+    return out
+
+
+def events_section(recs):
+    out = {}
+    for r in recs:
+        lost = 2 * r["count"] - r["created_seen"] - r["ended_seen"]
+        run = {k: r[k] for k in ("count", "target_rate", "rate",
+                                 "created_seen", "ended_seen", "enobufs",
+                                 "seq_gaps", "rcvbuf_bytes")}
+        run["lost"] = lost + r["seq_gaps"]
+        run["lossless"] = run["lost"] == 0 and r["enobufs"] == 0
+        run["records_buffered"] = r["created_seen"] + r["ended_seen"]
+        key = "%s, %s buffer, %s" % (
+            r["mode"], "default" if r["rcvbuf"] == 0 else
+            "%d MiB" % (r["rcvbuf"] >> 20),
+            "listener stopped while %d jobs come and go" % r["count"]
+            if r.get("stall") else "listener at nice %d" % r["listener_nice"])
+        out.setdefault(key, {"runs": []})["runs"].append(run)
+    for v in out.values():
+        ok = [x["rate"] for x in v["runs"] if x["lossless"]]
+        v["max_lossless_rate"] = max(ok) if ok else 0
+        v["max_rate"] = max(x["rate"] for x in v["runs"])
+        v["any_loss"] = any(not x["lossless"] for x in v["runs"])
+        v["rcvbuf_bytes"] = v["runs"][0]["rcvbuf_bytes"]
+        v["records_buffered"] = min(x["records_buffered"] for x in v["runs"])
+    return out
+
+
+def slab_bytes(s):
+    # [active objects, object size, slabs, pages per slab]
+    return s[2] * s[3] * PAGE
+
+
+def mem_section(recs, infos):
+    """The module's kernel memory: the same population created outside any
+    job and in jobs; the difference in the module's slab caches. xos_task
+    is the module's own cache; a job is two kmalloc-512 objects (struct
+    xos_job, 448 bytes, and its end-of-job record, 360) and one kmalloc-256
+    (the first member's starting figures, struct xos_acct, 256): those
+    caches are the ones counted per job. Other caches move by the noise of
+    creating the population twice and are kept in caches_changed only."""
+    runs = {}
+    for r in recs:
+        runs.setdefault((r["jobs"], r["tasks_per_job"], r["in_job"]), {})[
+            r["phase"]] = r
+    res = {}
+    for (jobs, tasks, in_job), a in runs.items():
+        if in_job or (jobs, tasks, True) not in runs:
+            continue
+        b = runs[(jobs, tasks, True)]
+
+        def delta(run, name):
+            p = run["populated"]["slabs"].get(name)
+            q = run["before"]["slabs"].get(name)
+            if p is None or q is None:
+                return 0, 0
+            return slab_bytes(p) - slab_bytes(q), p[0] - q[0]
+
+        caches = {}
+        for name in set(a["populated"]["slabs"]) | set(b["populated"]["slabs"]):
+            db, do = delta(b, name)
+            da, dao = delta(a, name)
+            if abs(db - da) >= 64 * 1024 or name == "xos_task" or \
+                    name in ("kmalloc-256", "kmalloc-512"):
+                caches[name] = {"bytes": db - da, "objects": do - dao}
+        ntasks = jobs * tasks
+        xt = b["populated"]["slabs"].get("xos_task")
+        # bytes of slab per object: slab size / objects per slab
+        per_obj = lambda s: s[3] * PAGE / (s[3] * PAGE // s[1])
+        k512 = b["populated"]["slabs"].get("kmalloc-512")
+        k256 = b["populated"]["slabs"].get("kmalloc-256")
+        info = [i for i in infos if i["in_job"] and i["nr_jobs"] == jobs]
+        res["%dx%d" % (jobs, tasks)] = {
+            "jobs": jobs, "tasks_per_job": tasks, "tasks": ntasks,
+            "module_reported_tasks": max([i["nr_tasks"] for i in info] or [0]),
+            "xos_task_object_size": xt[1] if xt else None,
+            "xos_task_bytes_per_object": per_obj(xt) if xt else None,
+            "xos_task_objects_added": caches["xos_task"]["objects"],
+            "xos_task_slab_bytes_added": caches["xos_task"]["bytes"],
+            "kmalloc512_per_job": caches["kmalloc-512"]["objects"] / jobs,
+            "kmalloc256_per_job": caches["kmalloc-256"]["objects"] / jobs,
+            "bytes_per_task": per_obj(xt) if xt else 0,
+            "bytes_per_job": 2 * per_obj(k512) + per_obj(k256)
+            if k512 and k256 else 0,
+            "caches_changed": caches,
+        }
+    if res:
+        v = max(res.values(), key=lambda v: v["tasks"])
+        res["extrapolated"] = {
+            "tasks": 100000, "jobs": 10000,
+            "bytes_per_task": v["bytes_per_task"],
+            "bytes_per_job": v["bytes_per_job"],
+            "bytes": 100000 * v["bytes_per_task"] +
+            10000 * v["bytes_per_job"],
+            # rhashtable: 8-byte buckets, grown past 75% load: 262,144
+            # buckets for 100,000 tasks (page allocator, not in slabinfo)
+            "hash_table_bytes": 262144 * 8}
+    return res
+
+
+def targets(kr):
+    """The issue's targets against the icount figures."""
+    t = []
+    p = kr["path"].get("icount", {})
+    for op in OPS:
+        o = p.get(op)
+        if not o:
+            continue
+        for setup, lim in (("outside", 1.005), ("inside", 1.02)):
+            r = o.get("ratio_" + setup)
+            m = o.get("ratio_" + setup + "_per_op_median")
+            if r:
+                t.append({"target": "%s, caller %s a job: overhead <= %.1f%%"
+                          % (OP_NAMES[op], setup, (lim - 1) * 100),
+                          "value": "%+.2f%% (max %+.2f%%); per-op median "
+                          "%+.2f%%" % ((r["median"] - 1) * 100,
+                                       (r["max"] - 1) * 100,
+                                       (m["median"] - 1) * 100),
+                          "met": r["median"] <= lim})
+    q = kr["query"].get("icount", {})
+    if "1" in q and q["1"]["ratio_job_get_vs_taskstats"]:
+        r = q["1"]["ratio_job_get_vs_taskstats"]["median"]
+        t.append({"target": "1-member JOB_GET <= 1.5x TASKSTATS_CMD_GET",
+                  "value": "%.2fx" % r, "met": r <= 1.5})
+    if "1000" in q and q["1000"]["ratio_proc_scan_vs_job_get"]:
+        r = q["1000"]["ratio_proc_scan_vs_job_get"]["median"]
+        t.append({"target": "1,000 members: JOB_GET >= 20x cheaper than the "
+                  "/proc scan", "value": "%.1fx" % r, "met": r >= 20})
+    for key, v in sorted(kr["events"].items()):
+        if key.startswith("icount") and "stopped" not in key:
+            lossy = [x["rate"] for x in v["runs"] if not x["lossless"]]
+            t.append({"target": "events: largest rate without a lost record "
+                      "(%s)" % key[8:],
+                      "value": "%.0f/s%s" % (
+                          v["max_lossless_rate"],
+                          "; records lost at %.0f/s" % min(lossy) if lossy
+                          else " (the highest the CPU allowed)"),
+                      "met": None})
+    return t
+
+
+def fmt_ns(v):
+    if v >= 1e6:
+        return "%.2f M" % (v / 1e6)
+    if v >= 1e3:
+        return "%.1f k" % (v / 1e3)
+    return "%.0f" % v
+
+
+def rng(s, f="%.4f"):
+    if not s:
+        return "-"
+    return (f + " (" + f + "-" + f + ")") % (s["median"], s["min"], s["max"])
+
+
+def pct(s):
+    if not s:
+        return "-"
+    return "%+.2f%% (%+.2f..%+.2f)" % ((s["median"] - 1) * 100,
+                                        (s["min"] - 1) * 100,
+                                        (s["max"] - 1) * 100)
+
+
+def table(res):
+    L = []
+    for k, kr in res["kernels"].items():
+        L.append("#### Kernel %s\n" % k)
+        if kr.get("targets"):
+            L.append("| Target (icount figures) | measured | met |")
+            L.append("|---|---|---|")
+            for x in kr["targets"]:
+                L.append("| %s | %s | %s |" % (
+                    x["target"], x["value"], "-" if x["met"] is None else
+                    "yes" if x["met"] else "**no**"))
+            L.append("")
+        p = kr.get("path", {})
+        if p:
+            L.append("Path overhead: median over rounds of the per-round "
+                     "ratio to the module-unloaded run of the same round "
+                     "(min..max). icount: instructions, immune to host load; "
+                     "wall: plain TCG time, changes with host load.\n")
+            L.append("| Operation | mode | unloaded, per op | loaded, caller "
+                     "outside a job | loaded, caller inside a job | rounds |")
+            L.append("|---|---|---|---|---|---|")
+            for mode in sorted(p):
+                for op in OPS:
+                    o = p.get(mode, {}).get(op)
+                    if not o or not o["unloaded"]:
+                        continue
+                    unit = "ns" if mode == "wall" else "instr"
+                    L.append("| %s | %s | %s %s | %s | %s | %d |" % (
+                        OP_NAMES[op], mode, fmt_ns(o["unloaded"]["median"]),
+                        unit, pct(o["ratio_outside"]), pct(o["ratio_inside"]),
+                        o["unloaded"]["n"]))
+            L.append("")
+        pr = kr.get("probe")
+        if pr:
+            L.append("Probe cost (function_graph duration of the probe "
+                     "function, icount: instructions, median (p90); includes "
+                     "function_graph's own entry/exit cost):\n")
+            L.append("| Probe | caller outside a job | caller inside a job |")
+            L.append("|---|---|---|")
+            for f in ("newtask", "exit", "exec", "getppid"):
+                cells = []
+                for s in ("outside", "inside"):
+                    v = pr.get(s, {}).get(f)
+                    c = pr.get(s, {}).get("getppid")
+                    if not v:
+                        cells.append("-")
+                        continue
+                    net = ""
+                    if c and f != "getppid":
+                        net = ", net of the tracer %d" % (
+                            v["median"] - c["median"])
+                    cells.append("%d (%d), n=%d%s" % (v["median"], v["p90"],
+                                                      v["n"], net))
+                name = f if f != "getppid" else \
+                    "`__do_sys_getppid` (tracer calibration)"
+                L.append("| %s | %s | %s |" % (name, cells[0], cells[1]))
+            L.append("")
+        qb = kr.get("query_breakdown", {}).get("query")
+        if qb:
+            L.append("Where a 1-member query goes (function_graph, icount: "
+                     "instructions per call, median; nested functions are "
+                     "inside their callers' figures; each includes about "
+                     "%d of tracer cost):\n" % qb.get("getppid", {}).get(
+                         "median", 0))
+            L.append("| Function | instructions | calls |")
+            L.append("|---|---|---|")
+            for f, v in sorted(qb.items(), key=lambda x: -x[1]["median"]):
+                L.append("| `%s` | %d | %d |" % (f, v["median"], v["n"]))
+            L.append("")
+        q = kr.get("query", {})
+        for mode in sorted(q):
+            qm = q.get(mode)
+            if not qm:
+                continue
+            unit = "ns, plain TCG" if mode == "wall" else "instructions"
+            L.append("Query cost per call (%s; median of repetitions, "
+                     "ratios per repetition):\n" % unit)
+            L.append("| Members | TASKSTATS_CMD_GET | JOB_GET (raw) | JOB_GET "
+                     "/ TASKSTATS | JOB_GET (libxosjob) | /proc stat+io scan "
+                     "| scan / JOB_GET | cgroup files | cgroup / JOB_GET |")
+            L.append("|---|---|---|---|---|---|---|---|---|")
+            for n, o in sorted(qm.items(), key=lambda x: int(x[0])):
+                def med(m):
+                    return fmt_ns(o[m]["median"]) if o[m] else "-"
+                L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    n, med("taskstats_get"), med("job_get"),
+                    rng(o["ratio_job_get_vs_taskstats"], "%.2f"),
+                    med("job_get_lib"), med("proc_scan"),
+                    rng(o["ratio_proc_scan_vs_job_get"], "%.1f"),
+                    med("cgroup_read"),
+                    rng(o["ratio_cgroup_read_vs_job_get"], "%.2f")))
+            L.append("")
+        ev = kr.get("events")
+        if ev:
+            L.append("Event throughput (jobs created and ended per second of "
+                     "guest time, listener on libxosjob):\n")
+            L.append("| Setup | SO_RCVBUF (bytes) | highest lossless "
+                     "rate | highest rate reached | records lost | records "
+                     "received |")
+            L.append("|---|---|---|---|---|---|")
+            for key, v in sorted(ev.items()):
+                L.append("| %s | %d | %.0f/s | %.0f/s | %d | %d |" % (
+                    key, v["rcvbuf_bytes"], v["max_lossless_rate"],
+                    v["max_rate"], sum(x["lost"] for x in v["runs"]),
+                    v["records_buffered"]))
+            L.append("")
+        mem = kr.get("memory")
+        if mem:
+            L.append("Kernel memory of the module: the same population "
+                     "created outside any job and in jobs; objects added to "
+                     "the module's caches (per job: two kmalloc-512, struct "
+                     "xos_job and its end-of-job record, and one "
+                     "kmalloc-256, the first member's starting figures):\n")
+            L.append("| Jobs x tasks | tasks tracked (module) | xos_task "
+                     "objects added | slab per task | kmalloc-512 / job | "
+                     "kmalloc-256 / job | slab per job |")
+            L.append("|---|---|---|---|---|---|---|")
+            for key, v in sorted(mem.items(), key=lambda x: x[1]["tasks"]):
+                if key == "extrapolated":
+                    continue
+                L.append("| %s | %d | %d | %.1f B (%d-byte object) | %.2f | "
+                         "%.2f | %.0f B |" % (
+                             key, v["module_reported_tasks"],
+                             v["xos_task_objects_added"], v["bytes_per_task"],
+                             v["xos_task_object_size"] or 0,
+                             v["kmalloc512_per_job"], v["kmalloc256_per_job"],
+                             v["bytes_per_job"]))
+            x = mem.get("extrapolated")
+            if x:
+                L.append("\n100,000 tasks in 10,000 jobs: %.1f MiB of slab "
+                         "(%.1f B per task, %.0f B per job), plus the task "
+                         "hash table's bucket array, %.0f MiB at that size." % (
+                             x["bytes"] / 2**20, x["bytes_per_task"],
+                             x["bytes_per_job"], x["hash_table_bytes"] / 2**20))
+            L.append("")
+    return "\n".join(L)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out")
+    ap.add_argument("--readme")
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    recs = load(a.files)
+    kernels = sorted({r["kernel"] for r in recs if "kernel" in r})
+    res = {"generated": datetime.datetime.now(datetime.timezone.utc)
+           .isoformat(timespec="seconds"),
+           "command": "make bench", "kernels": {}}
+    for k in kernels:
+        kr = [r for r in recs if r.get("kernel") == k]
+
+        def sel(b):
+            return [r for r in kr if r.get("bench") == b]
+        res["kernels"][k] = {
+            "env": {r["mode"]: {x: r[x] for x in ("nproc", "mem_kb", "cmdline")}
+                    for r in sel("env")},
+            "host": {r["mode"]: {x: r[x] for x in ("seconds", "loadavg_end",
+                                                   "host_cpus")}
+                     for r in sel("host")},
+            "path": path_section(sel("path")),
+            "probe": probe_section([r for r in sel("ktrace")
+                                    if r["setup"] != "query"]),
+            "query_breakdown": probe_section([r for r in sel("ktrace")
+                                              if r["setup"] == "query"]),
+            "query": query_section(sel("query"), sel("query_env")),
+            "events": events_section(sel("events")),
+            "memory": mem_section(sel("mem"), sel("mem_info")),
+        }
+        res["kernels"][k]["targets"] = targets(res["kernels"][k])
+    if a.check:
+        bad = []
+        for k, kr in res["kernels"].items():
+            for mode, ops in kr["path"].items():
+                for op, o in ops.items():
+                    for s in ("unloaded", "outside", "inside"):
+                        if not o[s] or not o[s]["median"] > 0:
+                            bad.append("%s path %s %s %s" % (k, mode, op, s))
+            for mode, q in kr["query"].items():
+                for n, o in q.items():
+                    for m in METHODS:
+                        if not o[m] or not o[m]["median"] > 0:
+                            bad.append("%s query %s %s" % (k, n, m))
+            for key, v in kr["events"].items():
+                if "stopped" not in key and v["max_lossless_rate"] <= 0:
+                    bad.append("%s events %s lost records" % (k, key))
+            if not any(f in kr["probe"].get("inside", {})
+                       for f in ("newtask", "exit")) and kr["probe"]:
+                bad.append("%s: no probe durations traced" % k)
+            for key, v in kr["memory"].items():
+                if key != "extrapolated" and \
+                        v["module_reported_tasks"] < v["tasks"]:
+                    bad.append("%s memory %s: the module tracked %d tasks of "
+                               "%d" % (k, key, v["module_reported_tasks"],
+                                       v["tasks"]))
+            if not kr["path"] or not kr["query"] or not kr["events"] or \
+                    not kr["memory"]:
+                bad.append("%s: a section is missing" % k)
+        if not kernels:
+            bad.append("no records")
+        for b in bad:
+            print("report.py: " + b, file=sys.stderr)
+        print(table(res))
+        sys.exit(1 if bad else 0)
+    if a.out:
+        with open(a.out, "w") as fh:
+            json.dump(res, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+    t = table(res)
+    print(t)
+    if a.readme:
+        text = open(a.readme).read()
+        b, e = "<!-- bench:begin -->", "<!-- bench:end -->"
+        if b not in text or e not in text:
+            sys.exit("report.py: %s has no %s ... %s markers" % (a.readme, b, e))
+        head, rest = text.split(b, 1)
+        _, tail = rest.split(e, 1)
+        with open(a.readme, "w") as fh:
+            fh.write(head + b + "\n" + t + "\n" + e + tail)
+
+
+if __name__ == "__main__":
+    main()

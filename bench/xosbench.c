@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xosbench: the measuring side of "make bench" (issue 7). Each subcommand
+ * measures one thing in the current boot and prints JSON lines on stdout,
+ * one per sample; bench/report.py turns them into medians and ratios.
+ *
+ *   xosbench path   --op fork|exec|thread|getppid --n N [--in-job]
+ *   xosbench query  --sizes 1,10,... --reps R [--cgroup DIR]
+ *   xosbench events --count C --rate R [--rcvbuf BYTES] [--listener-nice N]
+ *                   [--stall]
+ *   xosbench mem    --jobs J --tasks T [--no-job]
+ *
+ * Times come from CLOCK_MONOTONIC. Under QEMU -icount shift=0 the guest
+ * clock advances one nanosecond per emulated instruction, so there they
+ * are instruction counts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/taskstats.h>
+#include <linux/xos_job.h>
+
+#include "nl_raw.h"
+#include "xosjob.h"
+
+static const char *prog_dir;
+
+static void die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "xosbench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Creates a job for the calling process (raw netlink: no libnl state). */
+static int job_new_self(struct nlr *n, uint16_t family, uint64_t *id)
+{
+	struct nlmsghdr *h;
+	char buf[4096] __attribute__((aligned(4)));
+	ssize_t len;
+
+	h = nlr_start(n, family, 0, XOS_JOB_CMD_NEW, XOS_JOB_GENL_VERSION);
+	if (send(n->fd, h, h->nlmsg_len, 0) < 0)
+		return -errno;
+	len = recv(n->fd, buf, sizeof(buf), 0);
+	if (len < (ssize_t)NLMSG_HDRLEN)
+		return len < 0 ? -errno : -EIO;
+	h = (struct nlmsghdr *)buf;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(h);
+
+		return e->error ? e->error : -EIO;
+	}
+	if (id) {
+		const struct nlattr *a = nlr_attr(h, XOS_JOB_A_ID);
+
+		*id = a ? nlr_get_u64(a) : 0;
+	}
+	return 0;
+}
+
+static uint16_t resolve(struct nlr *n, const char *name)
+{
+	uint16_t id;
+	uint32_t v;
+	int err;
+
+	err = nlr_open(n);
+	if (!err)
+		err = nlr_resolve(n, name, &id, &v);
+	if (err)
+		die("cannot resolve genl family %s: %s", name, strerror(-err));
+	return id;
+}
+
+/* --- path: fork+exit+wait, fork+exec+wait, thread create+join ------ */
+
+static void *thread_nop(void *arg)
+{
+	return arg;
+}
+
+static int cmd_path(int argc, char **argv)
+{
+	const char *op = "fork";
+	int n = 1000, in_job = 0, c, i, warm;
+	char nop[4096];
+	uint64_t *t, total = 0, sum_trim = 0;
+	static const struct option opts[] = {
+		{ "op", 1, NULL, 'o' }, { "n", 1, NULL, 'n' },
+		{ "in-job", 0, NULL, 'j' }, { "joined", 0, NULL, 'J' }, { 0 } };
+
+	while ((c = getopt_long(argc, argv, "o:n:jJ", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': op = optarg; break;
+		case 'n': n = atoi(optarg); break;
+		case 'j': in_job = 1; break;
+		case 'J': in_job = 2; break;	/* re-executed in a job */
+		default: return 2;
+		}
+	}
+	if (n < 10)
+		die("path: --n must be at least 10");
+	snprintf(nop, sizeof(nop), "%s/xosbench-nop", prog_dir);
+	if (in_job == 1) {
+		/*
+		 * Join a job, then execute this program again: the loop then
+		 * runs in a process image identical to the one outside a job
+		 * (the netlink setup would otherwise leave its traces in it).
+		 */
+		struct nlr *nl = malloc(sizeof(*nl));
+		uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
+		char self[4096], nbuf[16];
+		int err = job_new_self(nl, fam, NULL);
+
+		if (err)
+			die("path: JOB_NEW: %s", strerror(-err));
+		nlr_close(nl);
+		snprintf(self, sizeof(self), "%s/xosbench", prog_dir);
+		snprintf(nbuf, sizeof(nbuf), "%d", n);
+		execl(self, self, "path", "--op", op, "--n", nbuf, "--joined",
+		      (char *)NULL);
+		die("exec %s: %m", self);
+	}
+	t = calloc(n, sizeof(*t));
+	warm = n / 10;
+	for (i = -warm; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		if (!strcmp(op, "getppid")) {
+			/* a near-empty syscall: calibrates function_graph */
+			syscall(SYS_getppid);
+		} else if (!strcmp(op, "thread")) {
+			pthread_t th;
+
+			if (pthread_create(&th, NULL, thread_nop, NULL))
+				die("pthread_create failed");
+			pthread_join(th, NULL);
+		} else {
+			pid_t pid = fork();
+			int st;
+
+			if (pid < 0)
+				die("fork: %m");
+			if (pid == 0) {
+				if (!strcmp(op, "exec")) {
+					char *args[] = { nop, NULL };
+
+					execv(nop, args);
+					_exit(127);
+				}
+				_exit(0);
+			}
+			if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+			    WEXITSTATUS(st))
+				die("path: child failed (status %#x)", st);
+		}
+		if (i >= 0)
+			t[i] = now_ns() - t0;
+	}
+	for (i = 0; i < n; i++)
+		total += t[i];
+	qsort(t, n, sizeof(*t), cmp_u64);
+	for (i = 0; i < n - n / 20; i++)
+		sum_trim += t[i];
+	printf("{\"bench\":\"path\",\"op\":\"%s\",\"in_job\":%s,\"n\":%d,"
+	       "\"mean_ns\":%.1f,\"median_ns\":%" PRIu64 ",\"trim95_ns\":%.1f,"
+	       "\"min_ns\":%" PRIu64 "}\n", op, in_job ? "true" : "false", n,
+	       (double)total / n, t[n / 2], (double)sum_trim / (n - n / 20), t[0]);
+	free(t);
+	return 0;
+}
+
+/* --- query: JOB_GET vs TASKSTATS vs /proc scan vs cgroup files ------ */
+
+/* One request, one reply: the cost of a netlink round trip. */
+static int roundtrip(struct nlr *n, struct nlmsghdr *h)
+{
+	struct nlmsghdr *r = (struct nlmsghdr *)n->rx;
+	ssize_t len;
+
+	if (send(n->fd, h, h->nlmsg_len, 0) < 0)
+		return -errno;
+	len = recv(n->fd, n->rx, sizeof(n->rx), 0);
+	if (len < (ssize_t)NLMSG_HDRLEN)
+		return -EIO;
+	if (r->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(r))->error ?: -EIO;
+	return (int)len;
+}
+
+struct members {
+	pid_t leader;
+	uint64_t id;
+	int n;
+	pid_t *pids;
+	int release_fd;		/* closing it makes every member exit */
+};
+
+static char proc_buf[4096];
+
+/* What jobacct_gather/linux reads per process: stat and io. */
+static int proc_scan(const struct members *m, uint64_t *sum)
+{
+	char path[64];
+	int i, fd;
+	ssize_t len;
+
+	for (i = 0; i < m->n; i++) {
+		unsigned long long ut = 0, st = 0, rb = 0;
+		char *p;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", m->pids[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -errno;
+		len = read(fd, proc_buf, sizeof(proc_buf) - 1);
+		close(fd);
+		if (len <= 0)
+			return -EIO;
+		proc_buf[len] = 0;
+		p = strrchr(proc_buf, ')');
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+				&ut, &st) != 2)
+			return -EIO;
+		snprintf(path, sizeof(path), "/proc/%d/io", m->pids[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -errno;
+		len = read(fd, proc_buf, sizeof(proc_buf) - 1);
+		close(fd);
+		if (len <= 0)
+			return -EIO;
+		proc_buf[len] = 0;
+		p = strstr(proc_buf, "read_bytes:");
+		if (p)
+			rb = strtoull(p + 11, NULL, 10);
+		*sum += ut + st + rb;
+	}
+	return 0;
+}
+
+static const char *const cg_files[] = { "cpu.stat", "memory.peak", "io.stat" };
+static bool cg_have[3];
+
+static int cgroup_read(const char *dir)
+{
+	char path[1024];
+	int i, fd;
+
+	for (i = 0; i < 3; i++) {
+		if (!cg_have[i])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, cg_files[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -errno;
+		if (read(fd, proc_buf, sizeof(proc_buf)) < 0) {
+			close(fd);
+			return -errno;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) < 0)
+		die("write %s: %m", path);
+	close(fd);
+}
+
+/*
+ * A job of @n member processes: a leader that creates the job (and joins
+ * @cgdir), then forks n-1 children; all block until release_fd closes.
+ */
+static void members_start(struct members *m, int n, const char *cgdir)
+{
+	int ready[2], release[2], pidp[2], i;
+	pid_t pid;
+
+	m->n = n;
+	m->pids = calloc(n, sizeof(pid_t));
+	if (pipe(ready) || pipe(release) || pipe(pidp))
+		die("pipe: %m");
+	pid = fork();
+	if (pid < 0)
+		die("fork: %m");
+	if (pid == 0) {
+		struct nlr *nl = malloc(sizeof(*nl));
+		uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
+		char nop[4096], arg[16];
+		uint64_t id;
+		int err;
+
+		close(ready[0]);
+		close(release[1]);
+		close(pidp[0]);
+		if (cgdir) {
+			char p[1024];
+
+			snprintf(p, sizeof(p), "%s/cgroup.procs", cgdir);
+			write_file(p, "0");
+		}
+		err = job_new_self(nl, fam, &id);
+		if (err)
+			die("query: JOB_NEW: %s", strerror(-err));
+		nlr_close(nl);
+		if (write(pidp[1], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		/* the members: a tiny static process and its n-1 children */
+		snprintf(arg, sizeof(arg), "%d", n);
+		snprintf(nop, sizeof(nop), "%s/xosbench-nop", prog_dir);
+		if (dup2(release[0], 0) < 0 || dup2(pidp[1], 1) < 0)
+			_exit(1);
+		execl(nop, nop, "hold", arg, (char *)NULL);
+		die("exec %s: %m", nop);
+	}
+	close(ready[1]);
+	close(release[0]);
+	close(pidp[1]);
+	m->leader = pid;
+	m->pids[0] = pid;
+	if (read(pidp[0], &m->id, sizeof(m->id)) != sizeof(m->id))
+		die("query: the job leader failed");
+	for (i = 1; i < n; i++)
+		if (read(pidp[0], &m->pids[i], sizeof(pid_t)) != sizeof(pid_t))
+			die("query: member %d did not start", i);
+	close(pidp[0]);
+	close(ready[0]);
+	m->release_fd = release[1];
+}
+
+static void members_stop(struct members *m)
+{
+	close(m->release_fd);
+	waitpid(m->leader, NULL, 0);
+	free(m->pids);
+}
+
+static int cmd_query(int argc, char **argv)
+{
+	char sizes[256] = "1,10,100,1000", *s, *save;
+	const char *cgroot = "/sys/fs/cgroup";
+	int reps = 5, c, r, i;
+	struct nlr *xn = malloc(sizeof(*xn)), *tn = malloc(sizeof(*tn));
+	uint16_t xfam, tfam;
+	struct xosjob_ctx *ctx;
+	static const struct option opts[] = {
+		{ "sizes", 1, NULL, 's' }, { "reps", 1, NULL, 'r' },
+		{ "cgroup", 1, NULL, 'c' }, { 0 } };
+
+	while ((c = getopt_long(argc, argv, "s:r:c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': snprintf(sizes, sizeof(sizes), "%s", optarg); break;
+		case 'r': reps = atoi(optarg); break;
+		case 'c': cgroot = optarg; break;
+		default: return 2;
+		}
+	}
+	xfam = resolve(xn, XOS_JOB_GENL_NAME);
+	tfam = resolve(tn, TASKSTATS_GENL_NAME);
+	if (xosjob_open(&ctx))
+		die("xosjob_open failed");
+	/* the controllers whose files we read; failures are reported below */
+	{
+		char p[512];
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/cgroup.subtree_control", cgroot);
+		fd = open(p, O_WRONLY);
+		if (fd >= 0) {
+			if (write(fd, "+memory", 7) < 0 || write(fd, "+io", 3) < 0)
+				fprintf(stderr, "xosbench: enabling controllers: %m\n");
+			close(fd);
+		}
+	}
+
+	for (s = strtok_r(sizes, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		int n = atoi(s), inner;
+		struct members m;
+		char cgdir[512], p[600];
+		struct stat sb;
+
+		snprintf(cgdir, sizeof(cgdir), "%s/xosbench-%d", cgroot, n);
+		rmdir(cgdir);
+		if (mkdir(cgdir, 0755))
+			die("mkdir %s: %m", cgdir);
+		for (i = 0; i < 3; i++) {
+			snprintf(p, sizeof(p), "%s/%s", cgdir, cg_files[i]);
+			cg_have[i] = stat(p, &sb) == 0;
+		}
+		printf("{\"bench\":\"query_env\",\"members\":%d,\"cpu_stat\":%s,"
+		       "\"memory_peak\":%s,\"io_stat\":%s}\n", n,
+		       cg_have[0] ? "true" : "false", cg_have[1] ? "true" : "false",
+		       cg_have[2] ? "true" : "false");
+		members_start(&m, n, cgdir);
+		/* enough calls per sample to dwarf the clock reads */
+		inner = n >= 1000 ? 1 : n >= 100 ? 4 : 20;
+		for (r = 0; r < reps; r++) {
+			static const char *const names[] = {
+				"taskstats_get", "job_get", "job_get_lib",
+				"proc_scan", "cgroup_read" };
+			int k, j;
+
+			for (j = 0; j < 5; j++) {
+				int cnt = j == 3 ? inner : n >= 10000 ? 10 : 40;
+				uint64_t t0, dt, sum = 0;
+				int err = 0;
+
+				t0 = now_ns();
+				for (k = 0; k < cnt && err >= 0; k++) {
+					struct nlmsghdr *h;
+					struct xosjob_job job;
+
+					switch (j) {
+					case 0:
+						h = nlr_start(tn, tfam, 0, TASKSTATS_CMD_GET,
+							      TASKSTATS_GENL_VERSION);
+						nlr_put_u32(h, TASKSTATS_CMD_ATTR_PID, m.leader);
+						err = roundtrip(tn, h);
+						break;
+					case 1:
+						h = nlr_start(xn, xfam, 0, XOS_JOB_CMD_GET,
+							      XOS_JOB_GENL_VERSION);
+						nlr_put_u64(h, XOS_JOB_A_ID, m.id);
+						err = roundtrip(xn, h);
+						break;
+					case 2:
+						err = xosjob_get(ctx, m.id, &job);
+						if (!err && job.nr_tasks != (uint64_t)n)
+							die("query: job has %" PRIu64 " tasks, want %d",
+							    job.nr_tasks, n);
+						break;
+					case 3:
+						err = proc_scan(&m, &sum);
+						break;
+					case 4:
+						err = cgroup_read(cgdir);
+						break;
+					}
+				}
+				dt = now_ns() - t0;
+				if (err < 0)
+					die("query: %s failed: %s", names[j], strerror(-err));
+				printf("{\"bench\":\"query\",\"members\":%d,\"method\":\"%s\","
+				       "\"rep\":%d,\"calls\":%d,\"ns\":%.1f}\n", n, names[j],
+				       r, cnt, (double)dt / cnt);
+			}
+			fflush(stdout);
+		}
+		members_stop(&m);
+		/* the job ends with its last member: wait for it */
+		for (i = 0; i < 10000; i++) {
+			struct xosjob_job job;
+
+			if (xosjob_get(ctx, m.id, &job) || job.ended)
+				break;
+			usleep(1000);
+		}
+		rmdir(cgdir);
+	}
+	xosjob_close(ctx);
+	return 0;
+}
+
+/* --- events: jobs created and ended per second, with a listener ----- */
+
+struct creator {
+	struct nlr *nl;
+	uint16_t fam;
+	int err;
+};
+
+static int creator_child(void *arg)
+{
+	struct creator *c = arg;
+
+	c->err = job_new_self(c->nl, c->fam, NULL);
+	_exit(0);
+}
+
+static int cmd_events(int argc, char **argv)
+{
+	int count = 1000, rcvbuf = 0, lnice = 0, stall = 0, c, i;
+	double rate = 0;
+	int ready[2], result[2];
+	pid_t lpid;
+	struct creator cr;
+	char *stack;
+	uint64_t t0, t1;
+	static const struct option opts[] = {
+		{ "count", 1, NULL, 'c' }, { "rate", 1, NULL, 'r' },
+		{ "rcvbuf", 1, NULL, 'b' }, { "listener-nice", 1, NULL, 'n' },
+		{ "stall", 0, NULL, 's' }, { 0 } };
+
+	while ((c = getopt_long(argc, argv, "c:r:b:n:s", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': count = atoi(optarg); break;
+		case 'r': rate = atof(optarg); break;
+		case 'b': rcvbuf = atoi(optarg); break;
+		case 'n': lnice = atoi(optarg); break;
+		case 's': stall = 1; break;
+		default: return 2;
+		}
+	}
+	if (pipe(ready) || pipe(result))
+		die("pipe: %m");
+	fflush(stdout);
+	lpid = fork();
+	if (lpid < 0)
+		die("fork: %m");
+	if (lpid == 0) {
+		/* the listener: a library consumer, as xosjob monitor is */
+		struct xosjob_ctx *ctx;
+		struct xosjob_job job;
+		long created = 0, ended = 0, enobufs = 0, gaps = 0;
+		uint64_t last_seq = 0;
+		int cmd, err, rb = 0;
+		socklen_t sl = sizeof(rb);
+		char line[512];
+
+		if (lnice && setpriority(PRIO_PROCESS, 0, lnice))
+			die("setpriority: %m");
+		if (xosjob_open(&ctx) || xosjob_subscribe(ctx, rcvbuf))
+			die("events: cannot subscribe");
+		getsockopt(xosjob_fd(ctx), SOL_SOCKET, SO_RCVBUF, &rb, &sl);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		while (ended < count) {
+			struct pollfd pfd = { .fd = xosjob_fd(ctx), .events = POLLIN };
+
+			/* 5 s without a record once the creator is done: give up */
+			if (poll(&pfd, 1, 5000) <= 0)
+				break;
+			err = xosjob_event_next(ctx, &cmd, &job);
+			if (err == -ENOBUFS) {
+				enobufs++;
+				continue;
+			}
+			if (err)
+				die("events: %s", xosjob_strerror(ctx));
+			if (cmd == XOS_JOB_CMD_CREATED_NTF) {
+				created++;
+			} else if (cmd == XOS_JOB_CMD_ENDED_NTF) {
+				if (last_seq && job.seq != last_seq + 1)
+					gaps += job.seq - last_seq - 1;
+				last_seq = job.seq;
+				ended++;
+			}
+		}
+		snprintf(line, sizeof(line),
+			 "\"created_seen\":%ld,\"ended_seen\":%ld,\"enobufs\":%ld,"
+			 "\"seq_gaps\":%ld,\"rcvbuf_bytes\":%d", created, ended,
+			 enobufs, gaps, rb);
+		if (write(result[1], line, strlen(line) + 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(result[1]);
+	if (read(ready[0], &c, 1) != 1)
+		die("events: the listener did not start");
+	/* --stall: a listener that does not run while the jobs come and go */
+	if (stall && kill(lpid, SIGSTOP))
+		die("kill: %m");
+	cr.nl = malloc(sizeof(*cr.nl));
+	cr.fam = resolve(cr.nl, XOS_JOB_GENL_NAME);
+	stack = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		die("mmap: %m");
+	t0 = now_ns();
+	for (i = 0; i < count; i++) {
+		pid_t pid;
+
+		if (rate > 0) {
+			uint64_t due = t0 + (uint64_t)(i * 1e9 / rate), now = now_ns();
+
+			if (due > now) {
+				struct timespec ts = { .tv_sec = (due - now) / 1000000000ull,
+						       .tv_nsec = (due - now) % 1000000000ull };
+
+				nanosleep(&ts, NULL);
+			}
+		}
+		/* a vfork-like child: the job's only member, it ends it */
+		cr.err = 0;
+		pid = clone(creator_child, stack + (1 << 16),
+			    CLONE_VM | CLONE_VFORK | SIGCHLD, &cr);
+		if (pid < 0)
+			die("clone: %m");
+		if (waitpid(pid, NULL, 0) != pid)
+			die("waitpid: %m");
+		if (cr.err)
+			die("events: JOB_NEW: %s", strerror(-cr.err));
+	}
+	t1 = now_ns();
+	if (stall)
+		kill(lpid, SIGCONT);
+	{
+		char line[512] = "";
+		ssize_t len = read(result[0], line, sizeof(line) - 1);
+
+		waitpid(lpid, NULL, 0);
+		if (len <= 0)
+			die("events: no result from the listener");
+		printf("{\"bench\":\"events\",\"count\":%d,\"target_rate\":%.0f,"
+		       "\"rcvbuf\":%d,\"listener_nice\":%d,\"stall\":%s,"
+		       "\"rate\":%.1f,%s}\n", count, rate, rcvbuf, lnice,
+		       stall ? "true" : "false",
+		       count * 1e9 / (double)(t1 - t0), line);
+	}
+	return 0;
+}
+
+/* --- mem: kernel memory per tracked task and per job ---------------- */
+
+static void *thread_park(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+/* Prints the slab caches and meminfo lines, tagged with @phase. */
+static void mem_snapshot(const char *phase, int jobs, int tasks, int in_job)
+{
+	char line[1024];
+	FILE *f = fopen("/proc/slabinfo", "r");
+	bool first = true;
+
+	if (!f)
+		die("/proc/slabinfo: %m");
+	printf("{\"bench\":\"mem\",\"phase\":\"%s\",\"jobs\":%d,\"tasks_per_job\":%d,"
+	       "\"in_job\":%s,\"slabs\":{", phase, jobs, tasks, in_job ? "true" : "false");
+	while (fgets(line, sizeof(line), f)) {
+		char name[128];
+		unsigned long act, num, osz, opp, pps, nslabs;
+
+		/* name active num objsize objperslab pagesperslab : tunables
+		 * ... : slabdata active_slabs num_slabs sharedavail
+		 */
+		if (sscanf(line, "%127s %lu %lu %lu %lu %lu : tunables %*u %*u %*u"
+			   " : slabdata %*u %lu", name, &act, &num, &osz, &opp,
+			   &pps, &nslabs) != 7)
+			continue;
+		printf("%s\"%s\":[%lu,%lu,%lu,%lu]", first ? "" : ",", name, act,
+		       osz, nslabs, pps);
+		first = false;
+	}
+	fclose(f);
+	printf("},\"meminfo\":{");
+	f = fopen("/proc/meminfo", "r");
+	first = true;
+	while (f && fgets(line, sizeof(line), f)) {
+		char name[64];
+		unsigned long kb;
+
+		if (sscanf(line, "%63[^:]: %lu", name, &kb) == 2) {
+			printf("%s\"%s\":%lu", first ? "" : ",", name, kb);
+			first = false;
+		}
+	}
+	if (f)
+		fclose(f);
+	printf("}}\n");
+	fflush(stdout);
+}
+
+static int cmd_mem(int argc, char **argv)
+{
+	int jobs = 100, tasks = 10, in_job = 1, c, i;
+	int ready[2], release[2];
+	pid_t *pids;
+	char b;
+	static const struct option opts[] = {
+		{ "jobs", 1, NULL, 'j' }, { "tasks", 1, NULL, 't' },
+		{ "no-job", 0, NULL, 'n' }, { 0 } };
+
+	while ((c = getopt_long(argc, argv, "j:t:n", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': jobs = atoi(optarg); break;
+		case 't': tasks = atoi(optarg); break;
+		case 'n': in_job = 0; break;
+		default: return 2;
+		}
+	}
+	if (pipe(ready) || pipe(release))
+		die("pipe: %m");
+	pids = calloc(jobs, sizeof(pid_t));
+	mem_snapshot("before", jobs, tasks, in_job);
+	for (i = 0; i < jobs; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("mem: fork %d: %m", i);
+		if (pid == 0) {
+			pthread_attr_t at;
+			int k;
+
+			close(ready[0]);
+			close(release[1]);
+			if (in_job) {
+				struct nlr *nl = malloc(sizeof(*nl));
+				uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
+				int err = job_new_self(nl, fam, NULL);
+
+				if (err)
+					die("mem: JOB_NEW: %s", strerror(-err));
+				nlr_close(nl);
+				free(nl);
+			}
+			/* cheap members: threads with small stacks (128 KiB of
+			 * address space, a page or two resident), no guard; less
+			 * fails with EINVAL next to libnl's static TLS
+			 */
+			pthread_attr_init(&at);
+			pthread_attr_setstacksize(&at, 131072);
+			pthread_attr_setguardsize(&at, 0);
+			for (k = 1; k < tasks; k++) {
+				pthread_t th;
+
+				int e = pthread_create(&th, &at, thread_park, NULL);
+
+				if (e)
+					die("mem: thread %d of job %d: %s", k, i,
+					    strerror(e));
+			}
+			if (write(ready[1], "x", 1) != 1)
+				_exit(1);
+			while (read(release[0], &b, 1) > 0)
+				;
+			_exit(0);
+		}
+		pids[i] = pid;
+	}
+	close(ready[1]);
+	close(release[0]);
+	for (i = 0; i < jobs; i++)
+		if (read(ready[0], &b, 1) != 1)
+			die("mem: job %d did not start", i);
+	sleep(1);
+	mem_snapshot("populated", jobs, tasks, in_job);
+	{
+		struct xosjob_ctx *ctx;
+		struct xosjob_info info;
+
+		if (!xosjob_open(&ctx) && !xosjob_info(ctx, &info)) {
+			printf("{\"bench\":\"mem_info\",\"in_job\":%s,\"nr_jobs\":%u,"
+			       "\"nr_tasks\":%" PRIu64 ",\"alloc_failures\":%" PRIu64 "}\n",
+			       in_job ? "true" : "false", info.nr_jobs, info.nr_tasks,
+			       info.alloc_failures);
+			xosjob_close(ctx);
+		}
+	}
+	close(release[1]);
+	for (i = 0; i < jobs; i++)
+		waitpid(pids[i], NULL, 0);
+	free(pids);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char dir[4096];
+	ssize_t len = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	char *slash;
+
+	if (len > 0) {
+		dir[len] = 0;
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+	}
+	prog_dir = dir;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: xosbench path|query|events|mem [options]\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "path"))
+		return cmd_path(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "query"))
+		return cmd_query(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "events"))
+		return cmd_events(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "mem"))
+		return cmd_mem(argc - 1, argv + 1);
+	fprintf(stderr, "xosbench: unknown command %s\n", argv[1]);
+	return 2;
+}

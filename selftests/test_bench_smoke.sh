@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Keeps make bench from rotting: runs every xosbench part with tiny counts
+# and checks, with bench/report.py --check, that each produced well-formed
+# records with sane figures (positive times, no lost events, one xos_task
+# object per tracked task). A few seconds; benchmarks themselves are
+# "make bench".
+set -o pipefail
+ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+XB=$ROOT/build/bench/xosbench
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+echo "1..6"
+n=0 fail=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		fail=1
+	fi
+}
+# emit SETUP ROUND: the tags guest.sh adds
+emit() {
+	sed "s/^{/{\"kernel\":\"$(uname -r)\",\"mode\":\"smoke\",\"setup\":\"$1\",\"round\":$2,/" >>"$W/b.jsonl"
+}
+[ -x "$XB" ] || { echo "# $XB missing: run make"; exit 1; }
+grep -q '^xos_job ' /proc/modules || { echo "# xos_job is not loaded"; exit 1; }
+
+# path: "unloaded" is a stand-in here (the module stays loaded: other tests
+# share this guest); only the format is checked
+rc=0
+for op in fork exec thread; do
+	"$XB" path --op $op --n 10 | emit unloaded 1 || rc=1
+	"$XB" path --op $op --n 10 | emit outside 1 || rc=1
+	"$XB" path --op $op --n 10 --in-job | emit inside 1 || rc=1
+done
+ok $rc "path: fork, exec, thread in three setups"
+
+"$XB" query --sizes 1,3 --reps 1 | emit loaded 0
+ok "${PIPESTATUS[0]}" "query: JOB_GET, TASKSTATS, /proc scan, cgroup files"
+
+"$XB" events --count 20 | emit loaded 0
+ok "${PIPESTATUS[0]}" "events: 20 jobs with a listener"
+
+rc=0
+"$XB" mem --jobs 3 --tasks 3 --no-job | emit loaded 0 || rc=1
+"$XB" mem --jobs 3 --tasks 3 | emit loaded 0 || rc=1
+ok $rc "mem: 3 jobs x 3 tasks, outside and inside jobs"
+
+python3 "$ROOT/bench/report.py" --check "$W/b.jsonl" >"$W/table" 2>"$W/err"
+rc=$?
+sed 's/^/# /' "$W/err"
+ok $rc "report: well-formed records, sane figures"
+
+grep -q "JOB_GET" "$W/table" && grep -q "fork+exit+wait" "$W/table"
+ok $? "report: the table has the path and query sections"
+exit $fail

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bash completion of xosjob: commands, each command's options, signal
+# names, namespace lists, and the ids of the live jobs.
+ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
+echo "1..9"
+# shellcheck disable=SC1091
+source /usr/share/bash-completion/bash_completion
+# shellcheck disable=SC1091
+source "$ROOT/userspace/xosjob.bash-completion"
+# complete WORDS... -> the candidates for the last word
+complete_words() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_xosjob xosjob "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+expect() {
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	if [ "$got" = "$want" ]; then ok "'$*' -> '$got'"; else notok "'$*' -> '$got', want '$want'"; fi
+}
+expect "collect" xosjob co
+expect "enter" xosjob en
+expect "--prometheus" xosjob collect --p
+expect "--ended --from --help --json" xosjob list --
+expect "KILL" xosjob kill -s KIL
+expect "user,mnt" xosjob enter --ns user,m
+xosjob run --label completion -- sleep 30 &
+sleep 0.5
+job=$(xosjob id $!)
+expect "$(xosjob list | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')" xosjob show ""
+got=$(complete_words xosjob ps "")
+case " $got " in *" $job "*) ok "ps <TAB> offers the live job $job" ;; *) notok "ps <TAB>: '$got' lacks job $job" ;; esac
+expect "" xosjob kill "$job" ""
+kill %1
+wait
+exit $fail

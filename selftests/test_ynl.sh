@@ -1,0 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel's own YNL client (tools/net/ynl/cli.py from linux-source-6.12,
+# extracted into build/ynl) drives xos_job from spec/xos_job.yaml alone;
+# ynl_check.py compares its answers with the C library's.
+ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+if [ ! -r "$ROOT/build/ynl/cli.py" ]; then
+	printf '1..1\nnot ok 1 build/ynl/cli.py missing: run make\n'
+	exit 1
+fi
+exec /usr/bin/python3 "$ROOT/selftests/ynl_check.py"
