@@ -67,6 +67,12 @@ void subcommand_help(FILE *f);
 bool parse_u64(const char *s, uint64_t max, uint64_t *v);
 /* Usage error (false) unless @s is a job id, a pid, a uid or user name. */
 bool parse_job_id(const char *s, uint64_t *id);
+/*
+ * The one positional argument of a command that takes a job id (@n of
+ * them in argv): 0, or the usage error printed (@none when there is
+ * none) and EXIT_USAGE.
+ */
+int parse_one_job(int n, char *argv[], const char *none, uint64_t *id);
 bool parse_pid(const char *s, uint32_t *pid);
 bool parse_uid(const char *s, uint32_t *uid);
 /* A signal by number, name (TERM), SIG name or RTMIN+N; -1 if unknown. */

@@ -175,6 +175,13 @@ bool parse_job_id(const char *s, uint64_t *id)
 	return false;
 }
 
+int parse_one_job(int n, char *argv[], const char *none, uint64_t *id)
+{
+	if (n != 1)
+		return usage_error("%s", n ? "one job id, please" : none);
+	return parse_job_id(argv[0], id) ? 0 : EXIT_USAGE;
+}
+
 /* PID_MAX_LIMIT on 64-bit kernels */
 #define PID_MAX 4194304
 

@@ -20,10 +20,8 @@ int cmd_get(int argc, char *argv[])
 		return opts_exit(n);
 	if (pid_arg && n)
 		return usage_error("give a job id or --pid, not both");
-	if (!pid_arg && n != 1)
-		return usage_error(n ? "one job id, please" :
-				   "which job? give a job id or --pid PID");
-	if (pid_arg ? !parse_pid(pid_arg, &pid) : !parse_job_id(argv[0], &id))
+	if (pid_arg ? !parse_pid(pid_arg, &pid) :
+	    parse_one_job(n, argv, "which job? give a job id or --pid PID", &id))
 		return EXIT_USAGE;
 	ctx = open_ctx();
 	if (!ctx)

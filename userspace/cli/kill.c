@@ -31,9 +31,7 @@ int cmd_kill(int argc, char *argv[])
 	sig = parse_signal(sig_arg);
 	if (sig < 0)
 		return usage_error("unknown signal '%s'", sig_arg);
-	if (n != 1)
-		return usage_error(n ? "one job id, please" : "which job?");
-	if (!parse_job_id(argv[0], &id))
+	if (parse_one_job(n, argv, "which job?", &id))
 		return EXIT_USAGE;
 	ctx = open_ctx();
 	if (!ctx)

@@ -44,9 +44,7 @@ int cmd_tasks(int argc, char *argv[])
 
 	if (n < 0)
 		return opts_exit(n);
-	if (n != 1)
-		return usage_error(n ? "one job id, please" : "which job?");
-	if (!parse_job_id(argv[0], &id))
+	if (parse_one_job(n, argv, "which job?", &id))
 		return EXIT_USAGE;
 	ctx = open_ctx();
 	if (!ctx)
