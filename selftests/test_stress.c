@@ -212,7 +212,10 @@ static void driver2(int d)
 				break;
 		}
 		atomic_store(&st->active[d], idx + 1);
-		open_gate(gate);
+		/* EPIPE: the killer got the job before its first process ran */
+		if (write(gate, "g", 1) != 1 && errno != EPIPE)
+			note_err("gate", NULL, -errno);
+		close(gate);
 		reap(child);
 		atomic_store(&st->active[d], 0);
 	}
@@ -662,16 +665,18 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 				       (unsigned long long)s->snap_runtime,
 				       (unsigned long long)s->runtime);
 		}
-		/* processes ran in it: some CPU time went to it */
-		if ((!s->runtime || !s->minflt) && bad_cpu++ < 5)
-			TH_LOG("job %llu: run time %llu ns, %llu minor faults",
-			       (unsigned long long)s->id,
-			       (unsigned long long)s->runtime,
-			       (unsigned long long)s->minflt);
+		/* even a process killed before its gate opened exits in it */
+		if (!s->runtime && bad_cpu++ < 5)
+			TH_LOG("job %llu: no run time", (unsigned long long)s->id);
 		if (s->killed || (s->flags & XOS_JOB_F_KILLED)) {
 			killed++;
 			continue;
 		}
+		/* the storm ran: it touched memory */
+		if (!s->minflt && bad_cpu++ < 5)
+			TH_LOG("job %llu: run time %llu ns, no minor fault",
+			       (unsigned long long)s->id,
+			       (unsigned long long)s->runtime);
 		exact++;
 		if (s->procs_started != procs ||
 		    s->tasks_started != procs + s->threads ||
