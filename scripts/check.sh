@@ -9,7 +9,8 @@
 #
 # XOS_GUEST_RUNNER replaces selftests/run.sh as the command run in the guest
 # (make check-debug wraps it with kmemleak scans); CHECK_TIMEOUT is the
-# limit per guest in seconds, XOS_TEST_TIMEOUT the limit per test.
+# limit per guest in seconds, XOS_TEST_TIMEOUT the limit per test, and
+# XOS_TIME_SCALE multiplies every wait of the tests (a slow debug kernel).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 kernels=$1
@@ -23,6 +24,7 @@ for k in $kernels; do
 		"$ROOT/scripts/vm.sh" --timeout "$limit" --out "$out" "$k" -- \
 			${XOS_TESTS_DIR:+XOS_TESTS_DIR=$XOS_TESTS_DIR} \
 			${XOS_TEST_TIMEOUT:+XOS_TEST_TIMEOUT=$XOS_TEST_TIMEOUT} \
+			${XOS_TIME_SCALE:+XOS_TIME_SCALE=$XOS_TIME_SCALE} \
 			"${XOS_GUEST_RUNNER:-$ROOT/selftests/run.sh}" "$@"
 		rc=$?
 		# QEMU TCG sometimes oopses on an int3 of the kernel's own code

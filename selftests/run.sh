@@ -12,6 +12,10 @@ set -u
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 OUT=${XOS_OUT:-/tmp}
 limit=${XOS_TEST_TIMEOUT:-300}
+# a slow (debug) kernel: every time limit is this many times longer, here
+# and inside the tests (selftests/harness.h, selftests/lib.sh)
+scale=${XOS_TIME_SCALE:-1}
+[[ $scale =~ ^[1-9][0-9]*$ ]] || scale=1
 if [ "${1:-}" = "-t" ]; then
 	limit=$2
 	shift 2
@@ -53,6 +57,7 @@ for t in "${tests[@]}"; do
 	own=$(head -20 "$t" 2>/dev/null | tr -d '\0' | sed -n 's/^# xos-timeout: \([0-9]*\)$/\1/p')
 	t_limit=$limit
 	[ -n "$own" ] && [ "$own" -gt "$limit" ] && t_limit=$own
+	t_limit=$((t_limit * scale))
 	timeout -k 10 "$t_limit" "$t" >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$(($(date +%s) - start))

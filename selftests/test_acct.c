@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <linux/taskstats.h>
 
-#include "kselftest_harness.h"
+#include "harness.h"
 #include "nl_raw.h"
 #include "util.h"
 #include "xosjob.h"
@@ -353,7 +353,7 @@ TEST(exit_sums_match_taskstats_exit_records)
 	ASSERT_LT(0, leader);
 	tids->tid[0] = leader;
 	tids->n = 1;
-	usleep(20000);
+	usleep(XOS_SCALED(20000));
 	ASSERT_EQ(0, ts_get(&ts_get_s, leader, &base));
 	ASSERT_EQ(0, xosjob_new(ctx, "acct-oracle", leader, &id))
 		TH_LOG("%s", xosjob_strerror(ctx));
@@ -434,9 +434,9 @@ TEST(exit_sums_match_taskstats_exit_records)
 	EXPECT_NE(0, job.stats.hiwater_vm_kb);
 	/* context switches: exit_mm() may sleep or be preempted */
 	EXPECT_LE(U64(sum.nvcsw), job.stats.nvcsw);
-	EXPECT_LE(job.stats.nvcsw, U64(sum.nvcsw) + 2 * 7);
+	EXPECT_LE(job.stats.nvcsw, U64(sum.nvcsw) + XOS_SCALED(2 * 7));
 	EXPECT_LE(U64(sum.nivcsw), job.stats.nivcsw);
-	EXPECT_LE(job.stats.nivcsw, U64(sum.nivcsw) + 2 * 7);
+	EXPECT_LE(job.stats.nivcsw, U64(sum.nivcsw) + XOS_SCALED(2 * 7));
 	/*
 	 * Run time: cpu_run_virtual_total is se.sum_exec_runtime; ours is
 	 * read a little later in do_exit(). utime and stime are adjusted
@@ -444,7 +444,7 @@ TEST(exit_sums_match_taskstats_exit_records)
 	 * time, while taskstats sends the raw tick samples.
 	 */
 	/* exit_mm() of a 24 MiB process, zeroing on free, under TCG */
-	slack_ns = 7 * 4000000 + 100000000;
+	slack_ns = XOS_SCALED(7 * 4000000ULL + 100000000);
 	EXPECT_LE(U64(sum.cpu_run_virtual_total), job.stats.runtime_ns);
 	EXPECT_LE(job.stats.runtime_ns, U64(sum.cpu_run_virtual_total) + slack_ns);
 	EXPECT_LE(job.stats.utime_ns + job.stats.stime_ns, job.stats.runtime_ns);
@@ -554,7 +554,7 @@ TEST(final_record_agrees_with_rusage_children)
 	ASSERT_EQ(0, getrusage(RUSAGE_CHILDREN, &r0));
 	root = spawn_gated(&gate, tree_root, NULL);
 	ASSERT_LT(0, root);
-	usleep(20000);
+	usleep(XOS_SCALED(20000));
 	ASSERT_EQ(0, ts_get(&ts, root, &base));
 	ASSERT_EQ(0, xosjob_new(ctx, "rusage", root, &id));
 	open_gate(gate);
@@ -673,7 +673,8 @@ TEST(live_member_matches_taskstats_get)
 	ASSERT_LT(0, leader);
 	ASSERT_EQ(0, xosjob_new(ctx, "acct-live", leader, &id));
 	open_gate(gate);
-	for (i = 0; i < 1000 && (!tids->n || proc_state(tids->tid[0]) != 'T'); i++)
+	for (i = 0; i < XOS_SCALED(1000) &&
+	     (!tids->n || proc_state(tids->tid[0]) != 'T'); i++)
 		usleep(10000);
 	ASSERT_EQ('T', proc_state(tids->tid[0]));
 	f.pid = tids->tid[0];
@@ -681,7 +682,7 @@ TEST(live_member_matches_taskstats_get)
 	 * /proc shows T once the state is set, a moment before the task's
 	 * last switch is counted: wait until its switches stop moving.
 	 */
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < XOS_SCALED(100); i++) {
 		long before = vcsw(f.pid);
 
 		usleep(50000);
@@ -784,10 +785,10 @@ TEST(task_states_counted)
 	ASSERT_LT(0, vforker);
 	ASSERT_EQ(0, xosjob_attach(ctx, id, vforker, &(uint32_t){ 0 }));
 	open_gate(gate);
-	for (i = 0; i < 500 && proc_state(vforker) != 'D'; i++)
+	for (i = 0; i < XOS_SCALED(500) && proc_state(vforker) != 'D'; i++)
 		usleep(10000);
 	ASSERT_EQ('D', proc_state(vforker));
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < XOS_SCALED(200); i++) {
 		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 		if (job.states.running == 1 && job.states.sleeping == 2)
 			break;
@@ -799,7 +800,7 @@ TEST(task_states_counted)
 	EXPECT_EQ(1, job.states.uninterruptible);
 	EXPECT_EQ(0, job.states.stopped);
 	kill(busy, SIGSTOP);
-	for (i = 0; i < 200 && proc_state(busy) != 'T'; i++)
+	for (i = 0; i < XOS_SCALED(200) && proc_state(busy) != 'T'; i++)
 		usleep(10000);
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 	EXPECT_EQ(0, job.states.running);

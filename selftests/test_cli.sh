@@ -3,6 +3,8 @@
 # The xosjob CLI: exit status 0/1/2, the kernel's extack text on stderr,
 # valid JSON from every read command, and the subcommands end to end.
 set -u
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
@@ -36,8 +38,8 @@ expect 2 "not a sequence number" xosjob list --ended --from 0
 expect 1 "requires CAP_SYS_ADMIN" setpriv --reuid=65534 --regid=65534 --clear-groups xosjob monitor
 expect 2 "not a sequence number" xosjob monitor --from x
 
-xosjob run --label cli-test -- sleep 30 2>/dev/null &
-sleep 0.5
+xosjob run --label cli-test -- sleep "$(xpolls 30)" 2>/dev/null &
+xsleep 0.5
 job=$(xosjob id $!)
 [ -n "$job" ] && ok "run: job $job" || notok "run created no job"
 for c in "info --json" "list --json" "show --json $job" "ps --json $job" "id --json $!"; do
@@ -64,7 +66,7 @@ xosjob get "$job" >/tmp/cli.out 2>&1 && grep -q "ended: .*(record [0-9]" /tmp/cl
 # monitor (alias watch) sees a job's creation and its end record
 xosjob watch --json --count 2 >/tmp/watch.out 2>&1 &
 w=$!
-sleep 0.5
+xsleep 0.5
 xosjob run --label watched -- true
 wait $w
 python3 -c "
@@ -76,14 +78,14 @@ sys.exit(not ([e['event'] for e in ev]==['created','ended'] and ev[1]['job']['la
 # monitor fills what a stopped, overflowed listener missed from the ring
 xosjob monitor --json --rcvbuf 1 >/tmp/mon.out 2>/tmp/mon.err &
 w=$!
-for _ in $(seq 50); do [ -s /tmp/mon.out ] || grep -q . /tmp/mon.err || sleep 0.1; done
-sleep 0.3
+for _ in $(seq "$(xpolls 50)"); do [ -s /tmp/mon.out ] || grep -q . /tmp/mon.err || sleep 0.1; done
+xsleep 0.3
 kill -STOP $w
 first=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"] + 1)')
 for i in $(seq 60); do xosjob run --label "burst-$i" -- true; done
 kill -CONT $w
 xosjob run --label burst-last -- true
-for _ in $(seq 100); do grep -q '"burst-last"' /tmp/mon.out && break; sleep 0.1; done
+for _ in $(seq "$(xpolls 100)"); do grep -q '"burst-last"' /tmp/mon.out && break; sleep 0.1; done
 kill $w; wait $w 2>/dev/null
 python3 -c "
 import json,sys

@@ -7,6 +7,8 @@
 # reloaded module's new sequence is noticed; the Prometheus file passes
 # promtool and carries the live jobs' figures and labels.
 set -u
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 KO=$ROOT/build/$(uname -r)/xos_job.ko
 n=0 fail=0
@@ -32,7 +34,7 @@ start_collector() {
 		>>/tmp/c.log 2>>/tmp/c.errlog &
 	col=$!
 	# it is subscribed once it printed its first line
-	for _ in $(seq 200); do
+	for _ in $(seq "$(xpolls 200)"); do
 		[ "$(grep -c '^collecting' /tmp/c.log)" -gt "$starts" ] && break
 		sleep 0.05
 	done
@@ -63,7 +65,7 @@ done
 wait_gen() { local p; for p in $(jobs -p); do [ "$p" = "$col" ] || wait "$p"; done; }
 wait_gen
 last=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"])')
-for _ in $(seq 600); do
+for _ in $(seq "$(xpolls 600)"); do
 	[ "$(cat "$out/last-seq" 2>/dev/null)" = "$last" ] && break
 	sleep 0.1
 done
@@ -72,11 +74,11 @@ check '[ "$(cat "$out/last-seq" 2>/dev/null)" = "$last" ]' \
 
 # a live job with a hostile label, for the Prometheus file
 label=$(printf 'we"ird\\la\nbel \xff end')
-xosjob run --label "$label" -- sleep 30 &
+xosjob run --label "$label" -- sleep "$(xpolls 30)" &
 weird=$!
-xosjob run --label prom-two -- sh -c 'sleep 30 & sleep 30 & wait' &
+xosjob run --label prom-two -- sh -c "sleep $(xpolls 30) & sleep $(xpolls 30) & wait" &
 two=$!
-sleep 2.5	# two rewrites at --interval 1
+xsleep 2.5	# two rewrites at --interval 1
 kill -TERM "$col"
 wait "$col"
 check '[ $? = 0 ]' "SIGTERM: the collector flushed and exited 0"

@@ -6,6 +6,8 @@ ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
 echo "1..9"
 # shellcheck disable=SC1091
 source /usr/share/bash-completion/bash_completion
@@ -33,8 +35,8 @@ expect "--prometheus" xosjob collect --p
 expect "--ended --from --help --json" xosjob list --
 expect "KILL" xosjob kill -s KIL
 expect "user,mnt" xosjob enter --ns user,m
-xosjob run --label completion -- sleep 30 &
-sleep 0.5
+xosjob run --label completion -- sleep "$(xpolls 30)" &
+xsleep 0.5
 job=$(xosjob id $!)
 expect "$(xosjob list | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')" xosjob show ""
 got=$(complete_words xosjob ps "")

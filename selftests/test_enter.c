@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "harness.h"
 #include "nl_raw.h"
 #include "util.h"
 #include "xosjob.h"

@@ -7,6 +7,8 @@
 # neither the cgroup nor the job. Then the refused cases, with their
 # messages.
 set -u
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
@@ -29,7 +31,7 @@ job_field() { # JOB FIELD
 # The id of the live job labelled $1, once it exists (5 s at most).
 job_by_label() {
 	local id="" i
-	for i in $(seq 50); do
+	for i in $(seq "$(xpolls 50)"); do
 		id=$(xosjob list --json | python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin) if j.get('label')=='$1'))")
 		[ -n "$id" ] && break
 		sleep 0.1
@@ -99,9 +101,9 @@ check "the entered command's CPU and I/O are the job's (runtime +$(((rt1 - rt0) 
 	'[ $((wc1 - wc0)) -ge 40000000 ] && [ $((rt1 - rt0)) -ge 10000000 ]' "$rt0 $rt1 $wc0 $wc1"
 
 # --- nsenter -a: the namespaces, but not the cgroup nor the job ---------------
-nsenter -a -t "$anchor" sleep 5 &
+nsenter -a -t "$anchor" sleep "$(xpolls 5)" &
 ns_pid=$!
-for _ in $(seq 50); do
+for _ in $(seq "$(xpolls 50)"); do
 	inner=$(pgrep -P $ns_pid sleep || true)
 	[ -n "$inner" ] || [ "$(cat /proc/$ns_pid/comm 2>/dev/null)" = sleep ] && break
 	sleep 0.1
@@ -125,7 +127,7 @@ D=/sys/fs/cgroup/xos-deleg
 mkdir -p $D/job $D/login && chown -R $NOBODY $D
 (
 	echo $BASHPID >$D/job/cgroup.procs
-	exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob run --label deleg -- sleep 60
+	exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob run --label deleg -- sleep "$(xpolls 60)"
 ) &
 djob=$(job_by_label deleg)
 (
@@ -150,7 +152,7 @@ expect 1 "has ended" xosjob enter "$ended" -- true
 
 # the anchor exits while another member lives: its role passes on
 xosjob run --label anchor-exit -- sh -c 'sleep 300 & echo $! >/tmp/anchor2; exec sleep 1' &
-sleep 2.5
+xsleep 2.5
 job2=$(xosjob id "$(cat /tmp/anchor2)")
 check "the anchor passed to the live member" \
 	'[ "$(job_field "$job2" "[\"anchor_pid\"]")" = "$(cat /tmp/anchor2)" ]' "job $job2"
@@ -161,10 +163,10 @@ check "entering after the first task exited works" '[ "$(cat /tmp/enter.out)" = 
 xosjob kill -s KILL "$job" >/dev/null
 xosjob kill -s KILL "$job2" >/dev/null
 wait 2>/dev/null
-sleep 0.5
+xsleep 0.5
 check "the final record holds the entered commands' I/O and tasks" \
 	'[ "$(job_field "$job" "[\"ended\"]")" = True ] && [ "$(job_field "$job" "[\"stats\"][\"wchar\"]")" -ge "$wc1" ] && [ "$(job_field "$job" "[\"procs_started\"]")" -ge 8 ]' \
 	"$(xosjob get "$job" 2>&1 | head -20)"
-sleep 0.3
+xsleep 0.3
 rmdir $CG $D/job $D/login $D 2>/dev/null
 exit $fail

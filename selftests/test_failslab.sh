@@ -16,6 +16,8 @@
 #     works or fails with a message, and no job is left behind.
 # The harness fails the run on any splat; make check-debug adds kmemleak.
 set -u
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
 FS=/sys/kernel/debug/failslab
 SLAB=/sys/kernel/slab/xos_task
 if [ ! -d $FS ]; then
@@ -36,7 +38,7 @@ job() { xosjob get --json "$1" 2>/dev/null | jfield "$2"; }
 # wait_ended JOB: until the job has its record (60 s)
 wait_ended() {
 	local i
-	for i in $(seq 600); do
+	for i in $(seq "$(xpolls 600)"); do
 		[ "$(job "$1" ended)" = true ] && return 0
 		sleep 0.1
 	done
@@ -44,7 +46,7 @@ wait_ended() {
 }
 wait_file() {
 	local i
-	for i in $(seq 600); do
+	for i in $(seq "$(xpolls 600)"); do
 		[ -s "$1" ] && return 0
 		sleep 0.1
 	done
@@ -200,7 +202,7 @@ check "every failure said why" \
 	'[ "$(grep -c "^xosjob" /tmp/fs.err4)" -ge "$nfail" ]' \
 	"$(sort /tmp/fs.err4 | uniq -c | head)"
 # the killed victims' jobs end as their exits are seen
-for _ in $(seq 100); do
+for _ in $(seq "$(xpolls 100)"); do
 	nj1=$(info nr_jobs)
 	[ "$nj1" = "$nj0" ] && break
 	sleep 0.1

@@ -51,7 +51,7 @@
 #include <unistd.h>
 #include <linux/xos_job.h>
 
-#include "kselftest_harness.h"
+#include "harness.h"
 #include "nl_raw.h"
 #include "util.h"
 
@@ -1157,7 +1157,7 @@ static void run_mode(struct __test_metadata *_metadata, enum mode mode, int shar
 		usleep(20000);
 		if (sh->next == last) {
 			/* 20 s without a message: the worker is stuck */
-			if (++stalls == 1000) {
+			if (++stalls == XOS_SCALED(1000)) {
 				ASSERT_TRUE(0) TH_LOG("worker stuck at message %llu",
 						      (unsigned long long)last);
 			}
@@ -1193,7 +1193,7 @@ static void run_mode(struct __test_metadata *_metadata, enum mode mode, int shar
 		EXPECT_LE(count, sh->sent);
 
 	/* every job the fuzzer made ends with its processes */
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < XOS_SCALED(100); i++) {
 		ASSERT_EQ(0, get_info(&after));
 		if (after.nr_jobs == before.nr_jobs && after.nr_tasks == before.nr_tasks)
 			break;
@@ -1225,7 +1225,7 @@ static void still_works(struct __test_metadata *_metadata)
 	id = nlr_get_u64(a);
 	open_gate(gate);
 	ASSERT_EQ(0, reap(c));
-	for (int i = 0; i < 50 && !ended; i++) {
+	for (int i = 0; i < XOS_SCALED(50) && !ended; i++) {
 		nlr_put_u64(nlr_start(n, n->family, 0, XOS_JOB_CMD_GET, 1), XOS_JOB_A_ID, id);
 		ASSERT_EQ(0, nlr_send_raw(n, n->req, ((struct nlmsghdr *)n->req)->nlmsg_len));
 		ASSERT_LT(0, recv(n->fd, n->rx, sizeof(n->rx), 0));

@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <liburing.h>
 
-#include "kselftest_harness.h"
+#include "harness.h"
 #include "util.h"
 #include "xosjob.h"
 
@@ -142,7 +142,7 @@ TEST_F(jobs, vfork_and_exec_inherit)
 	ASSERT_EQ(0, xosjob_tasks(self->ctx, self->id, collect_task, s, NULL));
 	EXPECT_TRUE(in_set(s, pid));
 	/* the exec'ed image is the member: its comm is sleep */
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < XOS_SCALED(50); i++) {
 		char path[64], comm[32] = "";
 		FILE *f;
 
@@ -203,7 +203,7 @@ TEST_F(jobs, threads_inherit)
 	 * join returns when the kernel clears the tid in exit_mm(), a little
 	 * before the exit tracepoint that ends the membership
 	 */
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < XOS_SCALED(200); i++) {
 		ASSERT_EQ(0, xosjob_get(self->ctx, self->id, &job));
 		if (job.nr_tasks == 1)
 			break;
@@ -252,7 +252,7 @@ TEST_F(jobs, double_fork_setsid_inherits)
 	ASSERT_EQ(0, reap(child));
 	ASSERT_EQ(sizeof(grandchild), read(p[0], &grandchild, sizeof(grandchild)));
 	/* wait until it is orphaned, then check it is still tagged */
-	usleep(100000);
+	usleep(XOS_SCALED(100000));
 	EXPECT_EQ(self->id, job_of(self->ctx, grandchild));
 	EXPECT_NE(getsid(0), getsid(grandchild));
 	kill(grandchild, SIGKILL);
@@ -279,7 +279,7 @@ TEST_F(jobs, io_uring_worker_inherits)
 	io_uring_prep_read(sqe, p[0], buf, sizeof(buf), 0);
 	sqe->flags |= IOSQE_ASYNC;
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	for (i = 0; i < 100 && !worker; i++) {
+	for (i = 0; i < XOS_SCALED(100) && !worker; i++) {
 		usleep(20000);
 		d = opendir("/proc/self/task");
 		ASSERT_NE(NULL, d);
@@ -742,21 +742,27 @@ TEST_F(jobs, kill_reaches_forking_members)
 			pause();
 	}
 	ASSERT_LT(0, storm);
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < XOS_SCALED(200); i++) {
 		id = job_of(ctx, storm);
 		if (id && id != self->id)
 			break;
 		usleep(10000);
 	}
 	ASSERT_NE(self->id, id);
-	usleep(300000);
+	/* the leader and its 4 forkers, at least */
+	for (i = 0; i < XOS_SCALED(300); i++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		if (job.nr_procs >= 5)
+			break;
+		usleep(10000);
+	}
 	ASSERT_EQ(0, xosjob_kill(ctx, id, SIGKILL, &sent, &denied))
 		TH_LOG("%s", xosjob_strerror(ctx));
 	EXPECT_LE(5, sent);
 	EXPECT_EQ(0, denied);
 	reap(storm);
 	/* every member dies: the job ends */
-	for (i = 0; i < 1000 && !xosjob_get(ctx, id, &job) && !job.ended; i++)
+	for (i = 0; i < XOS_SCALED(1000) && !xosjob_get(ctx, id, &job) && !job.ended; i++)
 		usleep(10000);
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 	EXPECT_TRUE(job.ended)
@@ -803,7 +809,7 @@ TEST_F(jobs, attach_moves_process)
 		pause();
 		_exit(0);
 	}
-	usleep(100000);
+	usleep(XOS_SCALED(100000));
 	ASSERT_NE(self->id, job_of(self->ctx, pid));
 	ASSERT_NE(0, job_of(self->ctx, pid));
 	ASSERT_EQ(0, xosjob_attach(self->ctx, self->id, pid, &n))

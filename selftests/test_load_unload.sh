@@ -11,6 +11,8 @@
 # is left in the cache once jobs have ended.
 # xos-timeout: 900
 set -u
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 KO=$ROOT/build/$(uname -r)/xos_job.ko
 CYCLES=${CYCLES:-100}
@@ -71,7 +73,7 @@ task_objs() {
 bad_unload=0 bad_load=0 bad_family=0 bad_slab=0 retries=0 busy=0
 for c in $(seq "$CYCLES"); do
 	# until members of the new module's jobs are tracked (1.5 s at most)
-	for try in $(seq 15); do
+	for try in $(seq "$(xpolls 15)"); do
 		objs=$(task_objs) && [ "$objs" -gt 0 ] && break
 		read -rt 0.1 -u "$nap" _
 	done
@@ -115,11 +117,11 @@ echo "# $CYCLES cycles in $secs s on $(uname -r); $retries rmmod retries; $busy 
 
 # A job with members fills the module's task cache; once it has ended the
 # cache must be empty again (objects are freed after an RCU grace period).
-xosjob run -- sh -c 'sleep 1 & sleep 1 & wait' &
-sleep 0.5
+xosjob run -- sh -c "sleep $(xpolls 1) & sleep $(xpolls 1) & wait" &
+xsleep 0.5
 busy_objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
 wait
-for i in $(seq 50); do
+for i in $(seq "$(xpolls 50)"); do
 	tasks=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nr_tasks"])')
 	objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
 	[ "$tasks" = 0 ] && [ "${objs:-0}" = 0 ] && break

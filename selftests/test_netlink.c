@@ -7,7 +7,7 @@
 #include <string.h>
 #include <linux/xos_job.h>
 
-#include "kselftest_harness.h"
+#include "harness.h"
 #include "nl_raw.h"
 
 FIXTURE(nl) {

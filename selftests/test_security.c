@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include <linux/xos_job.h>
 
-#include "kselftest_harness.h"
+#include "harness.h"
 #include "nl_raw.h"
 #include "util.h"
 #include "xosjob.h"
@@ -394,7 +394,7 @@ TEST_F(sec, replies_have_no_stray_bytes)
 		ASSERT_EQ(0, xosjob_new(self->c, labels[i], pids[i], &ids[i]));
 		open_gate(gates[i]);
 	}
-	usleep(100000);		/* the comms are set */
+	usleep(XOS_SCALED(100000));	/* the comms are set */
 	exchange(_metadata, n, nlr_start(n, fam, 0, XOS_JOB_CMD_INFO, 1), "INFO", 1);
 	exchange(_metadata, n, nlr_start(n, fam, NLM_F_DUMP, XOS_JOB_CMD_LIST, 1),
 		 "LIST", 4);
@@ -554,7 +554,7 @@ TEST_F(sec, child_pid_namespace_sees_its_own_pids)
 	ASSERT_EQ(sizeof(a.id), write(go[1], &a.id, sizeof(a.id)));
 	ASSERT_EQ(sizeof(b), read(rep[0], &b, sizeof(b)));
 	/* both are members, seen from here with pids of this namespace */
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < XOS_SCALED(50); i++) {
 		p.n = 0;
 		ASSERT_EQ(0, xosjob_tasks(self->c, a.id, collect, &p, NULL));
 		if (p.n == 2)

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Sourced by the test scripts. A debug kernel under TCG runs 10-20 times
+# slower: its runner sets XOS_TIME_SCALE (make check-debug: 15), and every
+# wait below is that many times longer, as in selftests/harness.h. Only
+# waits are scaled, never the work done or the figures compared.
+XOS_TIME_SCALE=${XOS_TIME_SCALE:-1}
+[[ $XOS_TIME_SCALE =~ ^[1-9][0-9]*$ ]] || XOS_TIME_SCALE=1
+
+# xsleep SECONDS: a settling pause, scaled
+xsleep() {
+	sleep "$(awk -v s="$1" -v k="$XOS_TIME_SCALE" 'BEGIN { print s * k }')"
+}
+
+# xpolls N: the bound of a polling loop, scaled
+xpolls() {
+	echo $(($1 * XOS_TIME_SCALE))
+}
