@@ -512,11 +512,12 @@ unlock:
 	 */
 	smp_mb();
 	if (READ_ONCE(t->flags) & PF_EXITING) {
-		xos_acct_read(&now, t, NULL);
 		spin_lock(&job->lock);
 		if (x->unlinked) {
 			spin_unlock(&job->lock);
 		} else {
+			/* under the lock, as in xos_job_task_exiting() */
+			xos_acct_read(&now, t, NULL);
 			xos_acct_add(&job->dead, &now, x->base);
 			xos_task_unlink_unlock(x);
 		}
@@ -825,7 +826,10 @@ out:
 
 /*
  * sched_process_exit probe: the task's final figures go to its job. They
- * are read before the job's lock is taken, which only guards the sums.
+ * are read under the job's lock: a snapshot reads the live task under the
+ * same lock, and a tick between an earlier read and the lock would let it
+ * see more run time than the exit then adds, so the job's sums would go
+ * down.
  */
 void xos_job_task_exiting(struct task_struct *t)
 {
@@ -833,16 +837,12 @@ void xos_job_task_exiting(struct task_struct *t)
 	struct xos_acct a;
 
 	rcu_read_lock();
-	xt = rhashtable_lookup(&xos_job_tasks, &t, xos_task_params);
-	if (likely(!xt))
-		goto out;
-	xos_acct_read(&a, t, READ_ONCE(xt->mm));
 	xt = xos_task_lock(t);
 	if (xt) {
+		xos_acct_read(&a, t, READ_ONCE(xt->mm));
 		xos_acct_add(&xt->job->dead, &a, xt->base);
 		xos_task_unlink_unlock(xt);
 	}
-out:
 	rcu_read_unlock();
 }
 
