@@ -53,8 +53,12 @@ for t in "${tests[@]}"; do
 	echo "$name" >"$OUT/current"
 	log=$(mktemp)
 	start=$(date +%s)
-	# a script may ask for more time: "# xos-timeout: SECONDS" near its top
-	own=$(head -20 "$t" 2>/dev/null | tr -d '\0' | sed -n 's/^# xos-timeout: \([0-9]*\)$/\1/p')
+	# a test may ask for more time: "# xos-timeout: SECONDS" near the top
+	# of a script, " * xos-timeout: SECONDS" in a C test's first comment
+	src=$t
+	[ -f "$ROOT/selftests/$name.c" ] && src=$ROOT/selftests/$name.c
+	own=$(head -30 "$src" 2>/dev/null | tr -d '\0' |
+		sed -n 's/^\(#\| \*\) xos-timeout: \([0-9]*\)$/\2/p')
 	t_limit=$limit
 	[ -n "$own" ] && [ "$own" -gt "$limit" ] && t_limit=$own
 	t_limit=$((t_limit * scale))

@@ -64,6 +64,19 @@ static void burn_ms(int ms)
 		 (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
 }
 
+/*
+ * Until a gated child sleeps at its gate: no fault nor switch of its own
+ * falls between a TASKSTATS base read now and the job's creation.
+ */
+static void wait_gated(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < XOS_SCALED(500) && proc_state(pid) != 'S'; i++)
+		usleep(1000);
+	usleep(XOS_SCALED(20000));
+}
+
 static void touch_mb(int mb)
 {
 	volatile char *p = malloc((size_t)mb << 20);
@@ -353,7 +366,7 @@ TEST(exit_sums_match_taskstats_exit_records)
 	ASSERT_LT(0, leader);
 	tids->tid[0] = leader;
 	tids->n = 1;
-	usleep(XOS_SCALED(20000));
+	wait_gated(leader);
 	ASSERT_EQ(0, ts_get(&ts_get_s, leader, &base));
 	ASSERT_EQ(0, xosjob_new(ctx, "acct-oracle", leader, &id))
 		TH_LOG("%s", xosjob_strerror(ctx));
@@ -554,7 +567,7 @@ TEST(final_record_agrees_with_rusage_children)
 	ASSERT_EQ(0, getrusage(RUSAGE_CHILDREN, &r0));
 	root = spawn_gated(&gate, tree_root, NULL);
 	ASSERT_LT(0, root);
-	usleep(XOS_SCALED(20000));
+	wait_gated(root);
 	ASSERT_EQ(0, ts_get(&ts, root, &base));
 	ASSERT_EQ(0, xosjob_new(ctx, "rusage", root, &id));
 	open_gate(gate);
@@ -723,8 +736,16 @@ TEST(live_member_matches_taskstats_get)
 	EXPECT_EQ(U64(st.cpu_delay_total), f.task.stats.delay_ns[XOSJOB_DELAY_CPU]);
 	EXPECT_LE(8 << 10, f.task.stats.hiwater_rss_kb);
 
-	/* the job: one stopped member, the leader asleep in waitpid() */
-	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	/*
+	 * The job: one stopped member, the leader asleep in waitpid() (the
+	 * child's stop wakes it for a moment: wait until it sleeps again).
+	 */
+	for (i = 0; i < XOS_SCALED(200); i++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		if (!job.states.running)
+			break;
+		usleep(10000);
+	}
 	ASSERT_TRUE(job.has_states);
 	EXPECT_FALSE(job.ended);
 	EXPECT_EQ(1, job.states.stopped);
@@ -754,6 +775,23 @@ static void vfork_waiter(void *arg)
 	if (vfork() == 0) {
 		pause();
 		_exit(0);
+	}
+}
+
+/*
+ * Waits (5 s at most, scaled) until no job is live: a member of an earlier
+ * case that is still dying would end its job in the middle of the next
+ * case's sequence of records.
+ */
+static void settle_jobs(struct xosjob_ctx *ctx)
+{
+	struct xosjob_info info;
+	int i;
+
+	for (i = 0; i < XOS_SCALED(500); i++) {
+		if (xosjob_info(ctx, &info) || !info.nr_jobs)
+			return;
+		usleep(10000);
 	}
 }
 
@@ -812,6 +850,8 @@ TEST(task_states_counted)
 	reap(busy);
 	reap(sleeper);
 	reap(vforker);
+	/* the vfork child, reparented, dies on its own: the job ends then */
+	settle_jobs(ctx);
 	xosjob_close(ctx);
 }
 
@@ -867,6 +907,7 @@ TEST(records_notified_once_in_order_and_read_back)
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	ASSERT_EQ(0, xosjob_open(&ev));
+	settle_jobs(ctx);
 	ASSERT_EQ(0, xosjob_subscribe(ev, 1 << 20)) TH_LOG("%s", xosjob_strerror(ev));
 	ASSERT_EQ(0, run_short_jobs(ctx, 20, ids));
 	for (k = 0; k < 40; k++) {
@@ -924,6 +965,7 @@ TEST(overflowed_listener_recovers_from_ring)
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	ASSERT_EQ(0, xosjob_open(&ev));
+	settle_jobs(ctx);
 	/* the smallest buffer the kernel allows: it overflows at once */
 	ASSERT_EQ(0, xosjob_subscribe(ev, 1));
 	ASSERT_EQ(0, xosjob_info(ctx, &info));
@@ -965,6 +1007,7 @@ TEST(burst_of_1000_jobs_no_gap)
 	ASSERT_TRUE(ids && ended && pids);
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	ASSERT_EQ(0, xosjob_open(&ev));
+	settle_jobs(ctx);
 	ASSERT_EQ(0, xosjob_subscribe(ev, 0));
 	ASSERT_EQ(0, setsockopt(xosjob_fd(ev), SOL_SOCKET, SO_RCVBUFFORCE,
 				&bufsz, sizeof(bufsz)));
@@ -1079,7 +1122,8 @@ TEST(delays_absent_when_delay_accounting_off)
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	ASSERT_EQ(0, write_sysctl(knob, "0"));
-	sleep(1);	/* the module rereads the knob once a second */
+	/* the module rereads the knob once more than a second has passed */
+	usleep(1200000);
 	pid = spawn_gated(&gate, short_job, NULL);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, xosjob_new(ctx, "nodelay", pid, &id));
@@ -1092,7 +1136,7 @@ TEST(delays_absent_when_delay_accounting_off)
 	reap(pid);
 
 	ASSERT_EQ(0, write_sysctl(knob, "1"));
-	sleep(1);
+	usleep(1200000);
 	/* created while it was off: its delays stay unreported */
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 	EXPECT_FALSE(job.stats.has_delay[XOSJOB_DELAY_BLKIO]);

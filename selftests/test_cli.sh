@@ -38,9 +38,8 @@ expect 2 "not a sequence number" xosjob list --ended --from 0
 expect 1 "requires CAP_SYS_ADMIN" setpriv --reuid=65534 --regid=65534 --clear-groups xosjob monitor
 expect 2 "not a sequence number" xosjob monitor --from x
 
-xosjob run --label cli-test -- sleep "$(xpolls 30)" 2>/dev/null &
-xsleep 0.5
-job=$(xosjob id $!)
+xosjob run --label cli-test -- sleep 300 2>/dev/null &
+job=$(job_of_pid $!)
 [ -n "$job" ] && ok "run: job $job" || notok "run created no job"
 for c in "info --json" "list --json" "show --json $job" "ps --json $job" "id --json $!"; do
 	# shellcheck disable=SC2086
@@ -64,10 +63,12 @@ xosjob get "$job" >/tmp/cli.out 2>&1 && grep -q "ended: .*(record [0-9]" /tmp/cl
 	grep -Eq "^    peak RSS +[0-9.]+ (KiB|MiB)$" /tmp/cli.out && ok "get of an ended job shows its record, with units" ||
 	notok "get $job: $(cat /tmp/cli.out)"
 # monitor (alias watch) sees a job's creation and its end record
-xosjob watch --json --count 2 >/tmp/watch.out 2>&1 &
+xosjob watch --json --count 2 >/tmp/watch.out 2>/tmp/watch.err &
 w=$!
-xsleep 0.5
+# subscribed once it says so (on stderr with --json)
+for _ in $(seq "$(xpolls 100)"); do grep -q '^monitoring' /tmp/watch.err && break; sleep 0.1; done
 xosjob run --label watched -- true
+timeout "$(xpolls 30)" tail --pid=$w -f /dev/null || kill $w
 wait $w
 python3 -c "
 import json,sys
@@ -78,8 +79,7 @@ sys.exit(not ([e['event'] for e in ev]==['created','ended'] and ev[1]['job']['la
 # monitor fills what a stopped, overflowed listener missed from the ring
 xosjob monitor --json --rcvbuf 1 >/tmp/mon.out 2>/tmp/mon.err &
 w=$!
-for _ in $(seq "$(xpolls 50)"); do [ -s /tmp/mon.out ] || grep -q . /tmp/mon.err || sleep 0.1; done
-xsleep 0.3
+for _ in $(seq "$(xpolls 100)"); do grep -q '^monitoring' /tmp/mon.err && break; sleep 0.1; done
 kill -STOP $w
 first=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"] + 1)')
 for i in $(seq 60); do xosjob run --label "burst-$i" -- true; done

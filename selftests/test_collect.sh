@@ -74,10 +74,16 @@ check '[ "$(cat "$out/last-seq" 2>/dev/null)" = "$last" ]' \
 
 # a live job with a hostile label, for the Prometheus file
 label=$(printf 'we"ird\\la\nbel \xff end')
-xosjob run --label "$label" -- sleep "$(xpolls 30)" &
+xosjob run --label "$label" -- sleep 300 &
 weird=$!
-xosjob run --label prom-two -- sh -c "sleep $(xpolls 30) & sleep $(xpolls 30) & wait" &
+xosjob run --label prom-two -- sh -c 'sleep 300 & sleep 300 & wait' &
 two=$!
+weird_id=$(job_of_pid $weird)
+two_id=$(job_of_pid $two)
+for _ in $(seq "$(xpolls 50)"); do
+	[ "$(xosjob get --json "$two_id" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["nr_tasks"])')" = 3 ] && break
+	sleep 0.1
+done
 xsleep 2.5	# two rewrites at --interval 1
 kill -TERM "$col"
 wait "$col"
@@ -155,8 +161,14 @@ print(f"{seen} live jobs with their labels and task counts")
 sys.exit(seen != 2)
 PY
 check '[ $? = 0 ]' "the file holds the live jobs, labels escaped and read back intact, task counts right: $(cat /tmp/c.py)"
-kill "$weird" "$two" 2>/dev/null
+# both end, and their records are in the ring, before the next collection
+xosjob kill -s KILL "$weird_id" >/dev/null
+xosjob kill -s KILL "$two_id" >/dev/null
 wait "$weird" "$two" 2>/dev/null
+for _ in $(seq "$(xpolls 50)"); do
+	[ "$(xosjob list --json | python3 -c "import json,sys; print(sum(j['id'] in ($weird_id, $two_id) for j in json.load(sys.stdin)))")" = 0 ] && break
+	sleep 0.1
+done
 
 # --- a crash in the middle of a line: the line is dropped and written again
 newest=$(ls "$out"/jobs-*.jsonl | tail -1)

@@ -35,13 +35,12 @@ expect "--prometheus" xosjob collect --p
 expect "--ended --from --help --json" xosjob list --
 expect "KILL" xosjob kill -s KIL
 expect "user,mnt" xosjob enter --ns user,m
-xosjob run --label completion -- sleep "$(xpolls 30)" &
-xsleep 0.5
-job=$(xosjob id $!)
+xosjob run --label completion -- sleep 300 &
+job=$(job_of_pid $!)
 expect "$(xosjob list | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')" xosjob show ""
 got=$(complete_words xosjob ps "")
 case " $got " in *" $job "*) ok "ps <TAB> offers the live job $job" ;; *) notok "ps <TAB>: '$got' lacks job $job" ;; esac
 expect "" xosjob kill "$job" ""
-kill %1
+xosjob kill -s KILL "$job" >/dev/null
 wait
 exit $fail

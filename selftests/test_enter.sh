@@ -31,7 +31,7 @@ job_field() { # JOB FIELD
 # The id of the live job labelled $1, once it exists (5 s at most).
 job_by_label() {
 	local id="" i
-	for i in $(seq "$(xpolls 50)"); do
+	for _ in $(seq "$(xpolls 50)"); do
 		id=$(xosjob list --json | python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin) if j.get('label')=='$1'))")
 		[ -n "$id" ] && break
 		sleep 0.1
@@ -101,7 +101,7 @@ check "the entered command's CPU and I/O are the job's (runtime +$(((rt1 - rt0) 
 	'[ $((wc1 - wc0)) -ge 40000000 ] && [ $((rt1 - rt0)) -ge 10000000 ]' "$rt0 $rt1 $wc0 $wc1"
 
 # --- nsenter -a: the namespaces, but not the cgroup nor the job ---------------
-nsenter -a -t "$anchor" sleep "$(xpolls 5)" &
+nsenter -a -t "$anchor" sleep 300 &
 ns_pid=$!
 for _ in $(seq "$(xpolls 50)"); do
 	inner=$(pgrep -P $ns_pid sleep || true)
@@ -114,7 +114,7 @@ check "nsenter -a: same namespaces as the job" \
 check "nsenter -a: outside the job's cgroup ($(cut -d: -f3 /proc/$inner/cgroup)) and untagged" \
 	'! grep -qx "0::/xos-enter" /proc/$inner/cgroup && ! xosjob id $inner >/dev/null 2>&1' \
 	"$(cat /proc/$inner/cgroup) $(xosjob id $inner 2>&1)"
-kill $ns_pid 2>/dev/null
+kill "$inner" $ns_pid 2>/dev/null
 wait $ns_pid 2>/dev/null
 
 # --- options ---------------------------------------------------------------------
@@ -152,7 +152,8 @@ expect 1 "has ended" xosjob enter "$ended" -- true
 
 # the anchor exits while another member lives: its role passes on
 xosjob run --label anchor-exit -- sh -c 'sleep 300 & echo $! >/tmp/anchor2; exec sleep 1' &
-xsleep 2.5
+# reaped only after its exit probe ran: the anchor has passed on by then
+wait $!
 job2=$(xosjob id "$(cat /tmp/anchor2)")
 check "the anchor passed to the live member" \
 	'[ "$(job_field "$job2" "[\"anchor_pid\"]")" = "$(cat /tmp/anchor2)" ]' "job $job2"

@@ -117,9 +117,14 @@ echo "# $CYCLES cycles in $secs s on $(uname -r); $retries rmmod retries; $busy 
 
 # A job with members fills the module's task cache; once it has ended the
 # cache must be empty again (objects are freed after an RCU grace period).
-xosjob run -- sh -c "sleep $(xpolls 1) & sleep $(xpolls 1) & wait" &
-xsleep 0.5
-busy_objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
+xosjob run --label cache -- sh -c 'sleep 300 & sleep 300 & wait' &
+for _ in $(seq "$(xpolls 50)"); do
+	busy_objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
+	[ "${busy_objs:-0}" -ge 3 ] && break
+	sleep 0.1
+done
+cache_job=$(job_of_pid $!)
+[ -n "$cache_job" ] && xosjob kill -s KILL "$cache_job" >/dev/null
 wait
 for i in $(seq "$(xpolls 50)"); do
 	tasks=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nr_tasks"])')

@@ -92,10 +92,12 @@ int cmd_monitor(int argc, char *argv[])
 		ret = fail("%s", xosjob_strerror(m.f.query));
 		goto out;
 	}
-	/* the caller may wait for this line before it starts jobs */
-	if (!m.json)
-		printf("monitoring job events (last record %" PRIu64 ")\n",
-		       info.last_seq);
+	/*
+	 * The caller may wait for this line before it starts jobs; with
+	 * --json it goes to stderr, so that stdout stays one object a line.
+	 */
+	fprintf(m.json ? stderr : stdout,
+		"monitoring job events (last record %" PRIu64 ")\n", info.last_seq);
 	fflush(stdout);
 	m.f.last_seq = info.last_seq;
 	ret = 0;
