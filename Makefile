@@ -85,7 +85,7 @@ spec-check: headers
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
 # the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
-check-debug: userspace selftests
+check-debug: userspace selftests bench-bin
 	@$(ROOT)/scripts/check-debug.sh $(T)
 
 # Proves that make check fails on a failing test, a WARN and a hung guest.

@@ -310,7 +310,7 @@ static void killer(void)
 		int err;
 
 		/* some jobs: the others are counted exactly */
-		usleep(1000000);
+		usleep(XOS_SCALED(1000000));
 		r = r * 1103515245 + 12345;
 		s = pick_active(r >> 8);
 		if (!s)
