@@ -39,9 +39,10 @@ expect 1 "requires CAP_SYS_ADMIN" setpriv --reuid=65534 --regid=65534 --clear-gr
 expect 2 "not a sequence number" xosjob monitor --from x
 
 xosjob run --label cli-test -- sleep 300 2>/dev/null &
-job=$(job_of_pid $!)
+member=$!
+job=$(job_of_pid $member)
 [ -n "$job" ] && ok "run: job $job" || notok "run created no job"
-for c in "info --json" "list --json" "show --json $job" "ps --json $job" "id --json $!"; do
+for c in "info --json" "list --json" "show --json $job" "ps --json $job" "id --json $member"; do
 	# shellcheck disable=SC2086
 	xosjob $c >/tmp/cli.out 2>/tmp/cli.err
 	if [ $? = 0 ] && json_ok; then ok "$c is JSON"; else notok "$c: $(cat /tmp/cli.out /tmp/cli.err)"; fi
@@ -49,6 +50,7 @@ done
 xosjob kill -s KILL "$job" >/tmp/cli.out
 grep -q "sent to 1 processes" /tmp/cli.out && ok "kill: $(cat /tmp/cli.out)" ||
 	notok "kill: $(cat /tmp/cli.out)"
+kill -KILL $member 2>/dev/null	# if the job's kill failed: no 300 s wait
 wait 2>/dev/null
 
 # the ended job's record, as the list of records and by id

@@ -124,6 +124,7 @@ for _ in $(seq "$(xpolls 50)"); do
 	sleep 0.1
 done
 cache_job=$(job_of_pid $!)
+cache_info="$(xosjob info --json 2>&1 | tr -d '\n') $(xosjob ps "$cache_job" 2>&1 | tr '\n' ';')"
 [ -n "$cache_job" ] && xosjob kill -s KILL "$cache_job" >/dev/null
 wait
 for i in $(seq "$(xpolls 50)"); do
@@ -133,7 +134,7 @@ for i in $(seq "$(xpolls 50)"); do
 	sleep 0.2
 done
 if [ "${busy_objs:-0}" -lt 3 ]; then
-	notok "a job with 3 members holds ${busy_objs:-no} xos_task objects"
+	notok "a job with 3 members holds ${busy_objs:-no} xos_task objects ($cache_info)"
 elif [ "$tasks" = 0 ] && [ "${objs:-missing}" = 0 ]; then
 	ok "no tracked task and no xos_task object left once jobs ended"
 else
