@@ -19,10 +19,10 @@ xpolls() {
 }
 
 # job_of_pid PID: the job of PID once it has one (a just-started
-# `xosjob run`), or nothing after 5 s (scaled)
+# `xosjob run`), or nothing after 30 s (scaled)
 job_of_pid() {
 	local id="" _
-	for _ in $(seq "$(xpolls 50)"); do
+	for _ in $(seq "$(xpolls 300)"); do
 		id=$(xosjob id "$1" 2>/dev/null) && [ -n "$id" ] && break
 		sleep 0.1
 	done

@@ -118,16 +118,20 @@ echo "# $CYCLES cycles in $secs s on $(uname -r); $retries rmmod retries; $busy 
 # A job with members fills the module's task cache; once it has ended the
 # cache must be empty again (objects are freed after an RCU grace period).
 xosjob run --label cache -- sh -c 'sleep 300 & sleep 300 & wait' &
-for _ in $(seq "$(xpolls 50)"); do
-	busy_objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
-	[ "${busy_objs:-0}" -ge 3 ] && break
+cache_member=$!
+# a loaded guest may take seconds to start it: count once the module
+# holds all 3 members (the job loops' last members may still be dying)
+cache_job=$(job_of_pid $cache_member)
+for _ in $(seq "$(xpolls 300)"); do
+	[ "$(xosjob get --json "$cache_job" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["nr_tasks"])')" = 3 ] && break
 	sleep 0.1
 done
-cache_job=$(job_of_pid $!)
+busy_objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
 cache_info="$(xosjob info --json 2>&1 | tr -d '\n') $(xosjob ps "$cache_job" 2>&1 | tr '\n' ';')"
-[ -n "$cache_job" ] && xosjob kill -s KILL "$cache_job" >/dev/null
+xosjob kill -s KILL "$cache_job" >/dev/null 2>&1 || kill -KILL $cache_member
 wait
-for i in $(seq "$(xpolls 50)"); do
+for _ in $(seq "$(xpolls 150)"); do
 	tasks=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nr_tasks"])')
 	objs=$(awk '$1 == "xos_task" { print $2 }' /proc/slabinfo)
 	[ "$tasks" = 0 ] && [ "${objs:-0}" = 0 ] && break
