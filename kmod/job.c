@@ -469,6 +469,7 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 		 * gets the old job's lock) or the new one, never none.
 		 */
 		x->task = t;
+		x->job = job;
 		ret = rhashtable_replace_fast(&xos_job_tasks, &old->node,
 					      &x->node, xos_task_params);
 		if (ret) {
@@ -482,6 +483,7 @@ static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
 		ret = XOS_ADOPT_LINKED;
 	} else {
 		x->task = t;
+		x->job = job;
 		ret = rhashtable_lookup_insert_fast(&xos_job_tasks, &x->node,
 						    xos_task_params);
 		if (ret == -EEXIST) {
@@ -803,6 +805,7 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 		err = -ENOMEM;
 	} else {
 		xt->task = child;
+		xt->job = job;
 		err = rhashtable_lookup_insert_fast(&xos_job_tasks, &xt->node,
 						    xos_task_params);
 	}

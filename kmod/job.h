@@ -44,7 +44,13 @@
 struct xos_task {
 	struct rhash_head node;		/* in xos_job_tasks, under job->lock */
 	struct task_struct *task;	/* key; valid while linked */
-	struct xos_job *job;		/* immutable */
+	/*
+	 * Set before the entry is published in xos_job_tasks: a lookup that
+	 * finds the entry takes this job's lock at once (xos_task_lock()),
+	 * even while the publisher, holding that lock, is still linking it.
+	 * Immutable.
+	 */
+	struct xos_job *job;
 	struct list_head job_node;	/* job->members, under job->lock */
 	u64 seq;			/* join order in the job (dump cursor) */
 	u64 kill_gen;			/* last kill of the job that reached it */
