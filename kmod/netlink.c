@@ -747,6 +747,20 @@ static int xos_job_nl_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/* Drops what the dump holds; done() and a failing start() call it. */
+static void xos_job_dump_release(struct xos_job_dump *d)
+{
+	if (d->job)
+		xos_job_put(d->job);
+	if (d->pid_ns)
+		put_pid_ns(d->pid_ns);
+	if (d->user_ns)
+		put_user_ns(d->user_ns);
+	d->job = NULL;
+	d->pid_ns = NULL;
+	d->user_ns = NULL;
+}
+
 /*
  * Fails a dump's start() with @msg (a string literal). Where the kernel
  * would drop the message, the error is handed to the first dumpit() call.
@@ -757,6 +771,8 @@ static int xos_job_nl_start_fail(struct netlink_callback *cb, int err,
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 
 	if (XOS_JOB_DUMP_START_EXTACK) {
+		/* a start() that fails is never followed by done() */
+		xos_job_dump_release(d);
 		if (cb->extack && !cb->extack->_msg)
 			cb->extack->_msg = msg;
 		return err;
@@ -796,14 +812,7 @@ static int xos_job_nl_list_start(struct netlink_callback *cb)
 
 static int xos_job_nl_dump_done(struct netlink_callback *cb)
 {
-	struct xos_job_dump *d = xos_job_dump_ctx(cb);
-
-	if (d->job)
-		xos_job_put(d->job);
-	if (d->pid_ns)
-		put_pid_ns(d->pid_ns);
-	if (d->user_ns)
-		put_user_ns(d->user_ns);
+	xos_job_dump_release(xos_job_dump_ctx(cb));
 	return 0;
 }
 

@@ -198,10 +198,18 @@ splat='BUG:|WARNING:|Oops|KFENCE|scheduling while atomic|soft lockup|hard LOCKUP
 # dmesg is absent when the guest panicked: the console has it all then.
 klog=$out/console.log
 [ -s "$out/dmesg" ] && klog=$out/dmesg
-if grep -aqE "$splat" "$out/console.log" "$klog"; then
-	echo "vm.sh: SPLAT in the guest kernel log of $rel:" >&2
-	cat "$out/console.log" "$klog" | grep -aE -B2 -A20 "$splat" |
-		head -60 | sed 's/^/    /' >&2
+logs=("$out/console.log")
+[ "$klog" = "$out/console.log" ] || logs+=("$klog")
+if grep -aqE "$splat" "${logs[@]}"; then
+	where=""
+	[ -s "$out/current" ] && where=" during test $(cat "$out/current")"
+	echo "vm.sh: SPLAT in the guest kernel log of $rel$where:" >&2
+	cat "${logs[@]}" | grep -aE -B2 -A40 "$splat" |
+		head -80 | sed 's/^/    /' >&2
+	# Only the end of a CI log may be shown: repeat the essentials last.
+	echo "vm.sh: splat summary ($rel$where):" >&2
+	cat "${logs[@]}" | grep -aE "$splat|RIP:|^ *\[ *[0-9.]+\]  [a-z_0-9.]+\+0x|\[xos_job\]" |
+		grep -avE "^ *\[ *[0-9.]+\] +\? " | head -24 | sed 's/^/    /' >&2
 	[ "$verdict" = 0 ] && verdict=3
 fi
 if [ -s "$out/taint" ]; then

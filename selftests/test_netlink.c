@@ -4,7 +4,13 @@
  * unknown commands and malformed requests with an extack message.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <linux/xos_job.h>
 
 #include "harness.h"
@@ -212,6 +218,98 @@ TEST_F(nl, truncated_messages)
 	req(&self->n, XOS_JOB_CMD_INFO);
 	ASSERT_EQ(0, nlr_talk(&self->n, info_cb, &s, NULL));
 	EXPECT_EQ(XOS_JOB_GENL_VERSION, s.version);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* In a new user namespace: dumps whose start() refuses the request. */
+static int failing_dump_starts(void)
+{
+	struct nlr *n = calloc(1, sizeof(*n));
+	uint16_t id;
+	uint32_t version;
+	int bad = 0;
+
+	if (!n || nlr_open(n) || nlr_resolve(n, XOS_JOB_GENL_NAME, &id, &version))
+		return 10;
+	nlr_start(n, n->family, NLM_F_DUMP, XOS_JOB_CMD_LIST, 1);
+	nlr_put_u64((struct nlmsghdr *)n->req, XOS_JOB_A_SEQ, 1);
+	bad |= nlr_talk(n, NULL, NULL, NULL) != -EINVAL;
+	nlr_start(n, n->family, NLM_F_DUMP, XOS_JOB_CMD_TASKS, 1);
+	bad |= nlr_talk(n, NULL, NULL, NULL) != -EINVAL;
+	nlr_start(n, n->family, NLM_F_DUMP, XOS_JOB_CMD_TASKS, 1);
+	nlr_put_u64((struct nlmsghdr *)n->req, XOS_JOB_A_ID, ~0ULL >> 1);
+	bad |= nlr_talk(n, NULL, NULL, NULL) != -ENOENT;
+	nlr_close(n);
+	return bad ? 11 : 0;
+}
+
+/*
+ * A dump holds the caller's pid and user namespaces from start() to done();
+ * on 6.12 a start() that fails is never followed by done(), so it must drop
+ * them itself. Inside a user namespace allowed one child namespace, each
+ * round creates one, fails dumps from it and exits: a reference kept by the
+ * module keeps the namespace counted and the next unshare() fails (ENOSPC).
+ */
+static int namespace_rounds(int rounds)
+{
+	int r;
+
+	/* a namespace is only created by an owner mapped in its parent */
+	if (unshare(CLONE_NEWUSER) || write_file("/proc/self/uid_map", "0 0 1") ||
+	    write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/gid_map", "0 0 1") ||
+	    write_file("/proc/sys/user/max_user_namespaces", "1"))
+		return 20;
+	for (r = 0; r < rounds; r++) {
+		struct timespec nap = { 0, 20 * 1000 * 1000 };
+		int tries = XOS_SCALED(250), status;
+		pid_t pid;
+
+		/* the last round's namespace is freed from a work item */
+		for (;;) {
+			pid = fork();
+			if (pid < 0)
+				return 21;
+			if (!pid) {
+				if (unshare(CLONE_NEWUSER))
+					_exit(errno == ENOSPC ? 30 : 31);
+				_exit(failing_dump_starts());
+			}
+			if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+				return 22;
+			if (WEXITSTATUS(status) != 30 || !--tries)
+				break;
+			nanosleep(&nap, NULL);
+		}
+		if (WEXITSTATUS(status))
+			return WEXITSTATUS(status);
+	}
+	return 0;
+}
+
+TEST(failed_dump_start_releases_namespaces)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(namespace_rounds(4));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	/* 30: a namespace of an earlier round was never freed; 31: other */
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN
