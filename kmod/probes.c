@@ -60,7 +60,8 @@ void xos_job_probes_unregister(void)
 {
 	int i;
 
-	for (i = ARRAY_SIZE(xos_job_probes) - 1; i >= 0; i--) {
+	/* the reverse of registering: no task joins once exits go unseen */
+	for (i = 0; i < ARRAY_SIZE(xos_job_probes); i++) {
 		struct xos_job_probe *p = &xos_job_probes[i];
 
 		if (p->registered)
@@ -87,8 +88,8 @@ int xos_job_probes_register(void)
 		}
 	}
 	/*
-	 * Exit first: a task that joins through the fork probe must never
-	 * miss its exit.
+	 * Exit (and exec) first: a task that joins through the fork probe
+	 * must never miss its exit.
 	 */
 	for (i = ARRAY_SIZE(xos_job_probes) - 1; i >= 0; i--) {
 		struct xos_job_probe *p = &xos_job_probes[i];

@@ -25,14 +25,15 @@ start=$(date +%s)
 
 grep -q '^xos_job ' /proc/modules || insmod "$KO"
 
+# selftests/run.sh pins the module's tracepoints for the whole suite
+# (QEMU TCG and the kernel's code patching, see there): the cycles swap
+# probe arrays under RCU and patch no code.
+
 bg=()
 # The load runs at nice 19: it is there all the time, but the cycles (and
 # the checks, each a process under TCG) keep their pace.
 renice -n 19 $$ >/dev/null
-# the fork loop: short-lived processes all the time. Few execs: under QEMU
-# TCG an exec that runs into the exec tracepoint's site while rmmod or
-# insmod patches it can take the int3 of the patching as an oops (the
-# emulator, not the kernel; check.sh knows it from boots).
+# the fork loop: short-lived processes all the time
 ( while :; do ( : ); done ) &
 bg+=($!)
 # jobs whose members fork, again and again (nothing to do while unloaded);
