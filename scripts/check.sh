@@ -27,13 +27,17 @@ for k in $kernels; do
 			${XOS_TIME_SCALE:+XOS_TIME_SCALE=$XOS_TIME_SCALE} \
 			"${XOS_GUEST_RUNNER:-$ROOT/selftests/run.sh}" "$@"
 		rc=$?
-		# QEMU TCG sometimes oopses on an int3 of the kernel's own code
-		# patching while it boots, before xos_job is loaded and before
-		# any test ran: that boot is retried once, and said so.
+		# QEMU TCG sometimes oopses on an int3 of the kernel's code
+		# patching (selftests/run.sh): while the kernel boots, or while
+		# the boot loads xos_job, before run.sh could pin the
+		# tracepoints. A boot that died so before any test started is
+		# retried once, and said so.
 		if [ $rc != 0 ] && [ $attempt = 1 ] && [ ! -s "$out/summary" ] &&
+			[ ! -s "$out/current" ] &&
 			grep -aq 'Kernel panic' "$out/console.log" &&
-			! grep -aq 'xos_job' "$out/console.log"; then
-			echo "check: $k crashed while booting, before the module was loaded; retrying that boot once"
+			{ ! grep -aq 'xos_job' "$out/console.log" ||
+				grep -aqE 'int3: [0-9a-f]{4} \[' "$out/console.log"; }; then
+			echo "check: $k crashed while booting, before any test ran; retrying that boot once"
 			continue
 		fi
 		break
