@@ -188,9 +188,10 @@ fi
 status=""
 [ -s "$out/status" ] && status=$(cat "$out/status")
 verdict=0
+# the test the runner was in when the guest stopped, if any
+where=""
+[ -s "$out/current" ] && where=" in test $(cat "$out/current")"
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	where=""
-	[ -s "$out/current" ] && where=" in test $(cat "$out/current")"
 	echo "vm.sh: TIMEOUT: kernel $rel hung$where (limit ${timeout}s)" >&2
 	verdict=124
 fi
@@ -201,8 +202,6 @@ klog=$out/console.log
 logs=("$out/console.log")
 [ "$klog" = "$out/console.log" ] || logs+=("$klog")
 if grep -aqE "$splat" "${logs[@]}"; then
-	where=""
-	[ -s "$out/current" ] && where=" during test $(cat "$out/current")"
 	echo "vm.sh: SPLAT in the guest kernel log of $rel$where:" >&2
 	cat "${logs[@]}" | grep -aE -B2 -A40 "$splat" |
 		head -80 | sed 's/^/    /' >&2
