@@ -18,8 +18,10 @@
 #include "compat.h"
 #include "job.h"
 
-/* Passes over a process's threads in xos_job_adopt(); see there. */
-#define XOS_JOB_ADOPT_PASSES 64
+/* Tries of xos_job_adopt() against a process that keeps making threads. */
+#define XOS_JOB_ADOPT_TRIES 8
+/* Walks of a JOB_KILL; see xos_job_kill(). */
+#define XOS_JOB_KILL_PASSES 8
 
 unsigned int xos_job_max_jobs = 65536;
 
@@ -100,6 +102,23 @@ void xos_job_tables_destroy(void)
 static void xos_task_free_rcu(struct rcu_head *rcu)
 {
 	xos_task_free(container_of(rcu, struct xos_task, rcu));
+}
+
+/* Drops a reference of a published entry: lookups may still hold it. */
+static void xos_task_put(struct xos_task *xt)
+{
+	if (refcount_dec_and_test(&xt->ref))
+		call_rcu(&xt->rcu, xos_task_free_rcu);
+}
+
+bool xos_task_hold(struct xos_task *xt)
+{
+	return refcount_inc_not_zero(&xt->ref);
+}
+
+void xos_task_release(struct xos_task *xt)
+{
+	xos_task_put(xt);
 }
 
 static void xos_job_free_rcu(struct rcu_head *rcu)
@@ -212,7 +231,8 @@ static void xos_task_add_locked(struct xos_job *job, struct xos_task *xt,
 	xt->job = job;
 	xt->is_proc = is_proc;
 	xt->seq = ++job->next_seq;
-	list_add_tail(&xt->job_node, &job->members);
+	refcount_set(&xt->ref, 1);
+	list_add_tail_rcu(&xt->job_node, &job->members);
 	job->nr_tasks++;
 	if (is_proc) {
 		job->nr_procs++;
@@ -243,31 +263,18 @@ static bool xos_task_pass_process(struct xos_task *xt)
 			continue;
 		ot = rhashtable_lookup(&xos_job_tasks, &other, xos_task_params);
 		if (ot && ot->job == xt->job && !ot->is_proc) {
-			ot->is_proc = true;
+			/*
+			 * A kill walking the members must neither signal the
+			 * process twice nor miss it because its representative
+			 * moved behind the walk: see xos_job_kill().
+			 */
+			WRITE_ONCE(ot->kill_mark, max(READ_ONCE(ot->kill_mark),
+						      READ_ONCE(xt->kill_mark)));
+			WRITE_ONCE(ot->is_proc, true);
 			return true;
 		}
 	}
 	return false;
-}
-
-/*
- * Whether @t, joining @job, is the first member thread of its process
- * there (and so counts the process). job->lock held, rcu_read_lock() held.
- */
-static bool xos_task_first_of_process(struct xos_job *job,
-				      struct task_struct *t)
-{
-	struct task_struct *other;
-	struct xos_task *ot;
-
-	for_each_thread(t, other) {
-		if (other == t)
-			continue;
-		ot = rhashtable_lookup(&xos_job_tasks, &other, xos_task_params);
-		if (ot && ot->job == job && ot->is_proc)
-			return false;
-	}
-	return true;
 }
 
 static void xos_job_end_locked(struct xos_job *job);
@@ -277,14 +284,14 @@ static void xos_job_end_locked(struct xos_job *job);
  * that was the last member: the job has ended and the caller must call
  * xos_job_end() once the lock is dropped.
  */
-static bool xos_task_del_locked(struct xos_task *xt)
+static bool xos_task_del_locked(struct xos_task *xt, bool pass)
 {
 	struct xos_job *job = xt->job;
 
-	list_del(&xt->job_node);
-	xt->unlinked = true;
+	list_del_rcu(&xt->job_node);
+	WRITE_ONCE(xt->unlinked, true);
 	job->nr_tasks--;
-	if (xt->is_proc && !xos_task_pass_process(xt))
+	if (xt->is_proc && !(pass && xos_task_pass_process(xt)))
 		job->nr_procs--;
 	job->tasks_exited++;
 	job->members_gen++;
@@ -342,11 +349,11 @@ static void xos_task_unlink_unlock(struct xos_task *xt)
 	bool ended;
 
 	rhashtable_remove_fast(&xos_job_tasks, &xt->node, xos_task_params);
-	ended = xos_task_del_locked(xt);
+	ended = xos_task_del_locked(xt, true);
 	spin_unlock(&job->lock);
 	if (ended)
 		xos_job_end(job);
-	call_rcu(&xt->rcu, xos_task_free_rcu);
+	xos_task_put(xt);
 }
 
 struct xos_job *xos_job_create(const char *label, kuid_t owner,
@@ -418,102 +425,300 @@ static void xos_job_lock_two(struct xos_job *a, struct xos_job *b)
 	spin_lock_nested(&b->lock, SINGLE_DEPTH_NESTING);
 }
 
-enum xos_adopt_result {
-	XOS_ADOPT_LINKED,	/* @x now tracks the task */
-	XOS_ADOPT_ALREADY,	/* already a member, or exiting: nothing to do */
-	XOS_ADOPT_RETRY,	/* raced with a fork, exit or move: next pass */
+/* One thread of an adopted process: its new entry, and the one it replaces. */
+struct xos_adopt_slot {
+	struct task_struct *task;
+	struct xos_task *x;
+	struct xos_task *old;		/* its entry in the old job, or NULL */
 };
 
-/*
- * Makes thread @t a member of @job using the preallocated @x. Caller holds
- * rcu_read_lock() and genl_mutex (so no other adopt runs).
- */
-static int xos_task_adopt_one(struct xos_job *job, struct task_struct *t,
-			      struct xos_task *x, bool may_move)
-{
-	struct xos_job *oldjob = NULL;
-	struct xos_task *old;
-	bool old_ended = false;
-	struct xos_acct now;
-	int ret;
+/* Entries and the slots that use them, allocated before any lock is taken. */
+struct xos_adopt {
+	struct xos_job *job, *oldjob;
+	struct xos_adopt_slot *slots;
+	unsigned int nr_slots, used;
+	bool may_move, has_rep;
+};
 
-	if (READ_ONCE(t->flags) & PF_EXITING)
-		return XOS_ADOPT_ALREADY;
-	old = rhashtable_lookup(&xos_job_tasks, &t, xos_task_params);
-	if (old) {
-		oldjob = old->job;
-		if (oldjob == job)
-			return XOS_ADOPT_ALREADY;
-		if (!may_move)
-			return -EBUSY;
-		xos_job_lock_two(job, oldjob);
-		if (old->unlinked) {
-			ret = XOS_ADOPT_RETRY;
-			goto unlock;
-		}
-	} else {
-		spin_lock(&job->lock);
+static void xos_adopt_free_pool(struct xos_adopt *ad)
+{
+	unsigned int i;
+
+	for (i = 0; i < ad->nr_slots; i++)
+		if (ad->slots[i].x)
+			xos_task_free(ad->slots[i].x);
+	kvfree(ad->slots);
+	ad->slots = NULL;
+	ad->nr_slots = 0;
+}
+
+static int xos_adopt_alloc_pool(struct xos_adopt *ad, unsigned int want)
+{
+	unsigned int i;
+
+	xos_adopt_free_pool(ad);
+	ad->slots = kvcalloc(want, sizeof(*ad->slots), GFP_KERNEL);
+	if (!ad->slots)
+		return -ENOMEM;
+	ad->nr_slots = want;
+	for (i = 0; i < want; i++) {
+		struct xos_task *x = kmem_cache_zalloc(xos_task_cache, GFP_KERNEL);
+
+		ad->slots[i].x = x;
+		if (!x)
+			return -ENOMEM;
+		x->base = kmalloc(sizeof(*x->base), GFP_KERNEL);
+		if (!x->base)
+			return -ENOMEM;
 	}
-	if (job->ended || (job->flags & XOS_JOB_F_KILLED)) {
-		ret = -ESRCH;
-		goto unlock;
-	}
-	/* from now on the task's use counts for @job, up to now for the old */
-	xos_acct_read(&now, t, NULL);
-	*x->base = now;
-	WRITE_ONCE(x->mm, READ_ONCE(t->mm));
-	if (old) {
-		/*
-		 * Swap the entries in one step: a concurrent fork or exit of
-		 * @t finds either the old entry (and sees it unlinked once it
-		 * gets the old job's lock) or the new one, never none.
-		 */
-		x->task = t;
-		x->job = job;
-		ret = rhashtable_replace_fast(&xos_job_tasks, &old->node,
-					      &x->node, xos_task_params);
-		if (ret) {
-			ret = XOS_ADOPT_RETRY;
-			goto unlock;
+	return 0;
+}
+
+/*
+ * Publishes a new entry for every thread of @p not yet in ad->job, in the
+ * task table only; xos_adopt_commit() then moves the members. Both job
+ * locks and rcu_read_lock() are held. A thread the fork probe could not
+ * see yet is covered by the barriers: see xos_job_adopt().
+ *
+ * Returns 0 when a walk found nothing left to do, -ENOSPC when the pool is
+ * too small, -EBUSY for a thread in a third job, -ENOMEM or -EBUSY from the
+ * table; in every error case the caller undoes what was published.
+ */
+static int xos_adopt_publish(struct xos_adopt *ad, struct task_struct *p)
+{
+	struct task_struct *t;
+	bool found;
+	int err;
+
+	do {
+		found = false;
+		for_each_thread(p, t) {
+			struct xos_adopt_slot *slot;
+			struct xos_task *old;
+
+			old = rhashtable_lookup(&xos_job_tasks, &t,
+						xos_task_params);
+			if (old && old->job == ad->job) {
+				/* linked before, or by this adopt */
+				if (old->is_proc)
+					ad->has_rep = true;
+				continue;
+			}
+			if (old && old->job != ad->oldjob)
+				return -EBUSY;
+			/*
+			 * An exiting thread with an entry has not been through
+			 * the exit probe (it takes the old job's lock, which we
+			 * hold): moving it is safe. One without an entry may be
+			 * past the probe already; it is left out.
+			 */
+			if (!old && (READ_ONCE(t->flags) & PF_EXITING))
+				continue;
+			if (ad->used == ad->nr_slots)
+				return -ENOSPC;
+			slot = &ad->slots[ad->used];
+			slot->task = t;
+			slot->old = old;
+			slot->x->task = t;
+			slot->x->job = ad->job;
+			refcount_set(&slot->x->ref, 1);
+			if (old)
+				err = rhashtable_replace_fast(&xos_job_tasks,
+							      &old->node,
+							      &slot->x->node,
+							      xos_task_params);
+			else
+				err = rhashtable_lookup_insert_fast(&xos_job_tasks,
+								    &slot->x->node,
+								    xos_task_params);
+			if (err)
+				return err == -EEXIST ? -EBUSY : err;
+			ad->used++;
+			found = true;
 		}
-		xos_acct_add(&oldjob->dead, &now, old->base);
-		old_ended = xos_task_del_locked(old);
-		xos_task_add_locked(job, x, t,
-				    xos_task_first_of_process(job, t));
-		ret = XOS_ADOPT_LINKED;
-	} else {
-		x->task = t;
-		x->job = job;
-		ret = rhashtable_lookup_insert_fast(&xos_job_tasks, &x->node,
-						    xos_task_params);
-		if (ret == -EEXIST) {
-			ret = XOS_ADOPT_RETRY;
-		} else if (!ret) {
-			xos_task_add_locked(job, x, t,
-					    xos_task_first_of_process(job, t));
-			ret = XOS_ADOPT_LINKED;
-		}
+		/* pairs with smp_mb() in xos_job_task_forked() */
+		smp_mb();
+	} while (found);
+	return 0;
+}
+
+/*
+ * Takes back what xos_adopt_publish() published, newest first. Lookups
+ * that found a new entry meanwhile wait for its job's lock and then see it
+ * unlinked; the entry is freed after a grace period.
+ */
+static void xos_adopt_undo(struct xos_adopt *ad)
+{
+	while (ad->used) {
+		struct xos_adopt_slot *slot = &ad->slots[--ad->used];
+
+		if (slot->old)
+			rhashtable_replace_fast(&xos_job_tasks, &slot->x->node,
+						&slot->old->node,
+						xos_task_params);
+		else
+			rhashtable_remove_fast(&xos_job_tasks, &slot->x->node,
+					       xos_task_params);
+		WRITE_ONCE(slot->x->unlinked, true);
+		call_rcu(&slot->x->rcu, xos_task_free_rcu);
+		slot->x = NULL;
 	}
-unlock:
-	if (oldjob)
-		spin_unlock(&oldjob->lock);
-	spin_unlock(&job->lock);
+}
+
+/*
+ * Moves the members: from now on each thread's use counts for ad->job, up
+ * to now for the old job. Returns true when the old job lost its last
+ * member (the caller ends it once the locks are dropped).
+ */
+static bool xos_adopt_commit(struct xos_adopt *ad)
+{
+	bool old_ended = false;
+	unsigned int i;
+	struct xos_acct now;
+
+	for (i = 0; i < ad->used; i++) {
+		struct xos_adopt_slot *slot = &ad->slots[i];
+		struct xos_task *x = slot->x;
+
+		xos_acct_read(&now, slot->task, NULL);
+		*x->base = now;
+		WRITE_ONCE(x->mm, READ_ONCE(slot->task->mm));
+		if (slot->old) {
+			xos_acct_add(&ad->oldjob->dead, &now, slot->old->base);
+			/* the whole process leaves: its count goes with it */
+			if (slot->old->is_proc) {
+				WRITE_ONCE(slot->old->is_proc, false);
+				ad->oldjob->nr_procs--;
+			}
+			old_ended = xos_task_del_locked(slot->old, false);
+		}
+		xos_task_add_locked(ad->job, x, slot->task, !ad->has_rep);
+		ad->has_rep = true;
+	}
+	return old_ended;
+}
+
+/*
+ * Makes every thread of @p's process a member of @job, all or nothing.
+ * Called from netlink operations (process context, genl_mutex held, so
+ * no other adopt runs).
+ *
+ * The threads are published and the members moved with @job's lock and
+ * the old job's lock held, so no lookup ever finds the process split
+ * between two jobs, and an error part-way is undone before the locks are
+ * dropped. Entries come from a pool allocated beforehand; a process that
+ * has more threads by then is tried again with a larger pool.
+ *
+ * A thread created meanwhile is either seen by a walk, or its fork probe
+ * finds its creator already in @job and adds it there: the probe issues a
+ * full barrier between linking the thread and looking its creator up,
+ * and each walk one between publishing and walking again, so a thread
+ * missed by the last walk was created after its creator was published.
+ */
+int xos_job_adopt(struct xos_job *job, struct task_struct *p,
+		  bool may_move, unsigned int *nr_adopted,
+		  struct netlink_ext_ack *extack)
+{
+	struct xos_adopt ad = { .job = job, .may_move = may_move };
+	bool old_ended = false;
+	unsigned int tries, i;
+	int err = -EAGAIN;
+
+	*nr_adopted = 0;
+	for (tries = 0; tries < XOS_JOB_ADOPT_TRIES; tries++) {
+		struct task_struct *t;
+		struct xos_task *old = NULL;
+
+		err = xos_adopt_alloc_pool(&ad, (READ_ONCE(p->signal->nr_threads)
+						 << tries) + 4);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "out of memory tracking the process");
+			goto out;
+		}
+		rcu_read_lock();
+		for_each_thread(p, t) {
+			old = rhashtable_lookup(&xos_job_tasks, &t,
+						xos_task_params);
+			if (old)
+				break;
+		}
+		ad.oldjob = old && old->job != job ? old->job : NULL;
+		ad.has_rep = false;
+		if (ad.oldjob && !may_move) {
+			rcu_read_unlock();
+			NL_SET_ERR_MSG(extack, "process is already in another job; a member cannot leave its job");
+			err = -EPERM;
+			goto out;
+		}
+		if (ad.oldjob)
+			xos_job_lock_two(job, ad.oldjob);
+		else
+			spin_lock(&job->lock);
+		if (job->ended || (job->flags & XOS_JOB_F_KILLED)) {
+			err = -ESRCH;
+		} else if (old && READ_ONCE(old->unlinked)) {
+			err = -EAGAIN;	/* left or moved meanwhile: look again */
+		} else {
+			err = xos_adopt_publish(&ad, p);
+			if (!err)
+				old_ended = xos_adopt_commit(&ad);
+			else
+				xos_adopt_undo(&ad);
+		}
+		if (ad.oldjob)
+			spin_unlock(&ad.oldjob->lock);
+		spin_unlock(&job->lock);
+		/* on success, stay in the read section: see below */
+		if (!err)
+			break;
+		rcu_read_unlock();
+		if (err != -ENOSPC && err != -EAGAIN)
+			break;
+	}
+	switch (err) {
+	case 0:
+		break;
+	case -ESRCH:
+		NL_SET_ERR_MSG(extack, "job has ended or was killed");
+		goto out;
+	case -EBUSY:
+		NL_SET_ERR_MSG(extack, "the process's threads are in different jobs; retry");
+		err = -EAGAIN;
+		goto out;
+	case -ENOSPC:
+	case -EAGAIN:
+		NL_SET_ERR_MSG(extack, "process keeps creating threads; retry");
+		err = -EAGAIN;
+		goto out;
+	default:
+		NL_SET_ERR_MSG(extack, "out of memory tracking the process");
+		goto out;
+	}
 	if (old_ended)
-		xos_job_end(oldjob);
-	if (ret != XOS_ADOPT_LINKED)
-		return ret;
-	if (old)
-		call_rcu(&old->rcu, xos_task_free_rcu);
+		xos_job_end(ad.oldjob);
 
 	/*
+	 * Still in the read section of the walk: the new entries and their
+	 * tasks cannot be freed under us, even if they exit right now.
+	 *
 	 * do_exit() sets PF_EXITING and then does atomic_dec_and_test() on
 	 * signal->live (a full barrier) before the exit probe looks the task
-	 * up. With this barrier, either that probe finds @x, or we see
-	 * PF_EXITING here and take @x out ourselves; both may happen, and
+	 * up. With this barrier, either that probe finds the new entry, or we
+	 * see PF_EXITING here and take it out ourselves; both may happen, and
 	 * whoever gets the job lock second sees ->unlinked.
 	 */
 	smp_mb();
-	if (READ_ONCE(t->flags) & PF_EXITING) {
+	for (i = 0; i < ad.used; i++) {
+		struct xos_adopt_slot *slot = &ad.slots[i];
+		struct task_struct *t = slot->task;
+		struct xos_task *x = slot->x;
+		struct xos_acct now;
+
+		if (slot->old)
+			xos_task_put(slot->old);
+		slot->x = NULL;		/* published: not the pool's any more */
+		if (!(READ_ONCE(t->flags) & PF_EXITING))
+			continue;
 		spin_lock(&job->lock);
 		if (x->unlinked) {
 			spin_unlock(&job->lock);
@@ -524,112 +729,14 @@ unlock:
 			xos_task_unlink_unlock(x);
 		}
 	}
-	return XOS_ADOPT_LINKED;
-}
-
-static void xos_task_pool_free(struct list_head *pool)
-{
-	struct xos_task *x, *tmp;
-
-	list_for_each_entry_safe(x, tmp, pool, job_node)
-		xos_task_free(x);
-}
-
-/*
- * Makes every thread of @p's process a member of @job. Called from netlink
- * operations (process context, genl_mutex held).
- *
- * A thread created while we walk the list could be missed: its fork probe
- * may look its parent up before we linked the parent, while our walk has
- * already passed the place the new thread was added. Both sides issue a
- * full barrier between "publish" and "look" (the probe after copy_process()
- * linked the child, we after linking), so a later pass is guaranteed to see
- * any such thread. Passes repeat until one links nothing new.
- */
-int xos_job_adopt(struct xos_job *job, struct task_struct *p,
-		  bool may_move, unsigned int *nr_adopted,
-		  struct netlink_ext_ack *extack)
-{
-	unsigned int pass, pooled = 0, linked = 0;
-	LIST_HEAD(pool);
-	int err = 0;
-
-	for (pass = 0; pass < XOS_JOB_ADOPT_PASSES; pass++) {
-		unsigned int want = READ_ONCE(p->signal->nr_threads) + 1;
-		unsigned int linked_now = 0;
-		bool again = false;
-		struct task_struct *t;
-
-		for (; pooled < want; pooled++) {
-			struct xos_task *x;
-
-			x = kmem_cache_zalloc(xos_task_cache, GFP_KERNEL);
-			if (x)
-				x->base = kmalloc(sizeof(*x->base), GFP_KERNEL);
-			if (!x || !x->base) {
-				if (x)
-					xos_task_free(x);
-				NL_SET_ERR_MSG(extack, "out of memory tracking the process");
-				err = -ENOMEM;
-				goto out;
-			}
-			list_add(&x->job_node, &pool);
-		}
-
-		rcu_read_lock();
-		for_each_thread(p, t) {
-			struct xos_task *x;
-			int ret;
-
-			if (list_empty(&pool)) {
-				again = true;	/* threads were created */
-				break;
-			}
-			x = list_first_entry(&pool, struct xos_task, job_node);
-			list_del(&x->job_node);
-			ret = xos_task_adopt_one(job, t, x, may_move);
-			if (ret == XOS_ADOPT_LINKED) {
-				pooled--;
-				linked_now++;
-				continue;
-			}
-			list_add(&x->job_node, &pool);
-			if (ret == XOS_ADOPT_RETRY) {
-				again = true;
-			} else if (ret < 0) {
-				err = ret;
-				break;
-			}
-		}
-		rcu_read_unlock();
-		linked += linked_now;
-		if (err == -EBUSY) {
-			NL_SET_ERR_MSG(extack, "process is already in another job; a member cannot leave its job");
-			err = -EPERM;
-			goto out;
-		} else if (err == -ESRCH) {
-			NL_SET_ERR_MSG(extack, "job has ended or was killed");
-			goto out;
-		} else if (err) {
-			NL_SET_ERR_MSG(extack, "out of memory tracking the process");
-			goto out;
-		}
-		/* pairs with smp_mb() in xos_job_task_forked() */
-		smp_mb();
-		if (pass && !again && !linked_now)
-			break;
-	}
-	if (pass == XOS_JOB_ADOPT_PASSES) {
-		/* a thread storm outran us; what we linked stays linked */
-		NL_SET_ERR_MSG(extack, "process keeps creating threads; retry");
-		err = -EAGAIN;
-	} else if (!linked && !xos_job_task_in(job, p)) {
+	rcu_read_unlock();
+	*nr_adopted = ad.used;
+	if (!ad.used && !xos_job_task_in(job, p)) {
 		NL_SET_ERR_MSG(extack, "process is exiting");
 		err = -ESRCH;
 	}
 out:
-	xos_task_pool_free(&pool);
-	*nr_adopted = linked;
+	xos_adopt_free_pool(&ad);
 	return err;
 }
 
@@ -645,115 +752,122 @@ bool xos_job_task_in(struct xos_job *job, struct task_struct *t)
 	return in;
 }
 
-static void xos_job_prepare_siginfo(struct kernel_siginfo *info, int sig)
-{
-	clear_siginfo(info);
-	info->si_signo = sig;
-	info->si_errno = 0;
-	info->si_code = SI_USER;
-	info->si_pid = task_tgid_vnr(current);
-	info->si_uid = from_kuid_munged(current_user_ns(), current_uid());
-}
-
-/* kill(2)'s rule for a caller without CAP_KILL (kill_ok_by_cred()). */
-static bool xos_job_may_signal(const struct cred *cred, struct task_struct *t)
-{
-	const struct cred *tcred;
-	bool ok;
-
-	rcu_read_lock();
-	tcred = __task_cred(t);
-	ok = uid_eq(cred->euid, tcred->suid) || uid_eq(cred->euid, tcred->uid) ||
-	     uid_eq(cred->uid, tcred->suid) || uid_eq(cred->uid, tcred->uid);
-	rcu_read_unlock();
-	return ok;
-}
-
 /*
- * Signals are process-directed: one member per process represents it, the
- * thread-group leader, or when the leader already left, the first member
- * thread of that process. job->lock held, rcu_read_lock() held.
+ * The member that represents @xt's process in its job: the thread a kill
+ * marks. job->lock held, rcu_read_lock() held.
  */
-static bool xos_task_represents_process(struct xos_job *job,
-					struct xos_task *xt)
+static struct xos_task *xos_task_rep_locked(struct xos_task *xt)
 {
-	struct task_struct *t = xt->task, *leader = t->group_leader;
-	struct xos_task *lt, *other;
+	struct task_struct *t = xt->task, *other;
+	struct xos_task *ot;
 
-	if (leader == t)
-		return true;
-	lt = rhashtable_lookup(&xos_job_tasks, &leader, xos_task_params);
-	if (lt && lt->job == job)
-		return false;
-	list_for_each_entry(other, &job->members, job_node) {
-		if (other == xt)
-			return true;
-		if (other->task->signal == t->signal)
-			return false;
+	if (xt->is_proc || thread_group_empty(t))
+		return xt;
+	for_each_thread(t, other) {
+		ot = rhashtable_lookup(&xos_job_tasks, &other, xos_task_params);
+		if (ot && ot->job == xt->job && ot->is_proc)
+			return ot;
 	}
-	return true;
+	return xt;
+}
+
+/* The mark of @xt for kill generation @gen: 0 none, 1 signalled, 2 denied. */
+static int xos_task_kill_state(struct xos_task *xt, u64 gen)
+{
+	u64 mark = READ_ONCE(xt->kill_mark);
+
+	if (mark == XOS_TASK_KILL_MARK(gen, false))
+		return 1;
+	if (mark == XOS_TASK_KILL_MARK(gen, true))
+		return 2;
+	return 0;
 }
 
 /*
- * Signals every member process. The whole walk runs under job->lock, which
- * the fork probe also takes to add a child, so a child is either on the
- * list we walk or is added after we are done; in the second case the probe
- * forwards the signal when the parent was signalled by this kill and has
- * not consumed it yet (the fork raced the kill), see
- * xos_job_forward_kill_locked(). After a complete SIGKILL the job is
- * marked killed and every later child is killed too.
+ * Signals every member process, as kill(2) would from the caller: one
+ * kill_pid() per process, process-directed, with the kernel's permission
+ * check (CAP_KILL or matching uids), the LSM's task_kill hook and audit.
+ * Each process is represented by its one ->is_proc member thread.
+ *
+ * The members are walked under RCU, not under job->lock, which every
+ * member's fork and exit needs. Races are closed as follows:
+ * - A process whose fork started before the walk signalled its parent,
+ *   but whose fork probe runs after that (the fork raced the kill), gets
+ *   the signal from the probe: see xos_job_forward_kill_locked().
+ * - A process added while the walk runs is appended behind it, so the
+ *   walk reaches it, unless the probe forwarded the signal already and
+ *   marked it before publishing it.
+ * - A representative that leaves hands its mark to the next member thread
+ *   of its process (xos_task_pass_process()), which may sit behind the
+ *   walk: further walks catch such processes until one signals nothing.
+ * After a SIGKILL that reached every process, the job is marked killed:
+ * it takes no new member and the fork probe kills any later child.
  */
-int xos_job_kill(struct xos_job *job, int sig, bool admin,
-		 u32 *nr_signalled, u32 *nr_denied)
+int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
+		 u32 *nr_denied)
 {
-	const struct cred *cred = current_cred();
-	struct kernel_siginfo info;
 	struct xos_task *xt;
 	u32 sent = 0, denied = 0;
+	unsigned int pass;
 	u64 gen;
 
-	xos_job_prepare_siginfo(&info, sig);
-	rcu_read_lock();
 	spin_lock(&job->lock);
 	if (job->ended) {
 		spin_unlock(&job->lock);
-		rcu_read_unlock();
 		return -ESRCH;
 	}
-	gen = sig ? ++job->kill_gen : 0;
-	if (sig)
-		job->kill_sig = sig;
-	list_for_each_entry(xt, &job->members, job_node) {
-		bool rep = xos_task_represents_process(job, xt);
+	gen = ++job->kill_gen;
+	job->kill_sig = sig;
+	job->kill_running = true;
+	spin_unlock(&job->lock);
 
-		if (!admin && !xos_job_may_signal(cred, xt->task)) {
-			denied += rep;
-			continue;
+	for (pass = 0; pass < XOS_JOB_KILL_PASSES; pass++) {
+		u32 dealt = 0;
+
+		rcu_read_lock();
+		list_for_each_entry_rcu(xt, &job->members, job_node) {
+			int err;
+
+			if (!READ_ONCE(xt->is_proc) || READ_ONCE(xt->unlinked) ||
+			    xos_task_kill_state(xt, gen))
+				continue;
+			err = kill_pid(task_tgid(xt->task), sig, 0);
+			if (err && err != -EPERM)
+				continue;	/* gone meanwhile */
+			if (err)
+				denied++;
+			else
+				sent++;
+			dealt++;
+			WRITE_ONCE(xt->kill_mark,
+				   XOS_TASK_KILL_MARK(gen, err == -EPERM));
+			/* pairs with smp_mb() in xos_job_task_forked() */
+			smp_mb();
 		}
-		if (gen)
-			xt->kill_gen = gen;
-		if (!rep)
-			continue;
-		if (!sig || !send_sig_info(sig, &info, xt->task))
-			sent++;
+		rcu_read_unlock();
+		if (!dealt)
+			break;
 	}
+
+	spin_lock(&job->lock);
+	job->kill_running = false;
+	job->kill_end_ns = ktime_get_ns();
 	if (sig == SIGKILL && !denied)
 		job->flags |= XOS_JOB_F_KILLED;
 	spin_unlock(&job->lock);
-	rcu_read_unlock();
 	*nr_signalled = sent;
 	*nr_denied = denied;
 	return 0;
 }
 
-static bool xos_sig_pending(struct task_struct *t, int sig)
-{
-	return sigismember(&t->pending.signal, sig) ||
-	       sigismember(&t->signal->shared_pending.signal, sig) ||
-	       (sig == SIGKILL && (t->signal->flags & SIGNAL_GROUP_EXIT));
-}
-
-/* Fork probe, job->lock held: @child (a new process) joined as @xt. */
+/*
+ * Fork probe, job->lock held: @child, a new process, is about to be
+ * published as @xt. It gets the last kill's signal when that kill
+ * signalled its parent process and the fork started before the kill ended
+ * (so the parent may have taken the signal while the child was being
+ * made), or the job was killed. The permission was checked on the parent,
+ * whose credentials the child has.
+ */
 static void xos_job_forward_kill_locked(struct xos_job *job,
 					struct xos_task *parent,
 					struct xos_task *xt,
@@ -761,16 +875,22 @@ static void xos_job_forward_kill_locked(struct xos_job *job,
 {
 	int sig;
 
-	if (job->flags & XOS_JOB_F_KILLED)
-		sig = SIGKILL;
-	else if (job->kill_gen && parent->kill_gen == job->kill_gen &&
-		 xos_sig_pending(current, job->kill_sig))
-		sig = job->kill_sig;
-	else
+	/* the walk reached it first */
+	if (xos_task_kill_state(xt, job->kill_gen))
 		return;
-	xt->kill_gen = job->kill_gen;
-	/* The child has not run yet; it takes the signal when it first does. */
-	send_sig_info(sig, SEND_SIG_PRIV, child);
+	parent = xos_task_rep_locked(parent);
+	if (job->flags & XOS_JOB_F_KILLED) {
+		sig = SIGKILL;
+	} else if (job->kill_gen &&
+		   xos_task_kill_state(parent, job->kill_gen) == 1 &&
+		   (job->kill_running || child->start_time <= job->kill_end_ns)) {
+		sig = job->kill_sig;
+	} else {
+		return;
+	}
+	WRITE_ONCE(xt->kill_mark, XOS_TASK_KILL_MARK(job->kill_gen, false));
+	if (sig)
+		kill_pid(task_tgid(child), sig, 1);
 }
 
 /*
@@ -813,8 +933,12 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 		xt->mm = child->mm;
 		xos_task_add_locked(job, xt, child,
 				    !(clone_flags & CLONE_THREAD));
-		if (!(clone_flags & CLONE_THREAD))
+		/* a thread shares its process's pending signals */
+		if (!(clone_flags & CLONE_THREAD) && job->kill_gen) {
+			/* pairs with smp_mb() in xos_job_kill() */
+			smp_mb();
 			xos_job_forward_kill_locked(job, pt, xt, child);
+		}
 	} else if (err != -EEXIST) {
 		/* not tracked: say so instead of losing the task silently */
 		job->flags |= XOS_JOB_F_INCOMPLETE;
@@ -863,15 +987,43 @@ void xos_job_task_exec(struct task_struct *t)
 	if (xt) {
 		WRITE_ONCE(xt->mm, t->mm);
 		if (!xt->is_proc && thread_group_leader(t)) {
-			xt->is_proc = true;
+			/*
+			 * No member thread passed the process on (they all
+			 * left first): it is new here, and counted as started
+			 * so that PROCS_EXITED never goes below zero.
+			 */
+			WRITE_ONCE(xt->is_proc, true);
 			xt->job->nr_procs++;
+			xt->job->procs_started++;
 		}
 		spin_unlock(&xt->job->lock);
 	}
 	rcu_read_unlock();
 }
 
-void xos_task_acct_locked(struct xos_task *xt, struct xos_acct *a)
+struct xos_task *xos_task_next(struct xos_job *job, struct xos_task *pos,
+			       u64 after)
+{
+	struct list_head *next;
+	struct xos_task *xt;
+
+	/*
+	 * A linked entry's ->next is a member or the head. Once unlinked, it
+	 * may point to one that left since: start over, by join sequence.
+	 */
+	if (pos && !READ_ONCE(pos->unlinked)) {
+		next = rcu_dereference(list_next_rcu(&pos->job_node));
+		if (next == &job->members)
+			return NULL;
+		return list_entry(next, struct xos_task, job_node);
+	}
+	list_for_each_entry_rcu(xt, &job->members, job_node)
+		if (xt->seq > after)
+			return xt;
+	return NULL;
+}
+
+void xos_task_acct(struct xos_task *xt, struct xos_acct *a)
 {
 	struct xos_acct cur;
 

@@ -31,16 +31,25 @@
  * "live" reference is dropped; lookups take a reference with
  * refcount_inc_not_zero() under RCU and treat failure as "not found".
  *
+ * A job's member list is changed only under its ->lock, with the RCU list
+ * primitives: JOB_KILL and the TASKS dump walk it under RCU alone, so that
+ * neither holds the lock that every member's fork and exit needs for a time
+ * that grows with the job. Such a walk may see a member that is leaving;
+ * it checks ->unlinked and never sees a freed entry.
+ *
  * Lock order: job->lock, then a task's siglock or alloc_lock, or the
  * record ring's lock (a job's record is pushed under its lock). When two job
- * locks are needed (moving a task between jobs), the job with the lower id
- * is locked first. No job lock is ever taken under a task lock.
+ * locks are needed (moving a process between jobs), the job with the lower
+ * id is locked first. No job lock is ever taken under a task lock.
  *
  * All netlink operations are serialized by genl_mutex (the family is not
  * parallel_ops); only the probes run concurrently with them.
  */
 
-/* One tracked task. Freed after an RCU grace period. */
+/*
+ * One tracked task. Freed after an RCU grace period, once it is unlinked
+ * and no TASKS dump keeps its place at it (->ref).
+ */
 struct xos_task {
 	struct rhash_head node;		/* in xos_job_tasks, under job->lock */
 	struct task_struct *task;	/* key; valid while linked */
@@ -51,9 +60,17 @@ struct xos_task {
 	 * Immutable.
 	 */
 	struct xos_job *job;
-	struct list_head job_node;	/* job->members, under job->lock */
+	struct list_head job_node;	/* job->members, see the overview */
 	u64 seq;			/* join order in the job (dump cursor) */
-	u64 kill_gen;			/* last kill of the job that reached it */
+	/*
+	 * XOS_TASK_KILL_MARK(gen, denied) of the last JOB_KILL that dealt
+	 * with this process (representatives only). Written by that kill's
+	 * walk without the job lock, or under it by the fork probe before
+	 * the entry is published; read with READ_ONCE().
+	 */
+	u64 kill_mark;
+	/* one for being linked, one per TASKS dump resuming after it */
+	refcount_t ref;
 	/*
 	 * The task's figures when it joined, for a task that existed before
 	 * (JOB_NEW, JOB_ATTACH): only its use since then counts for the job.
@@ -67,8 +84,12 @@ struct xos_task {
 	 * adoption. Never dereferenced through this pointer.
 	 */
 	const struct mm_struct *mm;
-	bool is_proc;			/* counted in job->nr_procs */
-	bool unlinked;			/* left its job; under job->lock */
+	/*
+	 * Counted in job->nr_procs: the one member thread that represents its
+	 * process (kill signals it). Under job->lock; READ_ONCE() in walks.
+	 */
+	bool is_proc;
+	bool unlinked;			/* left its job; set under job->lock */
 	struct rcu_head rcu;
 };
 
@@ -106,11 +127,19 @@ struct xos_job {
 	u64 members_gen;		/* bumped on join/leave (dump check) */
 	u32 flags;			/* XOS_JOB_F_* */
 	bool ended;			/* no member left; never set back */
-	/* Last JOB_KILL: see xos_job_kill() and the fork probe. */
+	/*
+	 * The last JOB_KILL (see xos_job_kill() and the fork probe): its
+	 * generation and signal, whether its walk is still running, and when
+	 * it ended (ktime_get_ns(), the clock of task->start_time).
+	 */
 	u64 kill_gen;
+	u64 kill_end_ns;
 	int kill_sig;
 	bool kill_running;
 };
+
+/* A kill generation and whether the caller was denied that process. */
+#define XOS_TASK_KILL_MARK(gen, denied) (((gen) << 1) | !!(denied))
 
 extern unsigned int xos_job_max_jobs;
 
@@ -143,8 +172,12 @@ struct xos_job_snap {
  */
 void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s);
-/* A member's figures since it joined; job->lock held. */
-void xos_task_acct_locked(struct xos_task *xt, struct xos_acct *a);
+/*
+ * A member's figures since it joined. Under job->lock, or under RCU for
+ * an entry found in the member list (it may be leaving: the figures are
+ * then those of a task about to exit).
+ */
+void xos_task_acct(struct xos_task *xt, struct xos_acct *a);
 
 /*
  * The job's anchor (its oldest live member), referenced, or NULL when no
@@ -171,8 +204,22 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *t,
 		  struct netlink_ext_ack *extack);
 bool xos_job_task_in(struct xos_job *job, struct task_struct *t);
 void xos_job_abandon_if_empty(struct xos_job *job);
-int xos_job_kill(struct xos_job *job, int sig, bool admin,
-		 u32 *nr_signalled, u32 *nr_denied);
+int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
+		 u32 *nr_denied);
+
+/*
+ * A TASKS dump walks the members under RCU, in join order, and keeps its
+ * place between calls with a reference on the last member it sent.
+ * xos_task_hold() takes that reference (false: the entry is being freed);
+ * xos_task_release() drops it. xos_task_next() returns the member after
+ * @pos (NULL: from the first), or NULL at the end; when @pos has left the
+ * job meanwhile, the walk restarts from the first member after join
+ * sequence @after. Caller holds rcu_read_lock().
+ */
+bool xos_task_hold(struct xos_task *xt);
+void xos_task_release(struct xos_task *xt);
+struct xos_task *xos_task_next(struct xos_job *job, struct xos_task *pos,
+			       u64 after);
 
 /* Probe bodies (atomic context, never sleep). */
 void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags);

@@ -10,7 +10,9 @@
 #include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -694,7 +696,7 @@ static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
 	job = xos_job_nl_job(info, admin);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
-	err = xos_job_kill(job, sig, admin, &sent, &denied);
+	err = xos_job_kill(job, sig, &sent, &denied);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "job has ended");
 		goto out_job;
@@ -715,12 +717,17 @@ out_job:
 /* Dump state, kept in cb->ctx between dumpit calls. */
 struct xos_job_dump {
 	struct xos_job *job;		/* TASKS: referenced */
+	union {
+		/* TASKS: the last member sent, held (xos_task_hold()) */
+		struct xos_task *pos;
+		/* a deferred start() error's message (no job), see compat.h */
+		const char *errmsg;
+	};
+	/* the caller's, captured at start(): later calls run in recvmsg */
 	struct pid_namespace *pid_ns;	/* referenced */
-	struct user_namespace *user_ns;	/* referenced */
+	const struct cred *cred;	/* referenced */
 	/* LIST: next id, or next record sequence (ended); TASKS: last sent */
 	u64 cursor;
-	const char *errmsg;		/* deferred start() error, see compat.h */
-	kuid_t euid;
 	u8 admin:1;
 	u8 ended:1;			/* LIST of end-of-job records */
 	u8 delayacct_on:1;
@@ -740,9 +747,8 @@ static int xos_job_nl_dump_start(struct netlink_callback *cb)
 
 	memset(d, 0, sizeof(*d));
 	d->admin = xos_job_nl_admin(cb->skb);
-	d->euid = current_euid();
 	d->pid_ns = get_pid_ns(task_active_pid_ns(current));
-	d->user_ns = get_user_ns(current_user_ns());
+	d->cred = get_current_cred();
 	d->delayacct_on = xos_acct_delayacct_on();
 	return 0;
 }
@@ -750,15 +756,18 @@ static int xos_job_nl_dump_start(struct netlink_callback *cb)
 /* Drops what the dump holds; done() and a failing start() call it. */
 static void xos_job_dump_release(struct xos_job_dump *d)
 {
+	if (d->job && d->pos)
+		xos_task_release(d->pos);
 	if (d->job)
 		xos_job_put(d->job);
 	if (d->pid_ns)
 		put_pid_ns(d->pid_ns);
-	if (d->user_ns)
-		put_user_ns(d->user_ns);
+	if (d->cred)
+		put_cred(d->cred);
 	d->job = NULL;
+	d->pos = NULL;
 	d->pid_ns = NULL;
-	d->user_ns = NULL;
+	d->cred = NULL;
 }
 
 /*
@@ -838,7 +847,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 
 		rcu_read_lock();
 		rec = xos_record_by_seq(d->cursor);
-		if (!rec || !xos_job_may_see(rec->owner, d->admin, d->euid)) {
+		if (!rec || !xos_job_may_see(rec->owner, d->admin, d->cred->euid)) {
 			rcu_read_unlock();
 			continue;
 		}
@@ -848,7 +857,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 		err = -EMSGSIZE;
 		if (hdr) {
 			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
-			err = xos_job_nl_fill_record(skb, rec, d->user_ns,
+			err = xos_job_nl_fill_record(skb, rec, d->cred->user_ns,
 						     d->delayacct_on);
 		}
 		rcu_read_unlock();
@@ -879,7 +888,7 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	while ((job = xos_job_find_from(&id))) {
 		void *hdr;
 
-		if (!xos_job_visible(job, d->admin, d->euid)) {
+		if (!xos_job_visible(job, d->admin, d->cred->euid)) {
 			xos_job_put(job);
 			id++;
 			continue;
@@ -892,7 +901,7 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 			break;
 		}
 		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
-		err = xos_job_nl_fill_job(skb, job, d->pid_ns, d->user_ns,
+		err = xos_job_nl_fill_job(skb, job, d->pid_ns, d->cred->user_ns,
 					  d->delayacct_on);
 		if (err == -ESRCH) {
 			/* ended meanwhile: not a live job any more */
@@ -926,7 +935,7 @@ static int xos_job_nl_tasks_start(struct netlink_callback *cb)
 		return xos_job_nl_start_fail(cb, -EINVAL, "missing job id");
 	}
 	job = xos_job_get_by_id(nla_get_u64(attr));
-	if (job && !xos_job_visible(job, d->admin, d->euid)) {
+	if (job && !xos_job_visible(job, d->admin, d->cred->euid)) {
 		xos_job_put(job);
 		job = NULL;
 	}
@@ -942,20 +951,66 @@ static int xos_job_nl_tasks_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* job->lock held */
-static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
-				struct xos_job_dump *d, pid_t pid)
+/*
+ * Whether the dump's caller could read @t's figures through /proc
+ * (/proc/PID/io): ptrace read access with its filesystem ids, as
+ * __ptrace_may_access() grants PTRACE_MODE_READ_FSCREDS. Neither that
+ * function nor the LSM's ptrace hook is exported: this is its credential
+ * and dumpability rule, without the LSM. A set-uid program in an owner's
+ * job is thus no open book to the owner (CVE-2011-2494). rcu_read_lock()
+ * held.
+ */
+static bool xos_job_may_read_task(struct netlink_callback *cb,
+				  const struct cred *cred,
+				  struct task_struct *t)
 {
+	const struct cred *tcred = __task_cred(t);
+	struct user_namespace *mm_ns = NULL;
+	struct mm_struct *mm;
+	int dumpable = SUID_DUMP_USER;
+
+	if (!(uid_eq(cred->fsuid, tcred->euid) &&
+	      uid_eq(cred->fsuid, tcred->suid) &&
+	      uid_eq(cred->fsuid, tcred->uid) &&
+	      gid_eq(cred->fsgid, tcred->egid) &&
+	      gid_eq(cred->fsgid, tcred->sgid) &&
+	      gid_eq(cred->fsgid, tcred->gid)) &&
+	    !netlink_ns_capable(cb->skb, tcred->user_ns, CAP_SYS_PTRACE))
+		return false;
+	task_lock(t);
+	mm = t->mm;
+	if (mm) {
+		dumpable = get_dumpable(mm);
+		mm_ns = get_user_ns(mm->user_ns);
+	}
+	task_unlock(t);
+	if (!mm_ns)
+		return true;
+	if (dumpable != SUID_DUMP_USER &&
+	    !netlink_ns_capable(cb->skb, mm_ns, CAP_SYS_PTRACE))
+		dumpable = -1;
+	put_user_ns(mm_ns);
+	return dumpable != -1;
+}
+
+/* rcu_read_lock() held: @xt was found in the member list */
+static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
+				struct netlink_callback *cb, pid_t pid)
+{
+	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct task_struct *t = xt->task;
 	char comm[TASK_COMM_LEN];
 	struct nlattr *nest;
 	struct xos_acct a;
+	bool readable;
 	uid_t uid;
 
-	xos_task_acct_locked(xt, &a);
+	readable = xos_job_may_read_task(cb, d->cred, t);
+	if (readable)
+		xos_task_acct(xt, &a);
 	get_task_comm(comm, t);
 	rcu_read_lock();
-	uid = from_kuid_munged(d->user_ns, task_uid(t));
+	uid = from_kuid_munged(d->cred->user_ns, task_uid(t));
 	rcu_read_unlock();
 	nest = nla_nest_start(skb, XOS_JOB_A_TASK);
 	if (!nest ||
@@ -966,56 +1021,67 @@ static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
 	    nla_put_u32(skb, XOS_JOB_TASK_A_UID, uid) ||
 	    nla_put_u64_64bit(skb, XOS_JOB_TASK_A_START_BOOTTIME,
 			      t->start_boottime, XOS_JOB_TASK_A_PAD) ||
-	    xos_acct_put(skb, XOS_JOB_TASK_A_STATS, &a,
-			 d->delayacct_on && d->job->delayacct_on))
+	    (readable &&
+	     xos_acct_put(skb, XOS_JOB_TASK_A_STATS, &a,
+			  d->delayacct_on && d->job->delayacct_on)) ||
+	    (!readable && nla_put_flag(skb, XOS_JOB_TASK_A_PRIVATE)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
 /*
- * Members are listed in join order; the cursor is the join sequence of the
- * last one sent, so members that leave between calls never shift others.
- * The member list is walked under job->lock: nothing here sleeps.
+ * Members are listed in join order. The member list is walked under RCU,
+ * never under job->lock (see job.h); between calls the dump holds the last
+ * member it sent and goes on from there, or, if that one left meanwhile,
+ * from the first member that joined after it (d->cursor), so that members
+ * leaving never shift the others.
  */
 static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job = d->job;
-	struct xos_task *xt;
+	struct xos_task *xt, *last;
 
 	if (!job)
 		return xos_job_nl_deferred_err(cb);
-	spin_lock(&job->lock);
-	cb->seq = (u32)job->members_gen ?: 1;
-	list_for_each_entry(xt, &job->members, job_node) {
+	cb->seq = (u32)READ_ONCE(job->members_gen) ?: 1;
+	rcu_read_lock();
+	last = d->pos;
+	for (xt = xos_task_next(job, last, d->cursor); xt;
+	     xt = xos_task_next(job, xt, xt->seq)) {
 		pid_t pid;
 		void *hdr;
 
-		if (xt->seq <= d->cursor)
+		if (READ_ONCE(xt->unlinked))
 			continue;
 		/* tasks outside the caller's pid namespace are not shown */
 		pid = task_pid_nr_ns(xt->task, d->pid_ns);
-		if (!pid) {
-			d->cursor = xt->seq;
-			continue;
+		if (pid) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &xos_job_family,
+					  NLM_F_MULTI, XOS_JOB_CMD_TASKS);
+			if (!hdr)
+				break;
+			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+			if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id,
+					      XOS_JOB_A_PAD) ||
+			    xos_job_nl_fill_task(skb, xt, cb, pid)) {
+				genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
 		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &xos_job_family,
-				  NLM_F_MULTI, XOS_JOB_CMD_TASKS);
-		if (!hdr)
-			break;
-		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
-		if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ||
-		    xos_job_nl_fill_task(skb, xt, d, pid)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		d->cursor = xt->seq;
+		last = xt;
 	}
-	spin_unlock(&job->lock);
+	if (last != d->pos) {
+		if (d->pos)
+			xos_task_release(d->pos);
+		d->pos = xos_task_hold(last) ? last : NULL;
+	}
+	rcu_read_unlock();
 	return skb->len;
 }
 

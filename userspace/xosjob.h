@@ -100,6 +100,11 @@ struct xosjob_task {
 	uint32_t uid;
 	char comm[17];
 	uint64_t start_boottime_ns;
+	/*
+	 * The caller may not read this task's figures through /proc (a
+	 * set-uid program, another user's task): stats is all zero.
+	 */
+	bool private;
 	struct xosjob_stats stats;	/* since the task joined */
 };
 

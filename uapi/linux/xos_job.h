@@ -72,16 +72,26 @@
  *   request: XOS_JOB_A_ID
  *   reply:   per message: XOS_JOB_A_ID, XOS_JOB_A_TASK (nest, task object)
  *            in join order. NLM_F_DUMP_INTR if members joined or left
- *            while the dump ran.
+ *            while the dump ran. A member's figures are sent only if the
+ *            caller could read them through /proc/PID/io (ptrace read
+ *            access with its filesystem ids: same uids and gids as the
+ *            task and a dumpable task, or CAP_SYS_PTRACE; the LSM's
+ *            ptrace hook is not consulted); else XOS_JOB_TASK_A_PRIVATE.
+ *            The job's sums (XOS_JOB_CMD_GET) stay the owner's to see.
  *
  * XOS_JOB_CMD_KILL (do; owner or admin)
  *   request: XOS_JOB_A_ID, XOS_JOB_A_SIGNAL u32 (1..64; 0 checks only)
  *   reply:   XOS_JOB_A_ID
  *            XOS_JOB_A_NR_SIGNALLED      u32  processes signalled
- *            XOS_JOB_A_NR_DENIED         u32  processes skipped because a
- *                                             non-admin owner may not
- *                                             signal them (kill(2) rules)
- *   A member created while the kill runs also receives the signal.
+ *            XOS_JOB_A_NR_DENIED         u32  processes the caller may not
+ *                                             signal (EPERM from kill(2))
+ *   Each member process is signalled as kill(2) from the caller would:
+ *   process-directed (any thread not blocking it takes it), with the
+ *   kernel's own permission check (CAP_KILL or matching uids, also for
+ *   admins), the LSM's task_kill hook and audit. A process whose fork
+ *   raced the kill receives the signal too (rarely twice); after a
+ *   SIGKILL that reached every process, XOS_JOB_F_KILLED is set and the
+ *   job takes no new member.
  *
  * XOS_JOB_CMD_ENTER (do; the job's owner or admin)
  *   request: XOS_JOB_A_ID
@@ -158,7 +168,10 @@
  *   XOS_JOB_TASK_A_UID           u32  real uid in caller's user ns
  *   XOS_JOB_TASK_A_START_BOOTTIME u64 ns since boot
  *   XOS_JOB_TASK_A_STATS         nest XOS_JOB_STATS_A_*: this task's use
- *                                     since it joined
+ *                                     since it joined (not sent when
+ *                                     PRIVATE is)
+ *   XOS_JOB_TASK_A_PRIVATE       flag the caller may not read this task's
+ *                                     figures (see XOS_JOB_CMD_TASKS)
  *
  * Figures (nest XOS_JOB_STATS_A_*, every value u64 unless noted), the
  * per-task fields of taskstats (linux/taskstats.h) summed per job:
@@ -265,6 +278,7 @@ enum xos_job_task_attr {
 	XOS_JOB_TASK_A_UID,
 	XOS_JOB_TASK_A_START_BOOTTIME,
 	XOS_JOB_TASK_A_STATS,
+	XOS_JOB_TASK_A_PRIVATE,
 
 	__XOS_JOB_TASK_A_MAX,
 	XOS_JOB_TASK_A_MAX = (__XOS_JOB_TASK_A_MAX - 1)

@@ -20,15 +20,23 @@ static int task_one(const struct xosjob_task *t, void *arg)
 		json_u64(&o, "uid", t->uid);
 		json_str(&o, "comm", t->comm);
 		json_u64(&o, "start_boottime_ns", t->start_boottime_ns);
-		json_stats(&o, "stats", &t->stats);
+		/* no figures rather than zeros that look real */
+		if (t->private)
+			json_bool(&o, "private", true);
+		else
+			json_stats(&o, "stats", &t->stats);
 		json_end(&o);
 		return 0;
 	}
-	printf("%-8u %-8u %-8u %-25s %10.3f %10" PRIu64 " ", t->pid, t->tgid,
-	       t->uid, time_str(boot_to_realtime(t->start_boottime_ns), ts,
-				sizeof(ts)),
-	       (t->stats.utime_ns + t->stats.stime_ns) / 1e9,
-	       t->stats.hiwater_rss_kb);
+	printf("%-8u %-8u %-8u %-25s ", t->pid, t->tgid, t->uid,
+	       time_str(boot_to_realtime(t->start_boottime_ns), ts,
+			sizeof(ts)));
+	if (t->private)
+		printf("%10s %10s ", "-", "-");
+	else
+		printf("%10.3f %10" PRIu64 " ",
+		       (t->stats.utime_ns + t->stats.stime_ns) / 1e9,
+		       t->stats.hiwater_rss_kb);
 	print_text(stdout, t->comm);
 	putchar('\n');
 	return 0;

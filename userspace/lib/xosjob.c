@@ -638,6 +638,7 @@ static int parse_task(struct nlattr **tb, void *arg)
 	task.uid = get_u32(t, XOS_JOB_TASK_A_UID);
 	task.start_boottime_ns = get_u64(t, XOS_JOB_TASK_A_START_BOOTTIME);
 	get_str(t, XOS_JOB_TASK_A_COMM, task.comm, sizeof(task.comm));
+	task.private = t[XOS_JOB_TASK_A_PRIVATE] != NULL;
 	fill_stats(t[XOS_JOB_TASK_A_STATS], &task.stats);
 	return d->cb ? d->cb(&task, d->arg) : 0;
 }

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The promises users rely on most, under the conditions that broke them:
+ * JOB_KILL is process-directed and goes through the kernel's permission
+ * and LSM path, a TASKS dump shows per-task figures only to those who could
+ * read them through /proc, a large job's TASKS dump lists every member
+ * once, and no process is ever split between two jobs. Runs as root in the
+ * guest.
+ *
+ * xos-timeout: 600
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "util.h"
+#include "xosjob.h"
+
+/* The job of @pid, 0 when it is in none (or gone). */
+/* JOB_ATTACH's count, when a test does not look at it */
+static uint32_t nattach;
+
+static uint64_t job_of(struct xosjob_ctx *ctx, pid_t pid)
+{
+	struct xosjob_job job;
+
+	if (xosjob_get_by_pid(ctx, pid, &job))
+		return 0;
+	return job.id;
+}
+
+/* Waits until @pid is in a job of its own (not @not), returns its id. */
+static uint64_t wait_own_job(struct xosjob_ctx *ctx, pid_t pid, uint64_t not)
+{
+	uint64_t id = 0;
+	int i;
+
+	for (i = 0; i < XOS_SCALED(500); i++) {
+		id = job_of(ctx, pid);
+		if (id && id != not)
+			return id;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* Reads one byte from @fd within @ms: 1, or 0 on timeout or EOF. */
+static int read_within(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	return read(fd, &c, 1) == 1;
+}
+
+static int sigwait_fd = -1;
+
+static void *sigwait_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	if (!sigwait(set, &sig) && sig == SIGTERM)
+		(void)!write(sigwait_fd, "t", 1);
+	return NULL;
+}
+
+/*
+ * kill(2) signals a process: any thread that does not block the signal,
+ * or sigwait()s for it, takes it. A process blocks SIGTERM in every
+ * thread and a second thread waits for it with sigwait(), the usual shape
+ * of a daemon's signal thread. JOB_KILL with SIGTERM must reach it.
+ */
+TEST(kill_is_process_directed)
+{
+	struct xosjob_ctx *ctx;
+	uint32_t sent = 0, denied = 0;
+	uint64_t id;
+	int p[2], ready[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	if (pid == 0) {
+		static sigset_t set;
+		struct xosjob_ctx *c;
+		pthread_t th;
+		uint64_t own;
+
+		close(p[0]);
+		close(ready[0]);
+		sigwait_fd = p[1];
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		if (sigprocmask(SIG_BLOCK, &set, NULL) ||
+		    xosjob_open(&c) || xosjob_new(c, "sigwait", 0, &own) ||
+		    pthread_create(&th, NULL, sigwait_thread, &set))
+			_exit(1);
+		(void)!write(ready[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	ASSERT_LT(0, pid);
+	close(p[1]);
+	close(ready[1]);
+	ASSERT_EQ(1, read_within(ready[0], XOS_SCALED(10000)));
+	id = wait_own_job(ctx, pid, 0);
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, xosjob_kill(ctx, id, SIGTERM, &sent, &denied))
+		TH_LOG("%s", xosjob_strerror(ctx));
+	EXPECT_EQ(1, sent);
+	EXPECT_EQ(0, denied);
+	EXPECT_EQ(1, read_within(p[0], XOS_SCALED(5000)))
+		TH_LOG("the sigwait() thread never got SIGTERM: the signal went to one blocked thread");
+	kill(pid, SIGKILL);
+	reap(pid);
+	xosjob_close(ctx);
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A process whose main thread left with pthread_exit() is still one
+ * process: it is signalled once, and it dies of the signal.
+ */
+TEST(kill_reaches_process_without_leader)
+{
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	uint32_t sent = 0, denied = 0;
+	uint64_t id;
+	int i;
+	pid_t pid;
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	pid = fork();
+	if (pid == 0) {
+		struct xosjob_ctx *c;
+		pthread_t th;
+		uint64_t own;
+
+		if (xosjob_open(&c) || xosjob_new(c, "leaderless", 0, &own))
+			_exit(1);
+		for (i = 0; i < 3; i++)
+			if (pthread_create(&th, NULL, sleeper, NULL))
+				_exit(1);
+		pthread_exit(NULL);
+	}
+	ASSERT_LT(0, pid);
+	id = wait_own_job(ctx, pid, 0);
+	ASSERT_NE(0, id);
+	/* the leader has left: 3 threads, one process */
+	for (i = 0; i < XOS_SCALED(500); i++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		if (job.nr_tasks == 3)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(3, job.nr_tasks);
+	EXPECT_EQ(1, job.nr_procs);
+	ASSERT_EQ(0, xosjob_kill(ctx, id, 0, &sent, &denied));
+	EXPECT_EQ(1, sent);
+	ASSERT_EQ(0, xosjob_kill(ctx, id, SIGTERM, &sent, &denied));
+	EXPECT_EQ(1, sent);
+	EXPECT_EQ(128 + SIGTERM, reap(pid));
+	xosjob_close(ctx);
+}
+
+/* Landlock's signal scoping (ABI 6, Linux 6.12), declared here: the
+ * build host's headers are older.
+ */
+struct xos_landlock_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+#define XOS_LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#define XOS_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+
+/*
+ * A caller that Landlock forbids to signal processes outside its domain
+ * cannot have the module do it either: JOB_KILL goes through the LSM's
+ * task_kill hook, as kill(2) does, and counts the process as denied.
+ */
+TEST(kill_obeys_lsm)
+{
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	uint64_t id;
+	long abi;
+	int wfd, st;
+	pid_t victim, killer;
+
+	abi = syscall(444 /* landlock_create_ruleset */, NULL, 0,
+		      XOS_LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 6)
+		SKIP(return, "no Landlock signal scoping here (ABI %ld)", abi);
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	victim = spawn_gated(&wfd, NULL, NULL);
+	ASSERT_LT(0, victim);
+	ASSERT_EQ(0, xosjob_new(ctx, "lsm", victim, &id));
+	killer = fork();
+	if (killer == 0) {
+		struct xos_landlock_attr attr = {
+			.scoped = XOS_LANDLOCK_SCOPE_SIGNAL,
+		};
+		struct xosjob_ctx *c;
+		uint32_t sent = 99, denied = 99;
+		int fd;
+
+		fd = syscall(444, &attr, sizeof(attr), 0);
+		if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    syscall(446 /* landlock_restrict_self */, fd, 0))
+			_exit(10);
+		/* kill(2) itself is refused: the scope is in force */
+		if (kill(victim, SIGTERM) != -1 || errno != EPERM)
+			_exit(11);
+		if (xosjob_open(&c) ||
+		    xosjob_kill(c, id, SIGTERM, &sent, &denied))
+			_exit(12);
+		_exit(sent == 0 && denied == 1 ? 0 : 20 + sent);
+	}
+	ASSERT_LT(0, killer);
+	st = reap(killer);
+	EXPECT_EQ(0, st)
+		TH_LOG("exit %d: 21 means JOB_KILL signalled around Landlock", st);
+	/* the victim lives on */
+	usleep(XOS_SCALED(100000));
+	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	EXPECT_FALSE(job.ended);
+	EXPECT_NE(0, proc_state(victim));
+	close(wfd);
+	reap(victim);
+	xosjob_close(ctx);
+}
+
+struct task_seen {
+	pid_t pid;
+	bool private;
+	uint64_t rchar;
+	int n;
+};
+
+static int find_task(const struct xosjob_task *t, void *arg)
+{
+	struct task_seen *s = arg;
+
+	if (t->pid == s->pid) {
+		s->private = t->private;
+		s->rchar = t->stats.rchar;
+		s->n++;
+	}
+	return 0;
+}
+
+#define SUID_HELPER "/tmp/xos_hardening_suid"
+#define FIVE_MIB (5u << 20)
+
+/*
+ * A set-uid root program run in a user's job: the owner sees the job's
+ * sums, but not that program's own figures, which /proc/PID/io refuses
+ * the owner too (CVE-2011-2494). The owner's own tasks stay readable.
+ */
+TEST(tasks_hide_setuid_figures)
+{
+	char self[4096];
+	ssize_t n;
+	int gate[2];
+	pid_t owner;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_LT(0, n);
+	self[n] = 0;
+	/* a set-uid root copy of this program, in a tmpfs that allows it */
+	unlink(SUID_HELPER);
+	{
+		char cmd[8300];
+
+		snprintf(cmd, sizeof(cmd), "cp '%s' %s", self, SUID_HELPER);
+		ASSERT_EQ(0, system(cmd));
+	}
+	ASSERT_EQ(0, chown(SUID_HELPER, 0, 0));
+	ASSERT_EQ(0, chmod(SUID_HELPER, 04755));
+	ASSERT_EQ(0, pipe(gate));
+	owner = fork();
+	if (owner == 0) {
+		struct task_seen own = { 0 }, suid = { 0 };
+		struct xosjob_job job;
+		struct xosjob_ctx *c;
+		char buf[64];
+		uint64_t id;
+		pid_t helper;
+		int ready[2], rc = 0;
+
+		close(gate[1]);
+		if (become_nobody(AS_NOBODY) || pipe(ready) ||
+		    xosjob_open(&c) || xosjob_new(c, "suid", 0, &id))
+			_exit(2);
+		helper = fork();
+		if (helper == 0) {
+			/* above every open fd first: 3 or 4 may be one */
+			int r = dup(ready[1]), g = dup(gate[0]);
+
+			if (r < 0 || g < 0 || dup2(r, 3) != 3 || dup2(g, 4) != 4)
+				_exit(3);
+			execl(SUID_HELPER, SUID_HELPER, "--suid-reader", NULL);
+			_exit(3);
+		}
+		close(ready[1]);
+		if (read(ready[0], buf, 1) != 1)
+			_exit(4);
+		/* its figures went up by 5 MiB of reads before it said so */
+		own.pid = getpid();
+		suid.pid = helper;
+		if (xosjob_tasks(c, id, find_task, &own, NULL) ||
+		    xosjob_tasks(c, id, find_task, &suid, NULL))
+			_exit(5);
+		if (own.n != 1 || own.private)
+			rc |= 1 << 3;
+		if (suid.n != 1)
+			rc |= 1 << 4;
+		if (!suid.private || suid.rchar)
+			rc |= 1 << 5;	/* the leak */
+		if (xosjob_get(c, id, &job))
+			_exit(6);
+		if (rc)
+			fprintf(stderr, "# owner: own seen %d, set-uid pid %d seen %d (private %d, rchar %llu), job: %llu tasks, rchar %llu\n",
+				own.n, helper, suid.n, suid.private,
+				(unsigned long long)suid.rchar,
+				(unsigned long long)job.nr_tasks,
+				(unsigned long long)job.stats.rchar);
+		if (job.stats.rchar < FIVE_MIB)
+			rc |= 1 << 6;	/* the sums stay the owner's */
+		kill(helper, SIGKILL);	/* refused: it is root's now */
+		_exit(rc);
+	}
+	ASSERT_LT(0, owner);
+	close(gate[0]);
+	{
+		int st = reap(owner);
+
+		EXPECT_EQ(0, st)
+			TH_LOG("status %d: 8 own task hidden, 16 set-uid task not listed, 32 its figures shown to the owner, 64 job sums lost",
+			       st);
+	}
+	close(gate[1]);	/* the helper exits */
+	unlink(SUID_HELPER);
+}
+
+/*
+ * The set-uid side of tasks_hide_setuid_figures: reads 5 MiB, says so on
+ * fd 3, and waits for fd 4 to close.
+ */
+static int suid_reader(void)
+{
+	static char buf[1 << 16];
+	size_t done = 0;
+	int fd = open("/dev/zero", O_RDONLY);
+	char c;
+
+	if (fd < 0)
+		return 1;
+	while (done < FIVE_MIB) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0)
+			return 1;
+		done += n;
+	}
+	if (write(3, "r", 1) != 1)
+		return 1;
+	while (read(4, &c, 1) > 0)
+		;
+	return 0;
+}
+
+struct dump_check {
+	pid_t *pids;
+	int nr_pids;
+	int *seen;
+	int dup, n;
+	uint64_t last_start;
+	int disorder;
+};
+
+static int count_task(const struct xosjob_task *t, void *arg)
+{
+	struct dump_check *d = arg;
+	int i;
+
+	d->n++;
+	if (t->start_boottime_ns < d->last_start)
+		d->disorder++;
+	d->last_start = t->start_boottime_ns;
+	for (i = 0; i < d->nr_pids; i++)
+		if (d->pids[i] == (pid_t)t->pid && d->seen[i]++)
+			d->dup++;
+	return 0;
+}
+
+/*
+ * A TASKS dump of a job of 3,000 members, across many messages, while
+ * other members join and leave: every member that stays is listed exactly
+ * once, in join order.
+ */
+TEST(tasks_dump_large_job_each_once)
+{
+	enum { STAY = 3000 };
+	static pid_t pids[STAY];
+	static int seen[STAY];
+	struct xosjob_ctx *ctx;
+	struct dump_check d = { .pids = pids, .nr_pids = STAY, .seen = seen };
+	int gates[STAY], churn_gate, round, i;
+	uint64_t id;
+	pid_t churn;
+
+	struct rlimit fds = { 8192, 8192 };
+
+	/* one gate per member */
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &fds));
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	pids[0] = spawn_gated(&gates[0], NULL, NULL);
+	ASSERT_LT(0, pids[0]);
+	ASSERT_EQ(0, xosjob_new(ctx, "big", pids[0], &id));
+	for (i = 1; i < STAY; i++) {
+		pids[i] = spawn_gated(&gates[i], NULL, NULL);
+		ASSERT_LT(0, pids[i]);
+		ASSERT_EQ(0, xosjob_attach(ctx, id, pids[i], &nattach))
+			TH_LOG("%s", xosjob_strerror(ctx));
+	}
+	/* members that come and go while we dump */
+	churn = spawn_gated(&churn_gate, NULL, NULL);
+	ASSERT_LT(0, churn);
+	ASSERT_EQ(0, xosjob_attach(ctx, id, churn, &nattach));
+	open_gate(churn_gate);
+	reap(churn);
+	churn = fork();
+	if (churn == 0) {
+		for (;;) {
+			pid_t k = fork();
+
+			if (k == 0)
+				_exit(0);
+			if (k > 0)
+				waitpid(k, NULL, 0);
+		}
+	}
+	ASSERT_LT(0, churn);
+	ASSERT_EQ(0, xosjob_attach(ctx, id, churn, &nattach));
+	for (round = 0; round < 3; round++) {
+		memset(seen, 0, sizeof(seen));
+		d.dup = d.n = d.disorder = 0;
+		d.last_start = 0;
+		ASSERT_EQ(0, xosjob_tasks(ctx, id, count_task, &d, NULL))
+			TH_LOG("%s", xosjob_strerror(ctx));
+		for (i = 0; i < STAY; i++)
+			EXPECT_EQ(1, seen[i]);
+		EXPECT_EQ(0, d.dup);
+		EXPECT_LE(STAY, d.n);
+	}
+	kill(churn, SIGKILL);
+	reap(churn);
+	for (i = 0; i < STAY; i++)
+		close(gates[i]);
+	for (i = 0; i < STAY; i++)
+		reap(pids[i]);
+	xosjob_close(ctx);
+}
+
+static volatile int storm_stop;
+
+static void *storm_noop(void *arg)
+{
+	return arg;
+}
+
+static void *storm_thread(void *arg)
+{
+	(void)arg;
+	while (!storm_stop) {
+		pthread_t th;
+
+		if (!pthread_create(&th, NULL, storm_noop, NULL))
+			pthread_join(th, NULL);
+	}
+	return NULL;
+}
+
+/* The jobs of @pid's threads: how many distinct ones (0 = in none). */
+static int jobs_of_threads(struct xosjob_ctx *ctx, pid_t pid,
+			   uint64_t *first)
+{
+	char path[64];
+	struct dirent *e;
+	int distinct = 0;
+	DIR *dir;
+
+	*first = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir))) {
+		pid_t tid = atoi(e->d_name);
+		uint64_t j;
+
+		if (tid <= 0)
+			continue;
+		j = job_of(ctx, tid);
+		if (!j)
+			continue;	/* just created, or exiting */
+		if (!*first)
+			*first = j;
+		if (j != *first)
+			distinct++;
+	}
+	closedir(dir);
+	return distinct + (*first != 0);
+}
+
+/*
+ * JOB_ATTACH moves a process with all its threads, or nothing: whether it
+ * succeeds or not (a storm of thread creation can make it give up with
+ * EAGAIN), no thread is ever left in the old job.
+ */
+TEST(attach_is_all_or_nothing)
+{
+	struct xosjob_ctx *ctx;
+	uint64_t a, b, target, where, cur;
+	int gate_a, gate_b, i, moved = 0, again = 0;
+	pid_t pa, pb, storm;
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	pa = spawn_gated(&gate_a, NULL, NULL);
+	pb = spawn_gated(&gate_b, NULL, NULL);
+	ASSERT_EQ(0, xosjob_new(ctx, "a", pa, &a));
+	ASSERT_EQ(0, xosjob_new(ctx, "b", pb, &b));
+	storm = fork();
+	if (storm == 0) {
+		pthread_t th;
+
+		for (i = 0; i < 8; i++)
+			if (pthread_create(&th, NULL, storm_thread, NULL))
+				_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_LT(0, storm);
+	ASSERT_EQ(0, xosjob_attach(ctx, a, storm, &nattach));
+	cur = a;
+	for (i = 0; i < 200; i++) {
+		uint32_t n;
+		int err;
+
+		target = i % 2 ? a : b;
+		err = xosjob_attach(ctx, target, storm, &n);
+		if (err == -EAGAIN)
+			again++;
+		else
+			ASSERT_EQ(0, err) TH_LOG("%s", xosjob_strerror(ctx));
+		moved += !err;
+		if (!err)
+			cur = target;
+		ASSERT_EQ(1, jobs_of_threads(ctx, storm, &where))
+			TH_LOG("round %d: the process is split between jobs", i);
+		EXPECT_EQ(cur, where);
+	}
+	TH_LOG("%d moves, %d refused with EAGAIN", moved, again);
+	kill(storm, SIGKILL);
+	reap(storm);
+	close(gate_a);
+	close(gate_b);
+	reap(pa);
+	reap(pb);
+	xosjob_close(ctx);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--suid-reader"))
+		return suid_reader();
+	xos_scale_harness_timeouts();
+	return test_harness_run(argc, argv);
+}
