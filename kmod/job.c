@@ -783,6 +783,31 @@ static int xos_task_kill_state(struct xos_task *xt, u64 gen)
 	return 0;
 }
 
+/* JOB_KILL with signal 0: which member processes the caller may signal. */
+static int xos_job_kill_check(struct xos_job *job, u32 *nr_signalled,
+			      u32 *nr_denied)
+{
+	struct xos_task *xt;
+	u32 ok = 0, denied = 0;
+
+	if (READ_ONCE(job->ended))
+		return -ESRCH;
+	rcu_read_lock();
+	list_for_each_entry_rcu(xt, &job->members, job_node) {
+		int err;
+
+		if (!READ_ONCE(xt->is_proc) || READ_ONCE(xt->unlinked))
+			continue;
+		err = kill_pid(task_tgid(xt->task), 0, 0);
+		ok += !err;
+		denied += err == -EPERM;
+	}
+	rcu_read_unlock();
+	*nr_signalled = ok;
+	*nr_denied = denied;
+	return 0;
+}
+
 /*
  * Signals every member process, as kill(2) would from the caller: one
  * kill_pid() per process, process-directed, with the kernel's permission
@@ -802,6 +827,7 @@ static int xos_task_kill_state(struct xos_task *xt, u64 gen)
  *   walk: further walks catch such processes until one signals nothing.
  * After a SIGKILL that reached every process, the job is marked killed:
  * it takes no new member and the fork probe kills any later child.
+ * Signal 0 only counts, and leaves the last real kill's state alone.
  */
 int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
 		 u32 *nr_denied)
@@ -811,6 +837,8 @@ int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
 	unsigned int pass;
 	u64 gen;
 
+	if (!sig)
+		return xos_job_kill_check(job, nr_signalled, nr_denied);
 	spin_lock(&job->lock);
 	if (job->ended) {
 		spin_unlock(&job->lock);

@@ -11,7 +11,11 @@
  *     end, checking every live snapshot (tasks started = exited + live, at
  *     least one live member);
  *   - a listener reads end-of-job records from the events group and reads
- *     back any gap (ENOBUFS, sequence gap) from the ring.
+ *     back any gap (ENOBUFS, sequence gap) from the ring;
+ *   - a mover JOB_ATTACHes a process whose threads keep creating threads
+ *     back and forth between two jobs of its own, and checks after every
+ *     move that all of its threads are in one job: a process is never
+ *     split between jobs, whether the move succeeded or not.
  * Every operation that took effect is counted in shared memory by whoever
  * did it. Afterwards: no job is left (live jobs and tracked tasks back to
  * the start), every job created has exactly one record, each job that was
@@ -21,6 +25,7 @@
  * and is not zero for run time and faults. (utime + stime <= run time holds
  * per task, but not for members that joined with a base: not checked.)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -73,6 +78,7 @@ struct stress {
 	_Atomic uint64_t ended_dumps, gets, snapshots, events_created;
 	_Atomic uint64_t events_ended, enobufs, read_back, other_errors;
 	_Atomic uint64_t bad_snapshots, dupes;
+	_Atomic uint64_t moves, move_refused, splits;
 	char err[4][256];
 	struct slot slots[MAX_SLOTS];
 };
@@ -299,6 +305,107 @@ static void attacher(void)
 	_exit(0);
 }
 
+static _Atomic int mover_stop;
+
+static void *mover_noop(void *arg)
+{
+	return arg;
+}
+
+static void *mover_storm(void *arg)
+{
+	while (!atomic_load(&mover_stop)) {
+		pthread_t th;
+
+		if (!pthread_create(&th, NULL, mover_noop, NULL))
+			pthread_join(th, NULL);
+	}
+	return arg;
+}
+
+static void mover_child(void *arg)
+{
+	pthread_t th;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		pthread_create(&th, NULL, mover_storm, NULL);
+	for (;;)
+		pause();
+}
+
+/* How many different jobs @pid's threads are in (-1: gone). */
+static int jobs_of_threads(struct xosjob_ctx *c, pid_t pid, uint64_t *where)
+{
+	char path[64];
+	struct dirent *e;
+	int distinct = 0;
+	DIR *dir;
+
+	*where = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir))) {
+		struct xosjob_job j;
+		pid_t tid = atoi(e->d_name);
+
+		/* a thread just made or exiting may be in none: skipped */
+		if (tid <= 0 || xosjob_get_by_pid(c, tid, &j))
+			continue;
+		if (!*where)
+			*where = j.id;
+		distinct += j.id != *where;
+	}
+	closedir(dir);
+	return distinct + (*where != 0);
+}
+
+static void mover(void)
+{
+	struct xosjob_ctx *c = ctx_open();
+
+	while (!atomic_load(&st->stop)) {
+		int gm = -1, ga = -1, gb = -1, i;
+		uint64_t a, b, where;
+		pid_t m, pa, pb;
+		uint32_t n;
+
+		/* each job keeps a member of its own while the process moves */
+		m = spawn_gated(&gm, mover_child, NULL);
+		pa = spawn_gated(&ga, NULL, NULL);
+		pb = spawn_gated(&gb, NULL, NULL);
+		if (m < 0 || pa < 0 || pb < 0 ||
+		    xosjob_new(c, "mover-a", pa, &a) ||
+		    xosjob_new(c, "mover-b", pb, &b) ||
+		    xosjob_attach(c, a, m, &n)) {
+			note_err("mover", c, -EIO);
+			break;
+		}
+		open_gate(gm);
+		for (i = 0; i < 40 && !atomic_load(&st->stop); i++) {
+			int err = xosjob_attach(c, i % 2 ? a : b, m, &n);
+
+			if (!err)
+				atomic_fetch_add(&st->moves, 1);
+			else if (err == -EAGAIN)
+				atomic_fetch_add(&st->move_refused, 1);
+			else
+				note_err("move", c, err);
+			if (jobs_of_threads(c, m, &where) > 1)
+				atomic_fetch_add(&st->splits, 1);
+		}
+		kill(m, SIGKILL);
+		reap(m);
+		close(ga);
+		close(gb);
+		reap(pa);
+		reap(pb);
+	}
+	_exit(0);
+}
+
 static void killer(void)
 {
 	struct xosjob_ctx *c = ctx_open();
@@ -341,6 +448,7 @@ static void check_snapshot(const struct xosjob_job *j)
 		return;
 	if (j->tasks_started != j->tasks_exited + j->nr_tasks ||
 	    j->procs_started != j->procs_exited + j->nr_procs ||
+	    j->nr_procs > j->procs_started ||
 	    !j->nr_tasks || !j->nr_procs) {
 		uint64_t n = atomic_fetch_add(&st->bad_snapshots, 1);
 
@@ -545,7 +653,7 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	const char *env = getenv("XOS_STRESS_SECONDS");
 	int secs = env ? atoi(env) : 60, i, bad_counts = 0, bad_figs = 0;
 	int no_record = 0, killed = 0, exact = 0, bad_cpu = 0;
-	pid_t pids[NR_DRIVERS + 5], listen_pid, base;
+	pid_t pids[NR_DRIVERS + 6], listen_pid, base;
 	int gate = -1;
 	struct xosjob_ctx *c;
 	struct xosjob_info before, after;
@@ -575,7 +683,7 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	while (!atomic_load(&st->listener_ready))
 		usleep(10000);
 	t0 = now_s();
-	for (i = 0; i < NR_DRIVERS + 4; i++) {
+	for (i = 0; i < NR_DRIVERS + 5; i++) {
 		pids[i] = fork();
 		ASSERT_LE(0, pids[i]);
 		if (pids[i])
@@ -592,13 +700,16 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 		case 2:
 			killer();
 			break;
+		case 3:
+			mover();
+			break;
 		default:
 			dumper();
 		}
 	}
 	sleep(secs);
 	atomic_store(&st->stop, 1);
-	for (i = 0; i < NR_DRIVERS + 4; i++)
+	for (i = 0; i < NR_DRIVERS + 5; i++)
 		EXPECT_EQ(0, reap(pids[i]));
 	t1 = now_s();
 	for (i = 0; i < atomic_load(&st->nslots); i++) {
@@ -637,6 +748,12 @@ TEST_F_TIMEOUT(stress, everything_at_once, 900)
 	EXPECT_EQ(0, st->other_errors);
 	EXPECT_EQ(0, st->bad_snapshots);
 	EXPECT_EQ(0, st->dupes);
+	TH_LOG("mover: %llu moves of a thread-making process, %llu refused (EAGAIN), %llu times split",
+	       (unsigned long long)st->moves,
+	       (unsigned long long)st->move_refused,
+	       (unsigned long long)st->splits);
+	EXPECT_LT(0, st->moves);
+	EXPECT_EQ(0, st->splits);
 	EXPECT_LT(0, st->jobs);
 	EXPECT_LT(0, st->enters);
 	EXPECT_LT(0, st->attaches);
