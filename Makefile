@@ -36,7 +36,7 @@ export XOS_VM_CMD = $(value CMD)
 .PHONY: all modules userspace selftests check vm-run run shell deps clean \
 	checkpatch headers check-harness host-checks spec-check dkms-check \
 	install uninstall dkms-install dkms-uninstall install-check fuzz \
-	bench bench-bin check-debug
+	bench bench-bin check-debug rt-check
 
 all: modules userspace selftests bench-bin
 
@@ -76,8 +76,12 @@ check: all $(if $(T),,host-checks)
 	@$(ROOT)/scripts/check.sh "$(KERNELS)" $(T)
 
 # Host-side parts of make check: the spec against the kernel's generator,
-# the DKMS build for every kernel, make install into a staging tree.
-host-checks: spec-check dkms-check install-check
+# the DKMS build for every kernel, make install into a staging tree, and a
+# build against a PREEMPT_RT kernel that must be refused.
+host-checks: spec-check dkms-check install-check rt-check
+
+rt-check:
+	@$(ROOT)/scripts/rt-check.sh
 
 # spec/xos_job.yaml through the kernel's ynl-gen-c.py, against the uapi header
 spec-check: headers

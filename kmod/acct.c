@@ -11,6 +11,7 @@
 #include <linux/delayacct.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
@@ -25,12 +26,14 @@
 
 #include "acct.h"
 
-static u64 xos_acct_mb_usec(u64 integral)
+/*
+ * Pages * usec to MB * usec, as xacct_add_tsk() converts them, but with a
+ * 128-bit product: 64 TiB mapped for one second is 2^54 page-usec, which
+ * times PAGE_SIZE overflows a u64 (and taskstats' own figure).
+ */
+static u64 xos_acct_mb_usec(u64 page_usec)
 {
-	/* as xacct_add_tsk(): pages * usec to MB * usec */
-	integral *= PAGE_SIZE;
-	do_div(integral, 1000 * 1024);
-	return integral;
+	return mul_u64_u32_div(page_usec, PAGE_SIZE, 1000 * 1024);
 }
 
 void xos_acct_read(struct xos_acct *a, struct task_struct *t,
@@ -54,8 +57,9 @@ void xos_acct_read(struct xos_acct *a, struct task_struct *t,
 	a->wchar = READ_ONCE(t->ioac.wchar);
 	a->syscr = READ_ONCE(t->ioac.syscr);
 	a->syscw = READ_ONCE(t->ioac.syscw);
-	a->coremem = xos_acct_mb_usec(READ_ONCE(t->acct_rss_mem1));
-	a->virtmem = xos_acct_mb_usec(READ_ONCE(t->acct_vm_mem1));
+	/* raw: the base is subtracted before xos_acct_put() converts them */
+	a->coremem = READ_ONCE(t->acct_rss_mem1);
+	a->virtmem = READ_ONCE(t->acct_vm_mem1);
 #endif
 #ifdef CONFIG_TASK_IO_ACCOUNTING
 	a->read_bytes = READ_ONCE(t->ioac.read_bytes);
@@ -249,8 +253,10 @@ int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,
 			     a->hiwater_rss_kb) ||
 	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_VM_KB,
 			     a->hiwater_vm_kb) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_COREMEM_MB_US, a->coremem) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_VIRTMEM_MB_US, a->virtmem) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_COREMEM_MB_US,
+			     xos_acct_mb_usec(a->coremem)) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_VIRTMEM_MB_US,
+			     xos_acct_mb_usec(a->virtmem)) ||
 	    nla_put_u8(skb, XOS_JOB_STATS_A_DELAYACCT, delayacct_on))
 		goto cancel;
 	/*

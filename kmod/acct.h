@@ -25,7 +25,8 @@ enum xos_acct_delay {
 /*
  * Figures of one task, or sums over many. Everything is summed except the
  * two high-water marks, which are maxima. Units follow taskstats where it
- * has the field (coremem/virtmem in MB-usec, high-water marks in KiB);
+ * has the field (high-water marks in KiB), but coremem/virtmem are kept in
+ * the kernel's pages * usec and converted to MB-usec only when sent;
  * times are nanoseconds.
  */
 struct xos_acct {
@@ -43,8 +44,8 @@ struct xos_acct {
 	u64 read_bytes;
 	u64 write_bytes;
 	u64 cancelled_write_bytes;
-	u64 coremem;
-	u64 virtmem;
+	u64 coremem;		/* pages * usec (acct_rss_mem1) */
+	u64 virtmem;		/* pages * usec (acct_vm_mem1) */
 	u64 delay_ns[XOS_ACCT_NR_DELAYS];
 	u64 delay_count[XOS_ACCT_NR_DELAYS];
 	u64 hiwater_rss_kb;	/* max */

@@ -8,6 +8,17 @@
 #include <net/genetlink.h>
 
 /*
+ * The probes run inside tracepoints with preemption disabled, take the
+ * job's spinlock and allocate with GFP_ATOMIC there. On PREEMPT_RT a
+ * spinlock_t is a sleeping lock and the page allocator may not be entered
+ * with preemption disabled: every fork and exit of a member would sleep in
+ * atomic context. Debian ships such kernels (linux-image-rt-amd64).
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "xos_job does not support PREEMPT_RT kernels: its fork and exit probes take spinlocks and allocate with preemption disabled, which sleeps on -rt"
+#endif
+
+/*
  * Formatted extack messages exist from 6.2 (extack->_msg_buf). On older
  * kernels send the fixed text, which must still make sense on its own.
  */

@@ -11,6 +11,7 @@
 #include <linux/xos_job.h>
 
 #include "acct.h"
+#include "compat.h"
 #include "job.h"
 #include "netlink.h"
 #include "probes.h"

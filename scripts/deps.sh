@@ -7,6 +7,7 @@ pkgs=(
 	build-essential pkg-config make gcc bc kmod cpio xz-utils zstd
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-headers-rt-amd64
 	linux-source-6.12 flex bison libelf-dev libssl-dev
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libnl-utils

@@ -1153,4 +1153,83 @@ TEST(delays_absent_when_delay_accounting_off)
 	xosjob_close(ctx);
 }
 
+/*
+ * The memory integrals of a member with 64 TiB of address space: 2^34
+ * pages, so one second of CPU is 2^54 page-usec, which times PAGE_SIZE
+ * does not fit in 64 bits (taskstats' own figure wraps there, so it is no
+ * oracle here). The job's virtmem must be about its VM size in MB (of
+ * 1000 * 1024 bytes, as taskstats counts) times its CPU time in usec: for
+ * a member that joined with figures of its own (round 0: it mapped and
+ * ran before), and for one made in the job (round 1).
+ */
+TEST(memory_integrals_do_not_overflow)
+{
+	struct xosjob_ctx *ctx;
+	int round;
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	for (round = 0; round < 2; round++) {
+		struct xosjob_job job;
+		double mb, us, ratio;
+		int ready[2], gate[2], i;
+		uint64_t id;
+		pid_t pid;
+		char c;
+
+		ASSERT_EQ(0, pipe(ready));
+		ASSERT_EQ(0, pipe(gate));
+		pid = fork();
+		if (pid == 0) {
+			void *p = NULL;
+
+			close(ready[0]);
+			close(gate[1]);
+			if (round == 0) {
+				p = mmap(NULL, 64ULL << 40, PROT_NONE,
+					 MAP_PRIVATE | MAP_ANONYMOUS |
+					 MAP_NORESERVE, -1, 0);
+				burn_ms(500);
+			}
+			(void)!write(ready[1], "r", 1);
+			if (read(gate[0], &c, 1) != 1)
+				_exit(1);
+			if (round == 1)
+				p = mmap(NULL, 64ULL << 40, PROT_NONE,
+					 MAP_PRIVATE | MAP_ANONYMOUS |
+					 MAP_NORESERVE, -1, 0);
+			if (p == MAP_FAILED)
+				_exit(2);
+			burn_ms(1000);
+			_exit(0);
+		}
+		ASSERT_LT(0, pid);
+		close(ready[1]);
+		close(gate[0]);
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		wait_gated(pid);
+		ASSERT_EQ(0, xosjob_new(ctx, "bigvm", pid, &id));
+		ASSERT_EQ(1, write(gate[1], "g", 1));
+		EXPECT_EQ(0, reap(pid));
+		close(ready[0]);
+		close(gate[1]);
+		for (i = 0; i < XOS_SCALED(500); i++) {
+			ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+			if (job.ended)
+				break;
+			usleep(10000);
+		}
+		ASSERT_TRUE(job.ended);
+		mb = job.stats.hiwater_vm_kb / 1000.0;
+		us = job.stats.runtime_ns / 1000.0;
+		ratio = job.stats.virtmem_mb_us / (mb * us);
+		TH_LOG("round %d: virtmem %llu MB-us for %.0f MB over %.0f us of CPU: %.2f of the product",
+		       round, (unsigned long long)job.stats.virtmem_mb_us, mb,
+		       us, ratio);
+		EXPECT_LT(64ULL << 20, job.stats.hiwater_vm_kb);
+		EXPECT_LT(0.5, ratio);
+		EXPECT_GT(1.5, ratio);
+	}
+	xosjob_close(ctx);
+}
+
 TEST_HARNESS_MAIN

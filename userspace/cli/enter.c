@@ -100,6 +100,31 @@ static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
 	return mask;
 }
 
+/*
+ * The namespace @pid's children are made in (pid_for_children or
+ * time_for_children), opened, when it is not the one @pid itself is in:
+ * a job started as "unshare --pid --fork CMD" has its anchor, the unshare
+ * parent, outside and all its work inside. setns() on a pidfd takes the
+ * target's own pid and time namespaces, so these are joined after it.
+ * -1 when they are the same (or the kernel lacks them), -errno on error.
+ */
+static int open_children_ns(pid_t pid, const char *name)
+{
+	char own[64], children[80];
+	struct stat a, b;
+	int fd;
+
+	snprintf(own, sizeof(own), "/proc/%d/ns/%s", pid, name);
+	snprintf(children, sizeof(children), "/proc/%d/ns/%s_for_children",
+		 pid, name);
+	if (stat(own, &a) || stat(children, &b))
+		return -1;
+	if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		return -1;
+	fd = open(children, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 /* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
 static bool proc_start_ticks(pid_t pid, unsigned long long *ticks)
 {
@@ -281,12 +306,34 @@ struct enter {
 	uint64_t id;
 	struct xosjob_anchor anchor;
 	int pidfd, rootfd, cwdfd;
+	/* the anchor's children's pid and time namespaces, if not its own */
+	int pid_children_fd, time_children_fd;
 	int ns_wanted;		/* --ns */
 	int ns;			/* of those, the ones that differ */
 	char ns_names[96];
 	struct identity who;
 	char **cmd;
 };
+
+/*
+ * After the anchor's namespaces: the pid and time namespaces its children
+ * are in, where the job's work runs, for the command we fork next.
+ */
+static int join_children_ns(struct enter *e, int *fd, const char *name,
+			    int flag)
+{
+	if (*fd < 0)
+		return 0;
+	if (setns(*fd, flag))
+		return fail("cannot join the %s namespace that job %" PRIu64
+			    "'s anchor, pid %u, makes its children in: %s%s",
+			    name, e->id, e->anchor.pid, strerror(errno),
+			    errno == EPERM ?
+			    " (needs CAP_SYS_ADMIN over it; --ns none enters the job only)" : "");
+	close(*fd);
+	*fd = -1;
+	return 0;
+}
 
 /* The child: root, cwd, credentials, environment, then exec. */
 static int enter_child(struct enter *e)
@@ -367,13 +414,23 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 			   open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		e->ns = differing_ns(e->anchor.pid, e->ns_wanted, e->ns_names,
 				     sizeof(e->ns_names));
+		e->pid_children_fd = e->ns_wanted & CLONE_NEWPID ?
+			open_children_ns(e->anchor.pid, "pid") : -1;
+		e->time_children_fd = e->ns_wanted & CLONE_NEWTIME ?
+			open_children_ns(e->anchor.pid, "time") : -1;
 		/* all of it from the same process: check it is still there */
-		if (e->cwdfd >= 0 &&
+		if (e->cwdfd >= 0 && e->pid_children_fd >= -1 &&
+		    e->time_children_fd >= -1 &&
 		    syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0) {
 			e->pidfd = fd;
 			return 0;
 		}
-		err = errno;
+		err = e->pid_children_fd < -1 ? -e->pid_children_fd :
+		      e->time_children_fd < -1 ? -e->time_children_fd : errno;
+		if (e->pid_children_fd >= 0)
+			close(e->pid_children_fd);
+		if (e->time_children_fd >= 0)
+			close(e->time_children_fd);
 		if (e->rootfd >= 0)
 			close(e->rootfd);
 		if (e->cwdfd >= 0)
@@ -399,7 +456,8 @@ int cmd_enter(int argc, char *argv[])
 		{ "ns", 'n', &ns_list, NULL },
 		{ NULL },
 	};
-	struct enter e = { .pidfd = -1, .rootfd = -1, .cwdfd = -1 };
+	struct enter e = { .pidfd = -1, .rootfd = -1, .cwdfd = -1,
+			   .pid_children_fd = -1, .time_children_fd = -1 };
 	struct xosjob_ctx *ctx;
 	bool fs_cgroup;
 	uint32_t uid = 0;
@@ -458,8 +516,14 @@ int cmd_enter(int argc, char *argv[])
 			    errno == EPERM ?
 			    " (needs CAP_SYS_ADMIN over them; --ns none enters the job only)" : "");
 	close(e.pidfd);
+	if (join_children_ns(&e, &e.pid_children_fd, "pid", CLONE_NEWPID) ||
+	    join_children_ns(&e, &e.time_children_fd, "time", CLONE_NEWTIME))
+		return EXIT_FAIL;
 	fflush(stdout);
 	child = fork();
+	if (child < 0 && errno == ENOMEM && e.pid_children_fd >= 0)
+		return fail("job %" PRIu64 "'s pid namespace has no init process left: nothing can be started in it",
+			    e.id);
 	if (child < 0)
 		return fail("fork: %s", strerror(errno));
 	if (child == 0)
