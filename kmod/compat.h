@@ -15,7 +15,7 @@
  * atomic context. Debian ships such kernels (linux-image-rt-amd64).
  */
 #ifdef CONFIG_PREEMPT_RT
-#error "xos_job does not support PREEMPT_RT kernels: its fork and exit probes take spinlocks and allocate with preemption disabled, which sleeps on -rt"
+#error "xos_job does not support PREEMPT_RT kernels: its probes take spinlocks with preemption off"
 #endif
 
 /*

@@ -61,8 +61,8 @@ static bool xos_job_visible(const struct xos_job *job, bool admin, kuid_t euid)
  * strict validation ("Unsupported attribute").
  */
 static const struct nla_policy xos_job_new_policy[XOS_JOB_A_MAX + 1] = {
-	/* length checked in the handler, for a precise message */
-	[XOS_JOB_A_LABEL] = { .type = NLA_NUL_STRING },
+	/* an empty label is refused in the handler */
+	[XOS_JOB_A_LABEL] = { .type = NLA_NUL_STRING, .len = XOS_JOB_LABEL_MAX },
 	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[XOS_JOB_A_OWNER_UID] = { .type = NLA_U32 },
 };
@@ -79,7 +79,8 @@ static const struct nla_policy xos_job_get_policy[XOS_JOB_A_MAX + 1] = {
 
 static const struct nla_policy xos_job_list_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_ENDED] = { .type = NLA_FLAG },
-	[XOS_JOB_A_SEQ] = NLA_POLICY_MIN(NLA_U64, 1),
+	/* 0: from the oldest kept, as INFO's SEQ is 0 before any record */
+	[XOS_JOB_A_SEQ] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
@@ -88,8 +89,7 @@ static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
 
 static const struct nla_policy xos_job_kill_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	/* range checked in the handler, for a precise message */
-	[XOS_JOB_A_SIGNAL] = { .type = NLA_U32 },
+	[XOS_JOB_A_SIGNAL] = NLA_POLICY_MAX(NLA_U32, _NSIG),
 };
 
 static const struct nla_policy xos_job_enter_policy[XOS_JOB_A_MAX + 1] = {
@@ -265,11 +265,32 @@ static struct sk_buff *xos_job_nl_msg_new(u32 portid, u32 seq, u8 cmd,
 	return msg;
 }
 
+/*
+ * Every error of a do operation carries a message (the uapi says so):
+ * these are the ones no handler words itself.
+ */
+static void xos_job_nl_reply_err(struct netlink_ext_ack *extack, int err)
+{
+	if (!extack || extack->_msg)
+		return;
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG(extack, "the reply does not fit in a message");
+	else if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack, "out of memory building the reply");
+	else
+		NL_SET_ERR_MSG(extack, "the reply could not be delivered");
+}
+
 static struct sk_buff *xos_job_nl_new_reply(struct genl_info *info,
 					    void **hdr)
 {
-	return xos_job_nl_msg_new(info->snd_portid, info->snd_seq,
-				  info->genlhdr->cmd, hdr);
+	struct sk_buff *msg = xos_job_nl_msg_new(info->snd_portid,
+						 info->snd_seq,
+						 info->genlhdr->cmd, hdr);
+
+	if (!msg)
+		xos_job_nl_reply_err(info->extack, -ENOMEM);
+	return msg;
 }
 
 static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
@@ -277,10 +298,13 @@ static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
 {
 	if (err) {
 		nlmsg_free(msg);
-		return err;
+	} else {
+		genlmsg_end(msg, hdr);
+		err = genlmsg_reply(msg, info);
 	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	if (err)
+		xos_job_nl_reply_err(info->extack, err);
+	return err;
 }
 
 static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
@@ -328,11 +352,6 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 		if (!len) {
 			NL_SET_ERR_MSG_ATTR(info->extack, label_attr,
 					    "label is empty");
-			return -EINVAL;
-		}
-		if (len > XOS_JOB_LABEL_MAX) {
-			NL_SET_ERR_MSG_ATTR(info->extack, label_attr,
-					    "label is longer than 255 bytes");
 			return -EINVAL;
 		}
 		label = nla_data(label_attr);
@@ -384,11 +403,19 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);
-	if (!msg)
-		goto out_job;
-	err = nla_put_u64_64bit(msg, XOS_JOB_A_ID, job->id, XOS_JOB_A_PAD) ?
-		-EMSGSIZE : 0;
-	err = xos_job_nl_send(msg, hdr, info, err);
+	if (msg) {
+		err = nla_put_u64_64bit(msg, XOS_JOB_A_ID, job->id,
+					XOS_JOB_A_PAD) ? -EMSGSIZE : 0;
+		err = xos_job_nl_send(msg, hdr, info, err);
+	}
+	/* the job exists and holds the process: say which one it is */
+	if (err) {
+		info->extack->_msg = NULL;
+		XOS_NL_ERR_FMT(info->extack,
+			       "the job was created, but its reply could not be sent; find it by pid",
+			       "job %llu was created, but its reply could not be sent",
+			       job->id);
+	}
 out_job:
 	xos_job_put(job);
 out_task:
@@ -508,7 +535,7 @@ static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		id = nla_get_u64(id_attr);
 		job = xos_job_get_by_id(id);
-		if (job && (job->ended ||
+		if (job && (READ_ONCE(job->ended) ||
 			    !xos_job_visible(job, admin, current_euid()))) {
 			xos_job_put(job);
 			job = NULL;
@@ -686,13 +713,8 @@ static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
 	if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID, "missing job id") ||
 	    XOS_NL_REQUIRE(info, XOS_JOB_A_SIGNAL, "missing signal number"))
 		return -EINVAL;
+	/* 0.._NSIG: the policy checked it */
 	sig = nla_get_u32(info->attrs[XOS_JOB_A_SIGNAL]);
-	if (!valid_signal(sig)) {
-		XOS_NL_ERR_FMT(info->extack, "invalid signal number (0..64)",
-			       "invalid signal number %u (0..%d)", sig, _NSIG);
-		NL_SET_BAD_ATTR(info->extack, info->attrs[XOS_JOB_A_SIGNAL]);
-		return -EINVAL;
-	}
 	job = xos_job_nl_job(info, admin);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
@@ -834,6 +856,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	u64 oldest = xos_record_oldest_seq(), last = xos_record_last_seq();
+	bool dropped = false;
 
 	if (!cb->seq)
 		cb->seq = 1;		/* first call: older ones were gone before */
@@ -847,6 +870,11 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 
 		rcu_read_lock();
 		rec = xos_record_by_seq(d->cursor);
+		if (!rec && !dropped) {
+			/* it was kept when this call began: dropped since */
+			dropped = true;
+			cb->seq++;
+		}
 		if (!rec || !xos_job_may_see(rec->owner, d->admin, d->cred->euid)) {
 			rcu_read_unlock();
 			continue;
@@ -856,7 +884,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 				  NLM_F_MULTI, XOS_JOB_CMD_LIST);
 		err = -EMSGSIZE;
 		if (hdr) {
-			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+			genl_dump_check_consistent(cb, hdr);
 			err = xos_job_nl_fill_record(skb, rec, d->cred->user_ns,
 						     d->delayacct_on);
 		}
@@ -864,7 +892,8 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 		if (err) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
-			break;
+			/* not even one fits: an error, not an early end */
+			return skb->len ?: err;
 		}
 		genlmsg_end(skb, hdr);
 	}
@@ -876,8 +905,8 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job;
+	int err = 0;
 	u64 id;
-	int err;
 
 	if (d->err)
 		return xos_job_nl_deferred_err(cb);
@@ -898,9 +927,10 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 				  NLM_F_MULTI, XOS_JOB_CMD_LIST);
 		if (!hdr) {
 			xos_job_put(job);
+			err = -EMSGSIZE;
 			break;
 		}
-		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		genl_dump_check_consistent(cb, hdr);
 		err = xos_job_nl_fill_job(skb, job, d->pid_ns, d->cred->user_ns,
 					  d->delayacct_on);
 		if (err == -ESRCH) {
@@ -920,7 +950,8 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 		id++;
 	}
 	d->cursor = id;
-	return skb->len;
+	/* not even one fits: an error, not an early end */
+	return skb->len ?: err;
 }
 
 static int xos_job_nl_tasks_start(struct netlink_callback *cb)
@@ -1043,6 +1074,7 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job = d->job;
 	struct xos_task *xt, *last;
+	int err = 0;
 
 	if (!job)
 		return xos_job_nl_deferred_err(cb);
@@ -1062,15 +1094,17 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, &xos_job_family,
 					  NLM_F_MULTI, XOS_JOB_CMD_TASKS);
+			err = -EMSGSIZE;
 			if (!hdr)
 				break;
-			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+			genl_dump_check_consistent(cb, hdr);
 			if (nla_put_u64_64bit(skb, XOS_JOB_A_ID, job->id,
 					      XOS_JOB_A_PAD) ||
 			    xos_job_nl_fill_task(skb, xt, cb, pid)) {
 				genlmsg_cancel(skb, hdr);
 				break;
 			}
+			err = 0;
 			genlmsg_end(skb, hdr);
 		}
 		d->cursor = xt->seq;
@@ -1082,36 +1116,12 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 		d->pos = xos_task_hold(last) ? last : NULL;
 	}
 	rcu_read_unlock();
-	return skb->len;
-}
-
-/*
- * Generic netlink answers an unregistered command with a bare EOPNOTSUPP.
- * Every other command number is routed here instead, so that the caller
- * learns what went wrong.
- */
-static int xos_job_nl_unknown(struct sk_buff *skb, struct genl_info *info)
-{
-	XOS_NL_ERR_FMT(info->extack, "unknown xos_job command",
-		       "unknown xos_job command %u", info->genlhdr->cmd);
-	return -EOPNOTSUPP;
-}
-
-static int xos_job_nl_unknown_start(struct netlink_callback *cb)
-{
-	memset(xos_job_dump_ctx(cb), 0, sizeof(struct xos_job_dump));
-	return xos_job_nl_start_fail(cb, -EOPNOTSUPP,
-				     "unknown xos_job command");
-}
-
-static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
-				     struct netlink_callback *cb)
-{
-	return xos_job_nl_deferred_err(cb) ?: -EOPNOTSUPP;
+	/* not even one fits: an error, not an early end */
+	return skb->len ?: err;
 }
 
 #define XOS_JOB_OP(_cmd, _policy, ...)				\
-	[XOS_JOB_CMD_##_cmd] = {				\
+	{							\
 		.cmd = XOS_JOB_CMD_##_cmd,			\
 		.policy = _policy,				\
 		.maxattr = XOS_JOB_A_MAX,			\
@@ -1119,15 +1129,10 @@ static int xos_job_nl_unknown_dumpit(struct sk_buff *skb,
 	}
 
 /*
- * Commands 1..XOS_JOB_OP_SLOTS answer with a message even when unknown, so
- * that a client newer than the module learns why. More slots would not fit:
- * CTRL_CMD_GETFAMILY lists every op in one NLMSG_DEFAULT_SIZE reply, and the
- * family would no longer resolve. Higher numbers get genetlink's plain
- * EOPNOTSUPP. Slot 0 holds command XOS_JOB_OP_SLOTS.
+ * One entry per command. Generic netlink answers any other command number,
+ * the notification ones included, with EOPNOTSUPP.
  */
-#define XOS_JOB_OP_SLOTS 63
-
-static struct genl_ops xos_job_ops[XOS_JOB_OP_SLOTS] = {
+static const struct genl_ops xos_job_ops[] = {
 	XOS_JOB_OP(INFO, xos_job_empty_policy,
 		   .doit = xos_job_nl_info),
 	XOS_JOB_OP(NEW, xos_job_new_policy,
@@ -1177,18 +1182,6 @@ static struct genl_family xos_job_family __ro_after_init = {
 
 int __init xos_job_netlink_register(void)
 {
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(xos_job_ops); i++) {
-		struct genl_ops *op = &xos_job_ops[i];
-
-		if (i && op->cmd == i)
-			continue;
-		op->cmd = i ?: XOS_JOB_OP_SLOTS;
-		op->doit = xos_job_nl_unknown;
-		op->start = xos_job_nl_unknown_start;
-		op->dumpit = xos_job_nl_unknown_dumpit;
-	}
 	return genl_register_family(&xos_job_family);
 }
 

@@ -697,14 +697,14 @@ TEST_F(jobs, bad_input_errors)
 
 	memset(label, 'x', sizeof(label) - 1);
 	label[sizeof(label) - 1] = 0;
-	EXPECT_ERR(-EINVAL, "longer than 255", xosjob_new(self->ctx, label, getpid(), &id));
+	EXPECT_ERR(-EINVAL, "label is at most 255 bytes", xosjob_new(self->ctx, label, getpid(), &id));
 	EXPECT_ERR(-EINVAL, "label is empty", xosjob_new(self->ctx, "", getpid(), &id));
 	EXPECT_ERR(-ENOENT, "no such job", xosjob_get(self->ctx, 987654321, &job));
 	EXPECT_ERR(-ESRCH, "no process with", xosjob_get_by_pid(self->ctx, 4000000, &job));
 	EXPECT_ERR(-ESRCH, "no process with", xosjob_attach(self->ctx, self->id, 4000000, &a));
 	EXPECT_ERR(-EINVAL, "kernel threads", xosjob_attach(self->ctx, self->id, 2, &a));
 	EXPECT_ERR(-ENOENT, "no such job", xosjob_attach(self->ctx, 987654321, getpid(), &a));
-	EXPECT_ERR(-EINVAL, "invalid signal", xosjob_kill(self->ctx, self->id, 65, &a, &b));
+	EXPECT_ERR(-ERANGE, "signal must be 0..64", xosjob_kill(self->ctx, self->id, 65, &a, &b));
 	EXPECT_ERR(-ENOENT, "no such job", xosjob_kill(self->ctx, 987654321, 0, &a, &b));
 	EXPECT_ERR(-ENOENT, "no such job",
 		   xosjob_tasks(self->ctx, 987654321, collect_task, NULL, NULL));

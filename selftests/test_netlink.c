@@ -4,6 +4,7 @@
  * unknown commands and malformed requests with an extack message.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <linux/xos_job.h>
@@ -95,32 +96,99 @@ TEST_F(nl, version_query_answers)
 	EXPECT_TRUE(s.has_failures);
 }
 
-TEST_F(nl, unknown_command_has_message)
-{
-	/* the module names commands 1..63 it does not know */
-	static const uint8_t cmds[] = { XOS_JOB_CMD_MAX + 1, 20, 63 };
-	unsigned int i;
+struct ops_seen {
+	uint32_t flags[256];
+	int n, bad_id;
+};
 
-	for (i = 0; i < sizeof(cmds); i++) {
-		req(&self->n, cmds[i]);
-		EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
-		EXPECT_NE(NULL, strstr(self->n.msg, "unknown xos_job command"))
-			TH_LOG("cmd %u: message '%s'", cmds[i], self->n.msg);
-		/* the same as a dump request */
-		nlr_start(&self->n, self->n.family, NLM_F_DUMP, cmds[i], 1);
-		EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
-		EXPECT_NE(NULL, strstr(self->n.msg, "unknown xos_job command"))
-			TH_LOG("dump cmd %u: message '%s'", cmds[i], self->n.msg);
+static int ops_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *ops = nlr_attr(h, CTRL_ATTR_OPS);
+	struct ops_seen *s = arg;
+	int i;
+
+	for (i = 1; ops && i < 256; i++) {
+		const struct nlattr *op = nlr_nested(ops, i), *id, *fl;
+
+		if (!op)
+			break;
+		id = nlr_nested(op, CTRL_ATTR_OP_ID);
+		fl = nlr_nested(op, CTRL_ATTR_OP_FLAGS);
+		if (!id || nlr_get_u32(id) > 255) {
+			s->bad_id++;
+			continue;
+		}
+		s->flags[nlr_get_u32(id)] = (fl ? nlr_get_u32(fl) : 0) |
+					    0x80000000;
+		s->n++;
+	}
+	return 0;
+}
+
+/*
+ * The family lists exactly its commands, each with what it does (do or
+ * dump): no op for the notification ids or for numbers it does not use.
+ */
+TEST_F(nl, op_table_lists_real_commands)
+{
+	struct ops_seen s = { 0 };
+	struct nlmsghdr *h;
+	int cmd;
+
+	h = nlr_start(&self->n, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	nlr_put_str(h, CTRL_ATTR_FAMILY_NAME, XOS_JOB_GENL_NAME);
+	ASSERT_EQ(0, nlr_talk(&self->n, ops_cb, &s, NULL));
+	EXPECT_EQ(0, s.bad_id);
+	/* every command but the two notifications */
+	EXPECT_EQ(XOS_JOB_CMD_MAX - 2, s.n)
+		TH_LOG("%d ops advertised", s.n);
+	for (cmd = 0; cmd < 256; cmd++) {
+		uint32_t f = s.flags[cmd] & ~0x80000000;
+		bool dump = cmd == XOS_JOB_CMD_LIST || cmd == XOS_JOB_CMD_TASKS;
+
+		if (cmd < XOS_JOB_CMD_INFO || cmd > XOS_JOB_CMD_MAX ||
+		    cmd == XOS_JOB_CMD_CREATED_NTF ||
+		    cmd == XOS_JOB_CMD_ENDED_NTF) {
+			EXPECT_EQ(0, s.flags[cmd]) TH_LOG("op %d advertised", cmd);
+			continue;
+		}
+		EXPECT_NE(0, s.flags[cmd]) TH_LOG("command %d not listed", cmd);
+		EXPECT_EQ(dump ? GENL_CMD_CAP_DUMP : GENL_CMD_CAP_DO,
+			  f & (GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP))
+			TH_LOG("command %d flags %#x", cmd, f);
+		EXPECT_TRUE(f & GENL_CMD_CAP_HASPOL);
 	}
 }
 
-/* Beyond the named slots genetlink itself refuses: still an error. */
-TEST_F(nl, high_command_refused)
+/*
+ * Any other command number, a notification's among them, is genetlink's
+ * EOPNOTSUPP, with attributes or without, as a do or as a dump.
+ */
+TEST_F(nl, unknown_commands_not_supported)
 {
-	req(&self->n, 200);
-	EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
-	req(&self->n, 0);
-	EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL));
+	static const uint8_t cmds[] = { 0, XOS_JOB_CMD_CREATED_NTF,
+					XOS_JOB_CMD_ENDED_NTF, XOS_JOB_CMD_MAX + 1,
+					20, 63, 64, 200 };
+	unsigned int i, attrs;
+
+	for (i = 0; i < sizeof(cmds); i++) {
+		for (attrs = 0; attrs < 2; attrs++) {
+			struct nlmsghdr *h = req(&self->n, cmds[i]);
+
+			if (attrs)
+				nlr_put_u64(h, XOS_JOB_A_ID, 1);
+			EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL))
+				TH_LOG("cmd %u%s: '%s'", cmds[i],
+				       attrs ? " with an id" : "", self->n.msg);
+			h = nlr_start(&self->n, self->n.family, NLM_F_DUMP,
+				      cmds[i], 1);
+			if (attrs)
+				nlr_put_u64(h, XOS_JOB_A_ID, 1);
+			EXPECT_EQ(-EOPNOTSUPP, nlr_talk(&self->n, NULL, NULL, NULL))
+				TH_LOG("dump cmd %u%s: '%s'", cmds[i],
+				       attrs ? " with an id" : "", self->n.msg);
+		}
+	}
 }
 
 TEST_F(nl, unknown_attribute_rejected)

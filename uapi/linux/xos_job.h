@@ -9,7 +9,12 @@
  * Generic netlink family XOS_JOB_GENL_NAME, version XOS_JOB_GENL_VERSION.
  * All IDs start at 1. Pids are in the caller's pid namespace, uids in the
  * caller's user namespace. Tasks outside the caller's pid namespace are
- * never reported. Every error carries an extack message.
+ * never reported. Every error of a known command carries an extack
+ * message: the handler's words, or the policy's (with NLMSGERR_ATTR_OFFS
+ * and NLMSGERR_ATTR_POLICY: the label's length, the signal's range), or
+ * NLMSGERR_ATTR_MISS_TYPE for a missing attribute. A command number the
+ * family does not have (the notification ids included) is answered by
+ * generic netlink with EOPNOTSUPP and no message.
  *
  * "Admin" below means CAP_SYS_ADMIN in the initial user namespace, held by
  * both the socket opener and the sender. Non-admin callers only see jobs
@@ -58,8 +63,8 @@
  * XOS_JOB_CMD_LIST (dump; everyone sees own jobs, admin sees all)
  *   request: [XOS_JOB_A_ENDED]            flag: list ended jobs instead
  *            [XOS_JOB_A_SEQ]              u64  with ENDED: first sequence
- *                                              number wanted (default: the
- *                                              oldest kept)
+ *                                              number wanted (default or 0:
+ *                                              the oldest kept)
  *   reply:   live jobs: one job object per message, in ascending ID order,
  *            resuming from the last ID sent; NLM_F_DUMP_INTR if jobs were
  *            created or ended while the dump ran.

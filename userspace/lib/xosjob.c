@@ -9,6 +9,7 @@
  * parse the ack TLVs themselves.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct xosjob_ctx {
 	parse_fn parse;
 	void *arg;
 	char msg[512];		/* extack text, or our own words */
+	struct nl_msg *req;	/* the request in flight (bad-attr offsets) */
 };
 
 static int set_err(struct xosjob_ctx *ctx, int err, const char *msg)
@@ -53,10 +55,106 @@ static int set_err(struct xosjob_ctx *ctx, int err, const char *msg)
 	return err;
 }
 
-/* Keeps NLMSGERR_ATTR_MSG of the ack TLVs that start @off bytes into @h. */
+/* The request attributes, by the names of the spec (XOS_JOB_A_*). */
+static const char *const attr_names[] = {
+	[XOS_JOB_A_ID] = "id",
+	[XOS_JOB_A_PID] = "pid",
+	[XOS_JOB_A_LABEL] = "label",
+	[XOS_JOB_A_OWNER_UID] = "owner-uid",
+	[XOS_JOB_A_SIGNAL] = "signal",
+	[XOS_JOB_A_ENDED] = "ended",
+	[XOS_JOB_A_SEQ] = "seq",
+	[XOS_JOB_A_NO_CGROUP] = "no-cgroup",
+};
+
+static void attr_name(unsigned int type, char *buf, size_t len)
+{
+	if (type < sizeof(attr_names) / sizeof(attr_names[0]) &&
+	    attr_names[type])
+		snprintf(buf, len, "%s", attr_names[type]);
+	else
+		snprintf(buf, len, "attribute %u", type);
+}
+
+/* What the ack TLVs say besides the message. */
+struct ext_ack {
+	int bad_type, miss_type;		/* -1: none */
+	bool has_max_len, has_max, has_min;
+	uint64_t max_len, max, min;
+};
+
+static uint64_t tlv_uint(const struct nlattr *a)
+{
+	uint64_t v = 0;
+	size_t len = a->nla_len - NLA_HDRLEN;
+
+	if (len == 8)
+		memcpy(&v, (const char *)a + NLA_HDRLEN, 8);
+	else if (len >= 4) {
+		uint32_t w;
+
+		memcpy(&w, (const char *)a + NLA_HDRLEN, 4);
+		v = w;
+	}
+	return v;
+}
+
+/* NLMSGERR_ATTR_POLICY: the limits the attribute broke. */
+static void parse_policy(struct ext_ack *x, const struct nlattr *nest)
+{
+	size_t off = NLA_HDRLEN;
+
+	while (off + NLA_HDRLEN <= nest->nla_len) {
+		const struct nlattr *a = (const void *)((const char *)nest + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nest->nla_len)
+			return;
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			x->has_max_len = true;
+			x->max_len = tlv_uint(a);
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			x->has_max = true;
+			x->max = tlv_uint(a);
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			x->has_min = true;
+			x->min = tlv_uint(a);
+			break;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/* The type of the request attribute at @off bytes into the request. */
+static int req_attr_type(const struct xosjob_ctx *ctx, uint32_t off)
+{
+	const struct nlmsghdr *h;
+	const struct nlattr *a;
+
+	if (!ctx->req)
+		return -1;
+	h = nlmsg_hdr(ctx->req);
+	if (off < NLMSG_HDRLEN + GENL_HDRLEN || off + NLA_HDRLEN > h->nlmsg_len)
+		return -1;
+	a = (const void *)((const char *)h + off);
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+/*
+ * Keeps NLMSGERR_ATTR_MSG of the ack TLVs that start @off bytes into @h,
+ * and words what only the other TLVs say: which attribute is missing (a
+ * GENL_REQ_ATTR_CHECK without a message), or which limit of the policy
+ * the offending attribute broke.
+ */
 static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 			  size_t off)
 {
+	struct ext_ack x = { .bad_type = -1, .miss_type = -1 };
+	char name[32];
+	size_t n;
+
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	while (off + NLA_HDRLEN <= h->nlmsg_len) {
@@ -64,9 +162,12 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 		size_t len;
 
 		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > h->nlmsg_len)
-			return;
+			break;
 		len = a->nla_len - NLA_HDRLEN;
-		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && len) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case NLMSGERR_ATTR_MSG:
+			if (!len)
+				break;
 			if (len >= sizeof(ctx->msg))
 				len = sizeof(ctx->msg) - 1;
 			memcpy(ctx->msg, (const char *)a + NLA_HDRLEN, len);
@@ -75,9 +176,41 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 			len = strlen(ctx->msg);
 			while (len && ctx->msg[len - 1] == '\n')
 				ctx->msg[--len] = 0;
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			x.bad_type = req_attr_type(ctx, tlv_uint(a));
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			x.miss_type = tlv_uint(a);
+			break;
+		case NLMSGERR_ATTR_POLICY:
+			parse_policy(&x, a);
+			break;
 		}
 		off += NLA_ALIGN(a->nla_len);
 	}
+	n = strlen(ctx->msg);
+	if (x.miss_type >= 0 && !n) {
+		attr_name(x.miss_type, name, sizeof(name));
+		snprintf(ctx->msg, sizeof(ctx->msg), "missing attribute: %s",
+			 name);
+		return;
+	}
+	if (x.bad_type < 0 || !(x.has_max_len || x.has_max || x.has_min))
+		return;
+	attr_name(x.bad_type, name, sizeof(name));
+	if (x.has_max_len)
+		snprintf(ctx->msg + n, sizeof(ctx->msg) - n,
+			 "%s%s is at most %" PRIu64 " bytes", n ? ": " : "",
+			 name, x.max_len);
+	else if (x.has_min && x.has_max)
+		snprintf(ctx->msg + n, sizeof(ctx->msg) - n,
+			 "%s%s must be %" PRIu64 "..%" PRIu64, n ? ": " : "",
+			 name, x.min, x.max);
+	else
+		snprintf(ctx->msg + n, sizeof(ctx->msg) - n,
+			 "%s%s must be at %s %" PRIu64, n ? ": " : "", name,
+			 x.has_max ? "most" : "least", x.has_max ? x.max : x.min);
 }
 
 /*
@@ -274,6 +407,8 @@ static struct nl_msg *request(struct xosjob_ctx *ctx, uint8_t cmd, int flags)
  * building it) and reads until its ack, error or DONE. Do requests ask for
  * an ack, so that a reply and a bare ack end the same way.
  */
+static int talk_recv(struct xosjob_ctx *ctx, int err);
+
 static int talk(struct xosjob_ctx *ctx, struct nl_msg *msg, int put_err,
 		parse_fn parse, void *arg)
 {
@@ -296,7 +431,16 @@ static int talk(struct xosjob_ctx *ctx, struct nl_msg *msg, int put_err,
 		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(ctx->sk, msg);
 	ctx->seq = nlmsg_hdr(msg)->nlmsg_seq;
+	ctx->req = msg;
+	err = talk_recv(ctx, err);
+	ctx->req = NULL;
 	nlmsg_free(msg);
+	return err;
+}
+
+/* The answers to the request just sent (@err: what sending it gave). */
+static int talk_recv(struct xosjob_ctx *ctx, int err)
+{
 	if (err < 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg),
 			 "sending to the kernel: %s", nl_geterror(err));
