@@ -24,6 +24,16 @@
 #define XOS_JOB_KILL_PASSES 8
 
 unsigned int xos_job_max_jobs = 65536;
+unsigned int xos_job_max_jobs_per_user = 4096;
+unsigned int xos_job_admin_reserve = 256;
+
+/*
+ * Live jobs per owner: kuid value -> xa_mk_value(count), no entry for 0.
+ * Raised in xos_job_create() (genl_mutex held: creations never race each
+ * other), lowered when a job ends, from any context (the exit probe
+ * included): replacing or erasing an entry never allocates.
+ */
+static DEFINE_XARRAY(xos_job_per_user);
 
 static struct kmem_cache *xos_task_cache;
 
@@ -94,6 +104,7 @@ void xos_job_tables_destroy(void)
 		xos_job_free(job);
 	}
 	xa_destroy(&xos_job_ids);
+	xa_destroy(&xos_job_per_user);
 	/* Entries and jobs freed through call_rcu() before we got here. */
 	rcu_barrier();
 	kmem_cache_destroy(xos_task_cache);
@@ -332,11 +343,29 @@ static void xos_job_end_locked(struct xos_job *job)
 	xos_record_push(rec);
 }
 
+/* One live job of @owner less. Any context. */
+static void xos_job_user_put(kuid_t owner)
+{
+	unsigned long n;
+	void *entry;
+
+	xa_lock(&xos_job_per_user);
+	entry = xa_load(&xos_job_per_user, __kuid_val(owner));
+	n = entry ? xa_to_value(entry) : 0;
+	if (n > 1)
+		__xa_store(&xos_job_per_user, __kuid_val(owner),
+			   xa_mk_value(n - 1), GFP_ATOMIC);
+	else
+		__xa_erase(&xos_job_per_user, __kuid_val(owner));
+	xa_unlock(&xos_job_per_user);
+}
+
 /* Called once, by whoever ended the job, without its lock. */
 static void xos_job_end(struct xos_job *job)
 {
 	/* the record was pushed before the live job disappears */
 	xa_erase(&xos_job_ids, job->id);
+	xos_job_user_put(job->owner);
 	atomic_dec(&xos_job_nr_jobs);
 	atomic_inc(&xos_job_gen);
 	xos_job_put(job);	/* the live reference */
@@ -356,22 +385,47 @@ static void xos_task_unlink_unlock(struct xos_task *xt)
 	xos_task_put(xt);
 }
 
-struct xos_job *xos_job_create(const char *label, kuid_t owner,
+struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
 			       struct netlink_ext_ack *extack)
 {
 	struct xos_job *job;
 	int err;
 
-	if (atomic_inc_return(&xos_job_nr_jobs) > READ_ONCE(xos_job_max_jobs)) {
+	unsigned int max = READ_ONCE(xos_job_max_jobs);
+	unsigned int reserve = min(READ_ONCE(xos_job_admin_reserve), max);
+	unsigned long mine;
+
+	mine = xa_to_value(xa_load(&xos_job_per_user, __kuid_val(owner)) ?:
+			   xa_mk_value(0));
+	if (atomic_inc_return(&xos_job_nr_jobs) > max) {
 		atomic_dec(&xos_job_nr_jobs);
-		NL_SET_ERR_MSG(extack, "too many jobs (module parameter max_jobs)");
+		NL_SET_ERR_MSG(extack, "too many jobs on this node (module parameter max_jobs)");
 		return ERR_PTR(-ENOSPC);
 	}
+	/* the last slots are kept for the administrator and batch systems */
+	err = -ENOSPC;
+	if (!admin && atomic_read(&xos_job_nr_jobs) > max - reserve) {
+		NL_SET_ERR_MSG(extack, "too many jobs on this node; the rest are kept for the administrator (module parameters max_jobs, admin_reserve)");
+		goto err_count;
+	}
+	if (!admin && mine >= READ_ONCE(xos_job_max_jobs_per_user)) {
+		XOS_NL_ERR_FMT(extack,
+			       "too many live jobs of this user (module parameter max_jobs_per_user)",
+			       "too many live jobs of uid %u (module parameter max_jobs_per_user = %u)",
+			       __kuid_val(owner),
+			       READ_ONCE(xos_job_max_jobs_per_user));
+		goto err_count;
+	}
 	err = -ENOMEM;
+	if (xa_err(xa_store(&xos_job_per_user, __kuid_val(owner),
+			    xa_mk_value(mine + 1), GFP_KERNEL))) {
+		NL_SET_ERR_MSG(extack, "out of memory creating the job");
+		goto err_count;
+	}
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
-		goto err_count;
+		goto err_user;
 	if (label) {
 		job->label = kstrdup(label, GFP_KERNEL);
 		if (!job->label)
@@ -397,9 +451,11 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner,
 
 err_free:
 	xos_job_free(job);
+err_user:
+	xos_job_user_put(owner);
+	NL_SET_ERR_MSG(extack, "out of memory creating the job");
 err_count:
 	atomic_dec(&xos_job_nr_jobs);
-	NL_SET_ERR_MSG(extack, "out of memory creating the job");
 	return ERR_PTR(err);
 }
 

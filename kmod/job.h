@@ -142,6 +142,8 @@ struct xos_job {
 #define XOS_TASK_KILL_MARK(gen, denied) (((gen) << 1) | !!(denied))
 
 extern unsigned int xos_job_max_jobs;
+extern unsigned int xos_job_max_jobs_per_user;
+extern unsigned int xos_job_admin_reserve;
 
 int xos_job_tables_init(void);
 void xos_job_tables_destroy(void);
@@ -196,7 +198,12 @@ u32 xos_job_list_gen(void);
 /* Next live job with id >= *id, referenced; *id is set to its id. */
 struct xos_job *xos_job_find_from(u64 *id);
 
-struct xos_job *xos_job_create(const char *label, kuid_t owner,
+/*
+ * @admin: the caller is the administrator, who is held to max_jobs only;
+ * others also to max_jobs - admin_reserve and to max_jobs_per_user live
+ * jobs per owner.
+ */
+struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
 			       struct netlink_ext_ack *extack);
 int xos_job_adopt(struct xos_job *job, struct task_struct *t,

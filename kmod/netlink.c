@@ -388,7 +388,7 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 			goto out_task;
 		}
 	}
-	job = xos_job_create(label, owner, xos_acct_delayacct_on(),
+	job = xos_job_create(label, owner, admin, xos_acct_delayacct_on(),
 			     info->extack);
 	if (IS_ERR(job)) {
 		err = PTR_ERR(job);

@@ -600,6 +600,125 @@ TEST(attach_is_all_or_nothing)
 	xosjob_close(ctx);
 }
 
+static int param(const char *name, int set)
+{
+	char path[128];
+	int v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/xos_job/parameters/%s", name);
+	f = fopen(path, set < 0 ? "r" : "w");
+	if (!f)
+		return -1;
+	if (set < 0) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+	} else {
+		fprintf(f, "%d\n", set);
+		v = 0;
+	}
+	return fclose(f) ? -1 : v;
+}
+
+/*
+ * A child of uid @uid that creates a job of its own and sleeps; writes 0
+ * or the negative errno (then the extack text) to @fd.
+ */
+static pid_t job_as(uid_t uid, int fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct xosjob_ctx *c;
+		char out[600];
+		uint64_t id;
+		int err;
+
+		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(1);
+		if (xosjob_open(&c))
+			_exit(1);
+		err = xosjob_new(c, "quota", 0, &id);
+		snprintf(out, sizeof(out), "%d %s\n", err,
+			 err ? xosjob_strerror(c) : "");
+		(void)!write(fd, out, strlen(out));
+		if (err)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static int job_as_result(uid_t uid, pid_t *pid, char *msg, size_t len)
+{
+	int p[2], err = -999;
+	char buf[600] = "";
+	ssize_t n;
+
+	if (pipe(p))
+		return err;
+	*pid = job_as(uid, p[1]);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	if (n > 0) {
+		buf[n] = 0;
+		sscanf(buf, "%d", &err);
+		snprintf(msg, len, "%s", strchr(buf, ' ') ? strchr(buf, ' ') + 1 : "");
+	}
+	return err;
+}
+
+/*
+ * One user cannot take every job slot: uid 65534 gets max_jobs_per_user
+ * live jobs and a refusal that names that limit; another user and root
+ * still get theirs. The last admin_reserve slots of max_jobs are root's.
+ */
+TEST(per_user_job_limit)
+{
+	int old_user = param("max_jobs_per_user", -1);
+	int old_max = param("max_jobs", -1), old_res = param("admin_reserve", -1);
+	struct xosjob_info info;
+	struct xosjob_ctx *ctx;
+	pid_t pids[16];
+	int n = 0, i, err;
+	char msg[600];
+
+	ASSERT_LT(0, old_user) TH_LOG("no module parameter max_jobs_per_user");
+	ASSERT_LE(0, old_res) TH_LOG("no module parameter admin_reserve");
+	ASSERT_EQ(0, param("max_jobs_per_user", 3));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, job_as_result(NOBODY, &pids[n++], msg, sizeof(msg)));
+	}
+	err = job_as_result(NOBODY, &pids[n++], msg, sizeof(msg));
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_NE(NULL, strstr(msg, "max_jobs_per_user")) TH_LOG("'%s'", msg);
+	EXPECT_EQ(0, job_as_result(NOBODY - 1, &pids[n++], msg, sizeof(msg)))
+		TH_LOG("another user: %s", msg);
+	EXPECT_EQ(0, job_as_result(0, &pids[n++], msg, sizeof(msg)))
+		TH_LOG("root: %s", msg);
+	/* the node is nearly full: the rest is root's */
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, xosjob_info(ctx, &info));
+	ASSERT_EQ(0, param("max_jobs_per_user", 100));
+	ASSERT_EQ(0, param("admin_reserve", 2));
+	ASSERT_EQ(0, param("max_jobs", info.nr_jobs + 2));
+	err = job_as_result(NOBODY - 1, &pids[n++], msg, sizeof(msg));
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_NE(NULL, strstr(msg, "admin_reserve")) TH_LOG("'%s'", msg);
+	EXPECT_EQ(0, job_as_result(0, &pids[n++], msg, sizeof(msg)))
+		TH_LOG("root in the reserve: %s", msg);
+	EXPECT_EQ(0, param("max_jobs", old_max));
+	EXPECT_EQ(0, param("admin_reserve", old_res));
+	EXPECT_EQ(0, param("max_jobs_per_user", old_user));
+	for (i = 0; i < n; i++) {
+		kill(pids[i], SIGKILL);
+		reap(pids[i]);
+	}
+	xosjob_close(ctx);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--suid-reader"))
