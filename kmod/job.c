@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/mempool.h>
 #include <linux/cred.h>
 #include <linux/rhashtable.h>
 #include <linux/sched/signal.h>
@@ -13,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -36,6 +38,45 @@ unsigned int xos_job_admin_reserve = 256;
 static DEFINE_XARRAY(xos_job_per_user);
 
 static struct kmem_cache *xos_task_cache;
+
+/*
+ * Entries the fork probe takes when its GFP_ATOMIC allocation fails, so
+ * that a member is not lost to a passing shortage of atomic memory. Every
+ * entry freed goes back to it while it is below its size; a worker tops it
+ * up with GFP_KERNEL as soon as the probe has used it. Only a burst of more
+ * than XOS_TASK_RESERVE failed allocations before the worker runs loses
+ * members (flagged XOS_JOB_F_INCOMPLETE and counted in alloc_failures).
+ */
+#define XOS_TASK_RESERVE 256
+static mempool_t *xos_task_reserve;
+
+static void xos_task_reserve_refill(struct work_struct *work)
+{
+	while (READ_ONCE(xos_task_reserve->curr_nr) <
+	       xos_task_reserve->min_nr) {
+		void *x = kmem_cache_alloc(xos_task_cache, GFP_KERNEL);
+
+		if (!x)
+			break;
+		/* kept while the reserve is short, freed otherwise */
+		mempool_free(x, xos_task_reserve);
+	}
+}
+
+static DECLARE_WORK(xos_task_refill_work, xos_task_reserve_refill);
+
+/* The fork probe's entry: the slab, or the reserve. Never sleeps. */
+static struct xos_task *xos_task_alloc_atomic(void)
+{
+	struct xos_task *xt;
+
+	xt = mempool_alloc(xos_task_reserve, GFP_ATOMIC | __GFP_NOWARN);
+	if (READ_ONCE(xos_task_reserve->curr_nr) < xos_task_reserve->min_nr)
+		schedule_work(&xos_task_refill_work);
+	if (xt)
+		memset(xt, 0, sizeof(*xt));
+	return xt;
+}
 
 /* task_struct pointer -> struct xos_task; see job.h. */
 static struct rhashtable xos_job_tasks;
@@ -61,16 +102,28 @@ int xos_job_tables_init(void)
 	xos_task_cache = KMEM_CACHE(xos_task, 0);
 	if (!xos_task_cache)
 		return -ENOMEM;
+	err = -ENOMEM;
+	xos_task_reserve = mempool_create_slab_pool(XOS_TASK_RESERVE,
+						    xos_task_cache);
+	if (!xos_task_reserve)
+		goto err_cache;
 	err = rhashtable_init(&xos_job_tasks, &xos_task_params);
 	if (err)
-		kmem_cache_destroy(xos_task_cache);
+		goto err_reserve;
+	return 0;
+
+err_reserve:
+	mempool_destroy(xos_task_reserve);
+err_cache:
+	kmem_cache_destroy(xos_task_cache);
 	return err;
 }
 
+/* Back to the reserve while it is short, else to the slab. Any context. */
 static void xos_task_free(struct xos_task *xt)
 {
 	kfree(xt->base);
-	kmem_cache_free(xos_task_cache, xt);
+	mempool_free(xt, xos_task_reserve);
 }
 
 static void xos_task_free_now(void *ptr, void *arg)
@@ -107,6 +160,9 @@ void xos_job_tables_destroy(void)
 	xa_destroy(&xos_job_per_user);
 	/* Entries and jobs freed through call_rcu() before we got here. */
 	rcu_barrier();
+	/* no probe is left to queue it again */
+	cancel_work_sync(&xos_task_refill_work);
+	mempool_destroy(xos_task_reserve);
 	kmem_cache_destroy(xos_task_cache);
 }
 
@@ -996,12 +1052,12 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 				      xos_task_params)))
 		goto out;
 
-	xt = kmem_cache_zalloc(xos_task_cache, GFP_ATOMIC | __GFP_NOWARN);
+	xt = xos_task_alloc_atomic();
 	pt = xos_task_lock(parent);
 	if (!pt) {
 		/* the parent was just taken out (it is exiting) */
 		if (xt)
-			kmem_cache_free(xos_task_cache, xt);
+			xos_task_free(xt);
 		goto out;
 	}
 	job = pt->job;
@@ -1030,7 +1086,7 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 	}
 	spin_unlock(&job->lock);
 	if (err && xt)
-		kmem_cache_free(xos_task_cache, xt);
+		xos_task_free(xt);
 out:
 	rcu_read_unlock();
 }
