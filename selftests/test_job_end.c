@@ -23,11 +23,14 @@
  *
  * record_kept_once_reaped: after waitpid() returns for the last member,
  * JOB_GET answers with the end-of-job record at once.
+ * attach_of_last_process_ends_job: the other way a job ends, with its last
+ * process alive.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +354,41 @@ TEST(record_kept_once_reaped)
 		EXPECT_LT(0, job.seq);
 		EXPECT_EQ(0, job.nr_tasks);
 	}
+	xosjob_close(ctx);
+}
+
+/*
+ * A job also ends when ATTACH moves its last process to another job: the
+ * record is made at once, and that process lives on.
+ */
+TEST(attach_of_last_process_ends_job)
+{
+	struct xosjob_ctx *ctx;
+	uint64_t old_id, new_id;
+	struct xosjob_job job;
+	int gate, gate2;
+	uint32_t moved;
+	pid_t pid, pid2;
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	pid = spawn_gated(&gate, NULL, NULL);
+	ASSERT_LT(0, pid);
+	pid2 = spawn_gated(&gate2, NULL, NULL);
+	ASSERT_LT(0, pid2);
+	ASSERT_EQ(0, xosjob_new(ctx, "left", pid, &old_id));
+	ASSERT_EQ(0, xosjob_new(ctx, "taker", pid2, &new_id));
+	ASSERT_EQ(0, xosjob_attach(ctx, new_id, pid, &moved));
+	ASSERT_EQ(0, xosjob_get(ctx, old_id, &job));
+	EXPECT_TRUE(job.ended);
+	EXPECT_EQ(0, job.nr_tasks);
+	EXPECT_EQ(1, job.procs_exited);
+	EXPECT_EQ(0, kill(pid, 0));
+	ASSERT_EQ(0, xosjob_get_by_pid(ctx, pid, &job));
+	EXPECT_EQ(new_id, job.id);
+	open_gate(gate);
+	open_gate(gate2);
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, reap(pid2));
 	xosjob_close(ctx);
 }
 
