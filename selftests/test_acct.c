@@ -1160,8 +1160,20 @@ TEST(delays_absent_when_delay_accounting_off)
  * oracle here). The job's virtmem must be about its VM size in MB (of
  * 1000 * 1024 bytes, as taskstats counts) times its CPU time in usec: for
  * a member that joined with figures of its own (round 0: it mapped and
- * ran before), and for one made in the job (round 1).
+ * ran before), and for one made in the job (round 1). Checked in the live
+ * job and in the member's TASKS entry while it waits after its burn, and
+ * in the end-of-job record. The kernel integrates over tick-sampled CPU
+ * time, which under TCG strays from the precise run time (0.53 seen): the
+ * lower bound is 0.35. A figure that wrapped through PAGE_SIZE is at most
+ * 2^64 / 1024000 = 1.8e13 MB-us, 0.27 of the 6.9e13 expected here.
  */
+static double mem_ratio(const struct xosjob_stats *st)
+{
+	double mb = st->hiwater_vm_kb / 1000.0, us = st->runtime_ns / 1000.0;
+
+	return st->virtmem_mb_us / (mb * us);
+}
+
 TEST(memory_integrals_do_not_overflow)
 {
 	struct xosjob_ctx *ctx;
@@ -1169,6 +1181,7 @@ TEST(memory_integrals_do_not_overflow)
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	for (round = 0; round < 2; round++) {
+		struct find_task f = { 0 };
 		struct xosjob_job job;
 		double mb, us, ratio;
 		int ready[2], gate[2], i;
@@ -1200,6 +1213,10 @@ TEST(memory_integrals_do_not_overflow)
 			if (p == MAP_FAILED)
 				_exit(2);
 			burn_ms(1000);
+			/* stays until the live figures are read */
+			(void)!write(ready[1], "b", 1);
+			if (read(gate[0], &c, 1) != 1)
+				_exit(3);
 			_exit(0);
 		}
 		ASSERT_LT(0, pid);
@@ -1208,6 +1225,22 @@ TEST(memory_integrals_do_not_overflow)
 		ASSERT_EQ(1, read(ready[0], &c, 1));
 		wait_gated(pid);
 		ASSERT_EQ(0, xosjob_new(ctx, "bigvm", pid, &id));
+		ASSERT_EQ(1, write(gate[1], "g", 1));
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		f.pid = pid;
+		f.found = false;
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		ASSERT_FALSE(job.ended);
+		ratio = mem_ratio(&job.stats);
+		TH_LOG("round %d: live job: %.2f of the product", round, ratio);
+		EXPECT_LT(0.35, ratio);
+		EXPECT_GT(1.5, ratio);
+		ASSERT_EQ(0, xosjob_tasks(ctx, id, find_task_cb, &f, NULL));
+		ASSERT_TRUE(f.found);
+		ratio = mem_ratio(&f.task.stats);
+		TH_LOG("round %d: its task: %.2f of the product", round, ratio);
+		EXPECT_LT(0.35, ratio);
+		EXPECT_GT(1.5, ratio);
 		ASSERT_EQ(1, write(gate[1], "g", 1));
 		EXPECT_EQ(0, reap(pid));
 		close(ready[0]);
@@ -1226,7 +1259,7 @@ TEST(memory_integrals_do_not_overflow)
 		       round, (unsigned long long)job.stats.virtmem_mb_us, mb,
 		       us, ratio);
 		EXPECT_LT(64ULL << 20, job.stats.hiwater_vm_kb);
-		EXPECT_LT(0.5, ratio);
+		EXPECT_LT(0.35, ratio);
 		EXPECT_GT(1.5, ratio);
 	}
 	xosjob_close(ctx);

@@ -146,6 +146,30 @@
  *   waits for the job's cgroup to show "populated 0" in cgroup.events, or
  *   for the process to be reaped.
  *
+ * When a job ends. The record is made (and GET answers with it) in the
+ * exit tracepoint of the job's last member task, or when ATTACH moves the
+ * last member process to another job (that process lives on). do_exit()
+ * (6.1 and 6.12 alike) runs that tracepoint after the task let go of its
+ * address space (exit_mm()) but before it closes its files, leaves its
+ * namespaces, runs its task works (where a file's last close completes:
+ * flock() locks, pipe, FIFO and socket ends, device handles), leaves its
+ * cgroups (cgroup_exit()) and becomes a zombie (exit_notify()). ENDED_NTF
+ * is sent after that from a worker: it may arrive at any point of that
+ * sequence, or after the process was reaped. At ENDED_NTF a consumer may
+ * assume that no member runs user code again or creates a task, and that
+ * the figures are final (read in the tracepoint: what the last task does
+ * in the kernel after it, closing its files, is not counted, as in
+ * taskstats). It must not assume that the last process has closed its
+ * files (locks may be held, FIFO ends open, devices busy), left its
+ * namespaces (one it was the last user of may still exist) or its cgroup
+ * ("populated 1", rmdir fails with EBUSY), nor that it is a zombie or
+ * reaped (waitpid(WNOHANG) may return 0). To wait for those, wait for the
+ * job's cgroup (if it held only the job) to report "populated 0" in
+ * cgroup.events, or for the process to be reaped: both come after it let
+ * go of them (references others hold, such as a descriptor passed away or
+ * a bind-mounted namespace, stay). Once waitpid() returned for the job's
+ * last process, GET answers with the record.
+ *
  * Job object (XOS_JOB_CMD_GET reply, XOS_JOB_CMD_LIST entries):
  *   XOS_JOB_A_ID                 u64
  *   XOS_JOB_A_LABEL              string (only when set)
