@@ -135,16 +135,6 @@
  *   member of a job has left. Sequence numbers rise by one per record, from
  *   1; a gap means records were missed (ENOBUFS): read them back with
  *   XOS_JOB_CMD_LIST and XOS_JOB_A_ENDED.
- *   When it is sent, every member has passed the kernel's
- *   sched_process_exit point of do_exit(): it runs no more user code, its
- *   mm is gone, its figures are final and the job takes no new member.
- *   But the last member may still hold its open files (so its file locks,
- *   device handles and the write ends of pipes), its cwd and root, its
- *   namespaces and its cgroup membership: exit_files(), exit_fs(),
- *   exit_task_namespaces() and cgroup_exit() come after that point, and
- *   the process is not reaped yet. A consumer that must see those released
- *   waits for the job's cgroup to show "populated 0" in cgroup.events, or
- *   for the process to be reaped.
  *
  * When a job ends. The record is made (and GET answers with it) in the
  * exit tracepoint of the job's last member task, or when ATTACH moves the
