@@ -28,3 +28,15 @@ job_of_pid() {
 	done
 	echo "$id"
 }
+
+# job_by_label LABEL: the id of the live job labelled LABEL, once it
+# exists (5 s at most, scaled), or nothing
+job_by_label() {
+	local id="" _
+	for _ in $(seq "$(xpolls 50)"); do
+		id=$(xosjob list --json | python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin) if j.get('label')=='$1'))")
+		[ -n "$id" ] && break
+		sleep 0.1
+	done
+	echo "$id"
+}

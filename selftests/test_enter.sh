@@ -28,16 +28,6 @@ expect() {
 job_field() { # JOB FIELD
 	xosjob get --json "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)$2)"
 }
-# The id of the live job labelled $1, once it exists (5 s at most).
-job_by_label() {
-	local id="" i
-	for _ in $(seq "$(xpolls 50)"); do
-		id=$(xosjob list --json | python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin) if j.get('label')=='$1'))")
-		[ -n "$id" ] && break
-		sleep 0.1
-	done
-	echo "$id"
-}
 NOBODY=65534
 CG=/sys/fs/cgroup/xos-enter
 echo "1..24"

@@ -16,15 +16,6 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
-job_by_label() {
-	local id="" _
-	for _ in $(seq "$(xpolls 50)"); do
-		id=$(xosjob list --json | python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin) if j.get('label')=='$1'))")
-		[ -n "$id" ] && break
-		sleep 0.1
-	done
-	echo "$id"
-}
 # The pid of the sleep run by the job labelled $1 (its worker), seen from here.
 worker_of() {
 	local p _
