@@ -9,6 +9,16 @@
 #      in a time namespace its anchor is not in.
 # Each is entered from outside: /proc/self must resolve, and the command
 # must be in the pid (time) namespace of the job's worker and in the job.
+# The anchor's pid_for_children is joined only when members of the job live
+# in it, not when nobody does:
+#   d) xosjob run -- unshare --pid CMD (no --fork): a namespace not yet
+#      used; the entered command must not become its init (the job's own
+#      first fork there would fail with ENOMEM once it exits). The kernel
+#      hides pid_for_children until the namespace has an init: a guard;
+#   e) its init has come and gone: forking there fails with ENOMEM, and
+#      the job's processes are all outside, where the command must go.
+# And the job's owner, unprivileged, enters its rootless job:
+#   f) xosjob run -- unshare --user --map-root-user --pid --fork CMD.
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -16,21 +26,24 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
-# The pid of the sleep run by the job labelled $1 (its worker), seen from here.
+# The pid of the ${3:-sleep} run by the job labelled $1 (its worker).
 worker_of() {
 	local p _
 	for _ in $(seq "$(xpolls 50)"); do
-		for p in $(pgrep -x sleep); do
+		for p in $(pgrep -x "${3:-sleep}"); do
 			[ "$(xosjob id "$p" 2>/dev/null)" = "$2" ] && { echo "$p"; return; }
 		done
 		sleep 0.1
 	done
 }
-# enter_and_check NAME JOB: enters JOB, compares with its worker
+# enter_and_check NAME JOB [WORKER_COMM [AS_NOBODY]]: enters JOB, compares
+# with its worker
 enter_and_check() {
 	local name=$1 job=$2 worker out
-	worker=$(worker_of "$name" "$job")
-	out=$(xosjob enter "$job" -- sh -c '
+	local -a as=()
+	worker=$(worker_of "$name" "$job" "${3:-sleep}")
+	[ -n "${4:-}" ] && as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	out=$("${as[@]}" xosjob enter ${4:+--no-cgroup} "$job" -- sh -c '
 		echo "self $(readlink /proc/self)"
 		echo "pidns $(readlink /proc/self/ns/pid)"
 		echo "timens $(readlink /proc/self/ns/time)"
@@ -48,7 +61,7 @@ enter_and_check() {
 	check "$name: a member of job $job" 'grep -Fqx "job $job" <<<"$out"' "$out"
 	ENTERED=$out
 }
-echo "1..16"
+echo "1..33"
 
 xosjob run --label pidns-a -- unshare --pid --fork --mount-proc sleep 300 &
 a=$(job_by_label pidns-a)
@@ -64,7 +77,43 @@ enter_and_check "c (a time namespace)" "$c"
 up=$(sed -n 's/^uptime //p' <<<"$ENTERED")
 check "c: the entered command sees the job's boot time offset" '[ "${up:-0}" -ge 1000000 ]' "uptime ${up:-none}"
 
-for j in $a $b $c; do
+# d) the anchor's pid_for_children is a namespace nobody is in yet. Its
+# bash makes its first process there once the fifo is written to.
+rm -f /tmp/pidns-d.fifo /tmp/pidns-d.res
+mkfifo /tmp/pidns-d.fifo
+xosjob run --label pidns-d -- unshare --pid bash -c '
+	read -r _ </tmp/pidns-d.fifo
+	if /bin/true; then echo forked; else echo "fork failed"; fi >/tmp/pidns-d.res
+	exec sleep 300' &
+d=$(job_by_label pidns-d)
+xsleep 0.3
+enter_and_check "d (a pid namespace nobody is in yet)" "$d" bash
+check "d: the entered command was not pid 1 of the job's next namespace" \
+	'! grep -qx "self 1" <<<"$ENTERED"' "$ENTERED"
+echo go >/tmp/pidns-d.fifo
+for _ in $(seq "$(xpolls 50)"); do
+	[ -s /tmp/pidns-d.res ] && break
+	sleep 0.1
+done
+check "d: the job forks there afterwards" \
+	'[ "$(cat /tmp/pidns-d.res 2>/dev/null)" = forked ]' \
+	"$(cat /tmp/pidns-d.res 2>/dev/null || echo no result)"
+
+# e) the namespace's init has exited: nothing can be made there any more,
+# and no member is in it.
+xosjob run --label pidns-e -- unshare --pid bash -c '/bin/true; exec sleep 300' &
+e=$(job_by_label pidns-e)
+xsleep 0.3
+enter_and_check "e (a dead pid namespace)" "$e"
+
+# f) the owner, unprivileged, with --no-cgroup (the job's cgroup is root's)
+# and every namespace: the user namespace first makes the others allowed.
+setpriv --reuid=65534 --regid=65534 --clear-groups xosjob run --label pidns-f -- \
+	unshare --user --map-root-user --pid --fork --mount-proc sleep 300 &
+f=$(job_by_label pidns-f)
+enter_and_check "f (the owner, unprivileged, rootless job)" "$f" sleep nobody
+
+for j in $a $b $c $d $e $f; do
 	xosjob kill -s KILL "$j" >/dev/null
 done
 wait
