@@ -105,8 +105,10 @@ static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
  * time_for_children), opened, when it is not the one @pid itself is in:
  * a job started as "unshare --pid --fork CMD" has its anchor, the unshare
  * parent, outside and all its work inside. setns() on a pidfd takes the
- * target's own pid and time namespaces, so these are joined after it.
- * -1 when they are the same (or the kernel lacks them), -errno on error.
+ * target's own pid and time namespaces, so these are joined after it, if
+ * members of the job live there (see children_ns_used()).
+ * -1 when they are the same (or the kernel lacks them, or a new pid
+ * namespace has no init yet: its link is hidden), -errno on error.
  */
 static int open_children_ns(pid_t pid, const char *name)
 {
@@ -123,6 +125,71 @@ static int open_children_ns(pid_t pid, const char *name)
 		return -1;
 	fd = open(children, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+struct children_ns {
+	struct stat pid, time;	/* st_ino 0: not looked for */
+	bool pid_used, time_used;
+};
+
+static bool same_ns(pid_t pid, const char *name, const struct stat *ns)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
+	return !stat(path, &st) && st.st_ino == ns->st_ino &&
+	       st.st_dev == ns->st_dev;
+}
+
+static int children_ns_member(const struct xosjob_task *t, void *arg)
+{
+	struct children_ns *c = arg;
+
+	if (t->pid == (uint32_t)getpid())
+		return 0;
+	if (c->pid.st_ino && !c->pid_used)
+		c->pid_used = same_ns(t->pid, "pid", &c->pid);
+	if (c->time.st_ino && !c->time_used)
+		c->time_used = same_ns(t->pid, "time", &c->time);
+	/* all found: stop the dump */
+	return (!c->pid.st_ino || c->pid_used) &&
+	       (!c->time.st_ino || c->time_used) ? -EEXIST : 0;
+}
+
+/*
+ * Keeps the anchor's children's pid (time) namespace only if a member of
+ * the job lives in it: that is where the job's work runs. Nobody does
+ * when the anchor's children have all exited; then a pid namespace has
+ * no init left, and forking into it fails (ENOMEM), while the anchor and
+ * the job's other processes are in the anchor's own. A member seen here
+ * may exit, or its pid be reused, before the fork: a live process in a
+ * pid namespace still proves it has an init, and the fork error is told.
+ */
+static int children_ns_used(struct xosjob_ctx *ctx, uint64_t id,
+			    int *pid_fd, int *time_fd)
+{
+	struct children_ns c = { 0 };
+	int err;
+
+	if ((*pid_fd >= 0 && fstat(*pid_fd, &c.pid)) ||
+	    (*time_fd >= 0 && fstat(*time_fd, &c.time)))
+		return fail("fstat: %s", strerror(errno));
+	if (*pid_fd < 0 && *time_fd < 0)
+		return 0;
+	err = xosjob_tasks(ctx, id, children_ns_member, &c, NULL);
+	if (err && err != -EEXIST)
+		return fail("cannot list the members of job %" PRIu64 ": %s",
+			    id, xosjob_strerror(ctx));
+	if (*pid_fd >= 0 && !c.pid_used) {
+		close(*pid_fd);
+		*pid_fd = -1;
+	}
+	if (*time_fd >= 0 && !c.time_used) {
+		close(*time_fd);
+		*time_fd = -1;
+	}
+	return 0;
 }
 
 /* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
@@ -306,8 +373,12 @@ struct enter {
 	uint64_t id;
 	struct xosjob_anchor anchor;
 	int pidfd, rootfd, cwdfd;
-	/* the anchor's children's pid and time namespaces, if not its own */
+	/*
+	 * the anchor's children's pid and time namespaces, if not its own
+	 * and members live there
+	 */
 	int pid_children_fd, time_children_fd;
+	bool pid_children;	/* the fork goes into pid_children_fd's */
 	int ns_wanted;		/* --ns */
 	int ns;			/* of those, the ones that differ */
 	char ns_names[96];
@@ -330,6 +401,7 @@ static int join_children_ns(struct enter *e, int *fd, const char *name,
 			    name, e->id, e->anchor.pid, strerror(errno),
 			    errno == EPERM ?
 			    " (needs CAP_SYS_ADMIN over it; --ns none enters the job only)" : "");
+	e->pid_children |= flag == CLONE_NEWPID;
 	close(*fd);
 	*fd = -1;
 	return 0;
@@ -498,7 +570,9 @@ int cmd_enter(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	/* from here on this process is a member: an error ends it */
-	if (take_anchor(ctx, &e)) {
+	if (take_anchor(ctx, &e) ||
+	    children_ns_used(ctx, e.id, &e.pid_children_fd,
+			     &e.time_children_fd)) {
 		xosjob_close(ctx);
 		return EXIT_FAIL;
 	}
@@ -521,8 +595,13 @@ int cmd_enter(int argc, char *argv[])
 		return EXIT_FAIL;
 	fflush(stdout);
 	child = fork();
-	if (child < 0 && errno == ENOMEM && e.pid_children_fd >= 0)
-		return fail("job %" PRIu64 "'s pid namespace has no init process left: nothing can be started in it",
+	/*
+	 * the pid namespace joined lost its init since a member was seen
+	 * there; its processes are being killed: a later try goes elsewhere
+	 */
+	if (child < 0 && errno == ENOMEM &&
+	    (e.pid_children || e.ns & CLONE_NEWPID))
+		return fail("job %" PRIu64 "'s pid namespace has no init process left (its processes there are exiting): nothing can be started in it; try again",
 			    e.id);
 	if (child < 0)
 		return fail("fork: %s", strerror(errno));
