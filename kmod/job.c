@@ -44,10 +44,11 @@ static struct kmem_cache *xos_task_cache;
  * that a member is not lost to a passing shortage of atomic memory. Every
  * entry freed goes back to it while it is below its size; a worker tops it
  * up with GFP_KERNEL as soon as the probe has used it. Only a burst of more
- * than XOS_TASK_RESERVE failed allocations before the worker runs loses
+ * than task_reserve (module parameter) failed allocations before the worker runs loses
  * members (flagged XOS_JOB_F_INCOMPLETE and counted in alloc_failures).
+ * Its entries sit in the xos_task cache while the module is loaded.
  */
-#define XOS_TASK_RESERVE 256
+unsigned int xos_job_task_reserve = 256;
 static mempool_t *xos_task_reserve;
 
 static void xos_task_reserve_refill(struct work_struct *work)
@@ -103,7 +104,7 @@ int xos_job_tables_init(void)
 	if (!xos_task_cache)
 		return -ENOMEM;
 	err = -ENOMEM;
-	xos_task_reserve = mempool_create_slab_pool(XOS_TASK_RESERVE,
+	xos_task_reserve = mempool_create_slab_pool(xos_job_task_reserve,
 						    xos_task_cache);
 	if (!xos_task_reserve)
 		goto err_cache;

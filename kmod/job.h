@@ -144,6 +144,7 @@ struct xos_job {
 extern unsigned int xos_job_max_jobs;
 extern unsigned int xos_job_max_jobs_per_user;
 extern unsigned int xos_job_admin_reserve;
+extern unsigned int xos_job_task_reserve;
 
 int xos_job_tables_init(void);
 void xos_job_tables_destroy(void);
