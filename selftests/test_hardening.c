@@ -428,7 +428,19 @@ static int count_task(const struct xosjob_task *t, void *arg)
  * other members join and leave: every member that stays is listed exactly
  * once, in join order.
  */
-TEST(tasks_dump_large_job_each_once)
+/* The cases that make thousands of processes or moves: their own limits. */
+FIXTURE(big) {
+};
+
+FIXTURE_SETUP(big)
+{
+}
+
+FIXTURE_TEARDOWN(big)
+{
+}
+
+TEST_F_TIMEOUT(big, tasks_dump_large_job_each_once, 300)
 {
 	enum { STAY = 3000 };
 	static pid_t pids[STAY];
@@ -548,7 +560,7 @@ static int jobs_of_threads(struct xosjob_ctx *ctx, pid_t pid,
  * succeeds or not (a storm of thread creation can make it give up with
  * EAGAIN), no thread is ever left in the old job.
  */
-TEST(attach_is_all_or_nothing)
+TEST_F_TIMEOUT(big, attach_is_all_or_nothing, 300)
 {
 	struct xosjob_ctx *ctx;
 	uint64_t a, b, target, where, cur;
