@@ -44,10 +44,14 @@ static struct kmem_cache *xos_task_cache;
  * that a member is not lost to a passing shortage of atomic memory. Every
  * entry freed goes back to it while it is below its size; a worker tops it
  * up with GFP_KERNEL as soon as the probe has used it. Only a burst of more
- * than task_reserve (module parameter) failed allocations before the worker runs loses
- * members (flagged XOS_JOB_F_INCOMPLETE and counted in alloc_failures).
- * Its entries sit in the xos_task cache while the module is loaded.
+ * than task_reserve (module parameter) failed allocations before the
+ * worker runs loses members (flagged XOS_JOB_F_INCOMPLETE and counted in
+ * alloc_failures). Its entries sit in the xos_task cache while the module
+ * is loaded. 0 turns it off; the cap keeps a mistyped value from pinning
+ * megabytes (mempool_init() kmallocs one pointer per entry, and a WARN for
+ * an array too large for the page allocator).
  */
+#define XOS_TASK_RESERVE_MAX 65536
 unsigned int xos_job_task_reserve = 256;
 static mempool_t *xos_task_reserve;
 
@@ -100,6 +104,11 @@ int xos_job_tables_init(void)
 {
 	int err;
 
+	if (xos_job_task_reserve > XOS_TASK_RESERVE_MAX) {
+		pr_err("task_reserve %u is over %u\n", xos_job_task_reserve,
+		       XOS_TASK_RESERVE_MAX);
+		return -EINVAL;
+	}
 	xos_task_cache = KMEM_CACHE(xos_task, 0);
 	if (!xos_task_cache)
 		return -ENOMEM;

@@ -24,7 +24,7 @@ MODULE_PARM_DESC(max_jobs_per_user, "Most live jobs of one owner created by non-
 module_param_named(admin_reserve, xos_job_admin_reserve, uint, 0644);
 MODULE_PARM_DESC(admin_reserve, "Job slots of max_jobs that only the administrator may fill");
 module_param_named(task_reserve, xos_job_task_reserve, uint, 0444);
-MODULE_PARM_DESC(task_reserve, "Member entries kept for forks whose atomic allocation fails");
+MODULE_PARM_DESC(task_reserve, "Member entries kept for forks whose atomic allocation fails (at most 65536, 0: none)");
 module_param_named(ended_ring, xos_job_ended_ring, uint, 0444);
 MODULE_PARM_DESC(ended_ring, "End-of-job records kept for consumers to read back");
 
