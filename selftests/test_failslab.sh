@@ -13,7 +13,12 @@
 #   - any allocation made with xos_job's code on the stack (stack-trace
 #     filter on the module's address range), sleeping ones too: netlink
 #     requests, job creation, adoption, probes; every command then either
-#     works or fails with a message, and no job is left behind.
+#     works or fails with a message, and no job is left behind;
+#   - the task cache for every task, sleeping allocations included, after a
+#     reload with a small task_reserve: a burst of forks larger than the
+#     reserve, with its refill worker failing too, tracks exactly the
+#     reserve's worth of children and flags and counts the others; after
+#     one fork with injection off the worker has made the reserve whole.
 # The harness fails the run on any splat; make check-debug adds kmemleak.
 set -u
 # shellcheck source=selftests/lib.sh
@@ -29,7 +34,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
-echo "1..13"
+echo "1..18"
 
 # first value of a top-level key in one line of compact JSON
 jfield() { grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2; }
@@ -219,7 +224,96 @@ done
 check "no job left behind (live jobs $nj0 -> $nj1)" '[ "$nj1" = "$nj0" ]' \
 	"$(xosjob list 2>&1)"
 
-# --- 12-13: injection off: the module is whole ---------------------------------
+# --- 12-16: the reserve runs out: the loss is bounded, flagged, counted ------
+# Reloaded with a reserve of R entries. Every xos_task allocation fails,
+# whoever makes it (no task filter) and even if it may sleep: the fork
+# probe's and the refill worker's. The job's shell forks R + 6 children that
+# stay alive (a child that exits would give its entry back): R come from
+# the reserve, the other 6 are lost, flagged and counted. Then, injection
+# off, one fork lets the worker top the reserve up, and the same burst
+# again tracks R more: the reserve was full again.
+R=4
+B=$((R + 6))
+inject_off
+rmmod xos_job 2>/dev/null || { sleep 1; rmmod xos_job; }
+if insmod "$XOS_ROOT/build/$(uname -r)/xos_job.ko" task_reserve=$R 2>/tmp/fs.err6 &&
+	echo 1 >$SLAB/failslab 2>>/tmp/fs.err6; then
+	ok "reloaded with task_reserve=$(cat /sys/module/xos_job/parameters/task_reserve)"
+else
+	notok "reload with task_reserve=$R and failslab on its cache: $(cat /tmp/fs.err6)"
+fi
+# burst: R + 6 background sleeps, each its own fork (dash: no other fork)
+mkfifo /tmp/fs.go
+xosjob run --label fs-burst -- sh -c '
+	burst() {
+		i=0
+		while [ $i -lt '$B' ]; do
+			sleep 1000 &
+			echo $! >>/tmp/fs.pids
+			i=$((i + 1))
+		done
+	}
+	echo $XOS_JOB_ID >/tmp/fs.id6
+	read x </tmp/fs.go
+	burst
+	echo 1 >/tmp/fs.b1
+	read x </tmp/fs.go
+	/bin/true
+	echo 1 >/tmp/fs.t
+	read x </tmp/fs.go
+	burst
+	echo 1 >/tmp/fs.b2
+	read x </tmp/fs.go' 2>/tmp/fs.err7 &
+wait_file /tmp/fs.id6
+id=$(cat /tmp/fs.id6 2>/dev/null)
+go() { timeout 60 sh -c 'echo go >/tmp/fs.go'; }
+# everyone's xos_task allocations fail, sleeping ones too
+burst_on() {
+	fs cache-filter Y
+	fs ignore-gfp-wait N
+	fs task-filter N
+	fs verbose 0
+	fs interval 1
+	fs space 0
+	fs times -1
+	fs probability 100
+}
+burst_off() { fs probability 0; }
+f0=$(info alloc_failures) p0=$(job "$id" procs_started)
+burst_on
+go
+wait_file /tmp/fs.b1
+burst_off
+f1=$(info alloc_failures) p1=$(job "$id" procs_started)
+check "$B forks with the slab and the refill failing: $R tracked from the reserve, $((B - R)) lost ($p0 -> $p1 processes, alloc_failures $f0 -> $f1)" \
+	'[ "$p1" = $((p0 + R)) ] && [ "$f1" = $((f0 + B - R)) ]' \
+	"expected $((p0 + R)) processes, $((f0 + B - R)) failures"
+check "job $id is flagged incomplete" \
+	'[ "$(job "$id" incomplete)" = true ]' "$(xosjob get "$id" 2>&1)"
+# injection off: one fork, tracked from the slab, queues the refill
+go
+wait_file /tmp/fs.t
+xsleep 0.3
+p2=$(job "$id" procs_started)
+burst_on
+go
+wait_file /tmp/fs.b2
+burst_off
+f3=$(info alloc_failures) p3=$(job "$id" procs_started)
+check "the worker refilled the reserve: the next burst tracked $R again ($p1 -> $p2 -> $p3 processes, alloc_failures $f1 -> $f3)" \
+	'[ "$p2" = $((p1 + 1)) ] && [ "$p3" = $((p2 + R)) ] && [ "$f3" = $((f1 + B - R)) ]' \
+	"expected $((p1 + 1)) then $((p1 + 1 + R)) processes, $((f1 + B - R)) failures"
+# the lost children too (they left the job): every sleep has its pid here
+# shellcheck disable=SC2046
+kill $(cat /tmp/fs.pids) 2>/dev/null
+go
+wait
+wait_ended "$id"
+check "job $id ended, its record flagged incomplete, $((1 + 1 + 2 * R)) processes" \
+	'[ "$(job "$id" incomplete)" = true ] && [ "$(job "$id" procs_started)" = $((2 + 2 * R)) ] && [ -n "$(job "$id" seq)" ]' \
+	"$(xosjob get --json "$id" 2>&1)"
+
+# --- 17-18: injection off: the module is whole ---------------------------------
 inject_off
 xosjob run --label fs-clean -- sh -c 'echo $XOS_JOB_ID >/tmp/fs.id5; /bin/true & wait'
 id=$(cat /tmp/fs.id5 2>/dev/null)

@@ -31,7 +31,8 @@
  *            XOS_JOB_A_MAX_JOBS           u32  module parameter max_jobs
  *            XOS_JOB_A_NR_TASKS           u64  live tracked tasks
  *            XOS_JOB_A_ALLOC_FAILURES     u64  tasks that could not be
- *                                              tracked (probe allocation)
+ *                                              tracked (see
+ *                                              XOS_JOB_F_INCOMPLETE)
  *            XOS_JOB_A_SEQ                u64  sequence number of the last
  *                                              end-of-job record (0: none)
  *            XOS_JOB_A_OLDEST_SEQ         u64  oldest record still kept
@@ -232,7 +233,14 @@
 
 /* XOS_JOB_A_FLAGS */
 enum xos_job_flags {
-	/* a member could not be tracked (allocation failure in a probe) */
+	/*
+	 * A member could not be tracked: it and everything it forks run
+	 * outside the job for good. A fork whose allocation fails takes an
+	 * entry from a reserve (module parameter task_reserve) that a worker
+	 * refills; only a burst of more failures than that before the worker
+	 * runs, or a member table that must grow in such a burst, loses
+	 * members. Each loss counts in XOS_JOB_A_ALLOC_FAILURES.
+	 */
 	XOS_JOB_F_INCOMPLETE = 1,
 	/* XOS_JOB_CMD_KILL with SIGKILL was issued: every new member dies */
 	XOS_JOB_F_KILLED = 2,
