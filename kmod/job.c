@@ -32,8 +32,9 @@ unsigned int xos_job_admin_reserve = 256;
 /*
  * Live jobs per owner: kuid value -> xa_mk_value(count), no entry for 0.
  * Raised in xos_job_create() (genl_mutex held: creations never race each
- * other), lowered when a job ends, from any context (the exit probe
- * included): replacing or erasing an entry never allocates.
+ * other) by compare and exchange, lowered under the xa_lock when a job
+ * ends, from any context (the exit probe included): replacing or erasing
+ * an entry never allocates. Erased at unload (xos_job_tables_destroy()).
  */
 static DEFINE_XARRAY(xos_job_per_user);
 
@@ -426,6 +427,28 @@ static void xos_job_user_put(kuid_t owner)
 	xa_unlock(&xos_job_per_user);
 }
 
+/*
+ * One live job of @owner more. Process context. Creations never race each
+ * other, but a job of @owner may end meanwhile (exit probe): compare and
+ * exchange, so that its decrement is not overwritten.
+ */
+static int xos_job_user_get(kuid_t owner)
+{
+	void *old = xa_load(&xos_job_per_user, __kuid_val(owner)), *cur;
+
+	for (;;) {
+		unsigned long n = old ? xa_to_value(old) : 0;
+
+		cur = xa_cmpxchg(&xos_job_per_user, __kuid_val(owner), old,
+				 xa_mk_value(n + 1), GFP_KERNEL);
+		if (xa_is_err(cur))
+			return xa_err(cur);
+		if (cur == old)
+			return 0;
+		old = cur;
+	}
+}
+
 /* Called once, by whoever ended the job, without its lock. */
 static void xos_job_end(struct xos_job *job)
 {
@@ -484,8 +507,7 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 		goto err_count;
 	}
 	err = -ENOMEM;
-	if (xa_err(xa_store(&xos_job_per_user, __kuid_val(owner),
-			    xa_mk_value(mine + 1), GFP_KERNEL))) {
+	if (xos_job_user_get(owner)) {
 		NL_SET_ERR_MSG(extack, "out of memory creating the job");
 		goto err_count;
 	}
@@ -506,7 +528,7 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	job->created_real_ns = ktime_get_real_ns();
 	job->created_boot_ns = ktime_get_boottime_ns();
 	job->id = atomic64_inc_return(&xos_job_last_id);
-	job->rec = xos_record_alloc(job->id, label);
+	job->rec = xos_record_alloc(job->id, label, owner);
 	if (!job->rec)
 		goto err_free;
 	err = xa_insert(&xos_job_ids, job->id, job, GFP_KERNEL);

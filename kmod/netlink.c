@@ -744,6 +744,8 @@ struct xos_job_dump {
 		struct xos_task *pos;
 		/* a deferred start() error's message (no job), see compat.h */
 		const char *errmsg;
+		/* LIST of records: xos_record_dropped_seq() at the last call */
+		u64 dropped;
 	};
 	/* the caller's, captured at start(): later calls run in recvmsg */
 	struct pid_namespace *pid_ns;	/* referenced */
@@ -848,35 +850,37 @@ static int xos_job_nl_dump_done(struct netlink_callback *cb)
 }
 
 /*
- * End-of-job records from d->cursor on. Records are immutable; the dump is
- * inconsistent only if the ring dropped records it had not sent yet.
+ * End-of-job records from d->cursor on. Records are immutable; the kept
+ * numbers may have gaps (see record.c). The dump is inconsistent if the
+ * ring dropped a record it had not sent yet: one numbered at or after
+ * where this call began, found by the highest number ever dropped moving
+ * there (a drop of an older record of another owner can go unnoticed).
  */
 static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
-	u64 oldest = xos_record_oldest_seq(), last = xos_record_last_seq();
-	bool dropped = false;
+	u64 last = xos_record_last_seq(), from = d->cursor;
+	int err = 0;
 
-	if (!cb->seq)
-		cb->seq = 1;		/* first call: older ones were gone before */
-	else if (d->cursor < oldest)
-		cb->seq++;		/* dropped under us: NLM_F_DUMP_INTR */
-	d->cursor = max(d->cursor, oldest);
-	for (; d->cursor <= last; d->cursor++) {
+	if (!cb->seq) {
+		cb->seq = 1;	/* first call: older drops do not count */
+		d->dropped = xos_record_dropped_seq();
+	}
+	for (;;) {
 		struct xos_job_record *rec;
 		void *hdr;
-		int err;
 
 		rcu_read_lock();
-		rec = xos_record_by_seq(d->cursor);
-		if (!rec && !dropped) {
-			/* it was kept when this call began: dropped since */
-			dropped = true;
-			cb->seq++;
-		}
-		if (!rec || !xos_job_may_see(rec->owner, d->admin, d->cred->euid)) {
+		rec = xos_record_next(d->cursor);
+		if (!rec || rec->seq > last) {
 			rcu_read_unlock();
+			break;
+		}
+		d->cursor = rec->seq;
+		if (!xos_job_may_see(rec->owner, d->admin, d->cred->euid)) {
+			rcu_read_unlock();
+			d->cursor++;
 			continue;
 		}
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -892,12 +896,18 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 		if (err) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
-			/* not even one fits: an error, not an early end */
-			return skb->len ?: err;
+			break;
 		}
 		genlmsg_end(skb, hdr);
+		d->cursor++;
 	}
-	return skb->len;
+	if (xos_record_dropped_seq() != d->dropped) {
+		d->dropped = xos_record_dropped_seq();
+		if (d->dropped >= from)
+			cb->seq++;	/* NLM_F_DUMP_INTR */
+	}
+	/* not even one fits: an error, not an early end */
+	return skb->len ?: err;
 }
 
 static int xos_job_nl_list_dumpit(struct sk_buff *skb,

@@ -3,12 +3,20 @@
  * The ring of end-of-job records and their notification.
  *
  * A record is pushed from the exit probe (atomic) when a job's last member
- * leaves. It gets the next sequence number and a slot in a fixed array
- * (seq % xos_job_ended_ring), replacing the oldest record; it is also
- * published by job id in xos_record_ids, whose slot was reserved when the
- * job was created. A worker then multicasts every record in sequence
- * order from process context. A consumer that missed some (it was down, or
- * its socket overflowed) reads them back by sequence number.
+ * leaves. It gets the next sequence number and is kept in a tree by that
+ * number; it is also published by job id in xos_record_ids, whose slot was
+ * reserved when the job was created. A worker then multicasts every record
+ * in sequence order from process context. A consumer that missed some (it
+ * was down, or its socket overflowed) reads them back by sequence number.
+ *
+ * The ring holds at most ended_ring records. When a push makes one too
+ * many, the record dropped is the oldest one of an owner (job owner uid)
+ * that holds the most records, so that one user's flood of short jobs
+ * pushes out its own records, not the few of other users. On a tie the
+ * pusher's own record goes last. The kept numbers then have gaps: a record
+ * dropped is lost for every consumer that had not read it, as before, and
+ * INFO's OLDEST_SEQ is the lowest number still kept, not the start of a
+ * run without gaps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,16 +32,48 @@
 unsigned int xos_job_ended_ring = 4096;
 
 /*
- * xos_record_lock (a plain spinlock: never taken from interrupts) protects
- * the ring slots, xos_record_seq and the stores into xos_record_ids.
- * Readers of slots and of xos_record_ids hold rcu_read_lock(); a record
- * dropped from the ring is freed after a grace period.
+ * The records of one owner: created in process context by the first
+ * xos_record_alloc() for it, freed (any context, under xos_record_lock)
+ * once it has neither a pending record (a live job) nor a kept one.
+ */
+struct xos_record_owner {
+	kuid_t uid;
+	unsigned int nr_pending;	/* allocated, not pushed yet */
+	unsigned int nr_kept;		/* in the ring */
+	struct list_head records;	/* kept, oldest first */
+	struct list_head by_count;	/* xos_record_counts[nr_kept] */
+};
+
+/*
+ * xos_record_lock (a plain spinlock: never taken from interrupts; the exit
+ * probe takes it under a job's lock) protects everything below but the
+ * notification worker's state: the tree, the owners and their counts,
+ * xos_record_seq, xos_record_oldest, xos_record_dropped, and the stores
+ * into xos_record_ids and xos_record_owners (whose own xa_lock nests
+ * inside it). Pushes and drops never allocate.
+ *
+ * Readers of records hold rcu_read_lock(): a record dropped from the ring
+ * is freed after a grace period. Lookups by id are lockless (xarray);
+ * lookups by sequence number walk the tree under the lock. The three
+ * numbers are read with READ_ONCE() outside it.
  */
 static DEFINE_SPINLOCK(xos_record_lock);
-static struct xos_job_record __rcu **xos_record_ring;
-static u64 xos_record_seq;		/* last pushed; READ_ONCE outside */
+static struct rb_root_cached xos_record_tree = RB_ROOT_CACHED;
+static unsigned int xos_record_nr;	/* records in the tree */
+static u64 xos_record_seq;		/* last pushed */
+static u64 xos_record_oldest;		/* lowest kept, 0: none */
+static u64 xos_record_dropped;		/* highest dropped, 0: none */
 /* job id -> pushed record; slots reserved by xos_record_alloc() */
 static DEFINE_XARRAY(xos_record_ids);
+/* uid -> struct xos_record_owner */
+static DEFINE_XARRAY(xos_record_owners);
+/*
+ * Owners by the number of records they keep: list n holds those that
+ * keep n (1 <= n <= ended_ring + 1, one more during a push), in the order
+ * they came to n. xos_record_max is the highest n whose list is not empty.
+ */
+static struct list_head *xos_record_counts;
+static unsigned int xos_record_max;
 
 /* The notification worker; xos_record_sent is only touched by it. */
 static void xos_record_notify(struct work_struct *work);
@@ -54,7 +94,103 @@ static void xos_record_free_rcu(struct rcu_head *rcu)
 	xos_record_free(container_of(rcu, struct xos_job_record, rcu));
 }
 
-struct xos_job_record *xos_record_alloc(u64 id, const char *label)
+/* Process context: @uid's entry with one more pending record. */
+static struct xos_record_owner *xos_record_owner_get(kuid_t uid)
+{
+	struct xos_record_owner *o, *new;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return NULL;
+	/* so that storing a new entry under the spinlock needs no memory */
+	if (xa_reserve(&xos_record_owners, __kuid_val(uid), GFP_KERNEL)) {
+		kfree(new);
+		return NULL;
+	}
+	spin_lock(&xos_record_lock);
+	o = xa_load(&xos_record_owners, __kuid_val(uid));
+	if (!o) {
+		new->uid = uid;
+		INIT_LIST_HEAD(&new->records);
+		INIT_LIST_HEAD(&new->by_count);
+		/*
+		 * The reservation is gone only if the uid's old entry was
+		 * erased meanwhile; then this store may allocate.
+		 */
+		if (xa_is_err(xa_store(&xos_record_owners, __kuid_val(uid),
+				       new, GFP_ATOMIC))) {
+			spin_unlock(&xos_record_lock);
+			kfree(new);
+			return NULL;
+		}
+		o = new;
+		new = NULL;
+	}
+	o->nr_pending++;
+	spin_unlock(&xos_record_lock);
+	kfree(new);
+	return o;
+}
+
+/* Under xos_record_lock: frees @o once it holds nothing. */
+static void xos_record_owner_put_locked(struct xos_record_owner *o)
+{
+	if (o->nr_pending || o->nr_kept)
+		return;
+	xa_erase(&xos_record_owners, __kuid_val(o->uid));
+	kfree(o);
+}
+
+/* Under xos_record_lock: @o now keeps @n records. */
+static void xos_record_set_kept(struct xos_record_owner *o, unsigned int n)
+{
+	if (o->nr_kept)
+		list_del(&o->by_count);
+	o->nr_kept = n;
+	if (n) {
+		list_add_tail(&o->by_count, &xos_record_counts[n]);
+		xos_record_max = max(xos_record_max, n);
+	}
+	/* counts move by one: this loop runs once at most */
+	while (xos_record_max &&
+	       list_empty(&xos_record_counts[xos_record_max]))
+		xos_record_max--;
+}
+
+/* Under xos_record_lock: the owner whose oldest record goes. */
+static struct xos_record_owner *
+xos_record_victim(struct xos_record_owner *pusher)
+{
+	struct list_head *top = &xos_record_counts[xos_record_max];
+	struct xos_record_owner *o;
+
+	o = list_first_entry(top, struct xos_record_owner, by_count);
+	if (o == pusher && !list_is_singular(top))
+		o = list_next_entry(o, by_count);
+	return o;
+}
+
+/* Under xos_record_lock: unlinks @o's oldest record, freed by the caller. */
+static struct xos_job_record *xos_record_drop_locked(struct xos_record_owner *o)
+{
+	struct xos_job_record *old;
+
+	old = list_first_entry(&o->records, struct xos_job_record,
+			       holder_node);
+	list_del(&old->holder_node);
+	rb_erase_cached(&old->node, &xos_record_tree);
+	xa_erase(&xos_record_ids, old->id);
+	xos_record_nr--;
+	if (old->seq > xos_record_dropped)
+		WRITE_ONCE(xos_record_dropped, old->seq);
+	old->holder = NULL;
+	xos_record_set_kept(o, o->nr_kept - 1);
+	xos_record_owner_put_locked(o);
+	return old;
+}
+
+struct xos_job_record *xos_record_alloc(u64 id, const char *label,
+					kuid_t owner)
 {
 	struct xos_job_record *rec;
 
@@ -67,8 +203,14 @@ struct xos_job_record *xos_record_alloc(u64 id, const char *label)
 			goto err;
 	}
 	rec->id = id;
+	rec->owner = owner;
 	if (xa_reserve(&xos_record_ids, id, GFP_KERNEL))
 		goto err;
+	rec->holder = xos_record_owner_get(owner);
+	if (!rec->holder) {
+		xa_release(&xos_record_ids, id);
+		goto err;
+	}
 	return rec;
 err:
 	xos_record_free(rec);
@@ -77,25 +219,39 @@ err:
 
 void xos_record_discard(struct xos_job_record *rec)
 {
+	spin_lock(&xos_record_lock);
+	rec->holder->nr_pending--;
+	xos_record_owner_put_locked(rec->holder);
+	spin_unlock(&xos_record_lock);
 	xa_release(&xos_record_ids, rec->id);
 	xos_record_free(rec);
 }
 
+static bool xos_record_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct xos_job_record, node)->seq <
+	       rb_entry(b, struct xos_job_record, node)->seq;
+}
+
 void xos_record_push(struct xos_job_record *rec)
 {
-	struct xos_job_record *old;
-	unsigned int slot;
+	struct xos_record_owner *o = rec->holder;
+	struct xos_job_record *old = NULL;
 
 	spin_lock(&xos_record_lock);
 	rec->seq = xos_record_seq + 1;
-	slot = rec->seq % xos_job_ended_ring;
-	old = rcu_dereference_protected(xos_record_ring[slot],
-					lockdep_is_held(&xos_record_lock));
-	if (old)
-		xa_erase(&xos_record_ids, old->id);
+	o->nr_pending--;
+	list_add_tail(&rec->holder_node, &o->records);
+	xos_record_set_kept(o, o->nr_kept + 1);
+	/* the highest number: a walk down the right edge */
+	rb_add_cached(&rec->node, &xos_record_tree, xos_record_less);
 	/* the slot was reserved: this store does not allocate */
 	xa_store(&xos_record_ids, rec->id, rec, GFP_ATOMIC);
-	rcu_assign_pointer(xos_record_ring[slot], rec);
+	if (++xos_record_nr > xos_job_ended_ring)
+		old = xos_record_drop_locked(xos_record_victim(o));
+	WRITE_ONCE(xos_record_oldest,
+		   rb_entry(rb_first_cached(&xos_record_tree),
+			    struct xos_job_record, node)->seq);
 	WRITE_ONCE(xos_record_seq, rec->seq);
 	spin_unlock(&xos_record_lock);
 	if (old)
@@ -108,13 +264,30 @@ struct xos_job_record *xos_record_by_id(u64 id)
 	return xa_load(&xos_record_ids, id);
 }
 
+struct xos_job_record *xos_record_next(u64 seq)
+{
+	struct xos_job_record *rec, *found = NULL;
+	struct rb_node *n;
+
+	spin_lock(&xos_record_lock);
+	n = xos_record_tree.rb_root.rb_node;
+	while (n) {
+		rec = rb_entry(n, struct xos_job_record, node);
+		if (rec->seq >= seq) {
+			found = rec;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	spin_unlock(&xos_record_lock);
+	return found;
+}
+
 struct xos_job_record *xos_record_by_seq(u64 seq)
 {
-	struct xos_job_record *rec;
+	struct xos_job_record *rec = xos_record_next(seq);
 
-	if (!seq || seq > READ_ONCE(xos_record_seq))
-		return NULL;
-	rec = rcu_dereference(xos_record_ring[seq % xos_job_ended_ring]);
 	return rec && rec->seq == seq ? rec : NULL;
 }
 
@@ -125,22 +298,32 @@ u64 xos_record_last_seq(void)
 
 u64 xos_record_oldest_seq(void)
 {
-	u64 last = READ_ONCE(xos_record_seq);
-
-	if (!last)
-		return 0;
-	return last > xos_job_ended_ring ? last - xos_job_ended_ring + 1 : 1;
+	return READ_ONCE(xos_record_oldest);
 }
 
-/* Sends records xos_record_sent+1 .. last, skipping dropped ones. */
+u64 xos_record_dropped_seq(void)
+{
+	return READ_ONCE(xos_record_dropped);
+}
+
+/* Sends the kept records after xos_record_sent up to last, in order. */
 static void xos_record_notify(struct work_struct *work)
 {
 	u64 last = xos_record_last_seq();
 
 	mutex_lock(&xos_record_send_lock);
 	while (!xos_record_stopping && xos_record_sent < last) {
-		u64 seq = max(xos_record_sent + 1, xos_record_oldest_seq());
+		struct xos_job_record *rec;
+		u64 seq;
 
+		rcu_read_lock();
+		rec = xos_record_next(xos_record_sent + 1);
+		seq = rec ? min(rec->seq, last + 1) : last + 1;
+		rcu_read_unlock();
+		if (seq > last) {
+			xos_record_sent = last;
+			break;
+		}
 		xos_job_nl_notify_ended(seq);
 		xos_record_sent = seq;
 		cond_resched();
@@ -150,13 +333,20 @@ static void xos_record_notify(struct work_struct *work)
 
 int xos_record_init(void)
 {
+	unsigned int i;
+
 	if (!xos_job_ended_ring) {
 		pr_err("ended_ring must be at least 1\n");
 		return -EINVAL;
 	}
-	xos_record_ring = kvcalloc(xos_job_ended_ring, sizeof(*xos_record_ring),
-				   GFP_KERNEL);
-	return xos_record_ring ? 0 : -ENOMEM;
+	/* counts 1 .. ended_ring + 1 (index 0 unused) */
+	xos_record_counts = kvcalloc((size_t)xos_job_ended_ring + 2,
+				     sizeof(*xos_record_counts), GFP_KERNEL);
+	if (!xos_record_counts)
+		return -ENOMEM;
+	for (i = 0; i < xos_job_ended_ring + 2; i++)
+		INIT_LIST_HEAD(&xos_record_counts[i]);
+	return 0;
 }
 
 void xos_record_stop(void)
@@ -168,19 +358,23 @@ void xos_record_stop(void)
 
 void xos_record_exit(void)
 {
-	unsigned int i;
+	struct xos_record_owner *o;
+	struct rb_node *n;
+	unsigned long uid;
 
 	cancel_work_sync(&xos_record_work);
-	if (!xos_record_ring)
+	if (!xos_record_counts)
 		return;
-	for (i = 0; i < xos_job_ended_ring; i++) {
-		struct xos_job_record *rec;
-
-		rec = rcu_dereference_protected(xos_record_ring[i], true);
-		if (rec)
-			xos_record_free(rec);
+	/* no push or reader is left: plain frees */
+	while ((n = rb_first_cached(&xos_record_tree))) {
+		rb_erase_cached(n, &xos_record_tree);
+		xos_record_free(rb_entry(n, struct xos_job_record, node));
 	}
 	xa_destroy(&xos_record_ids);
-	kvfree(xos_record_ring);
-	xos_record_ring = NULL;
+	/* every job's pending record was discarded before */
+	xa_for_each(&xos_record_owners, uid, o)
+		kfree(o);
+	xa_destroy(&xos_record_owners);
+	kvfree(xos_record_counts);
+	xos_record_counts = NULL;
 }

@@ -6,11 +6,15 @@
 #ifndef _XOS_JOB_RECORD_H
 #define _XOS_JOB_RECORD_H
 
+#include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
 #include "acct.h"
+
+struct xos_record_owner;
 
 /*
  * The final figures of one job. Allocated with the job, so that ending a
@@ -22,7 +26,15 @@
 struct xos_job_record {
 	u64 seq;			/* set by xos_record_push() */
 	u64 id;
-	kuid_t owner;
+	kuid_t owner;			/* set by xos_record_alloc() */
+	/*
+	 * The ring's own links, under its lock (record.c): the tree by
+	 * sequence number and the owner's records, oldest first. Readers
+	 * never follow them once they hold the record.
+	 */
+	struct xos_record_owner *holder;
+	struct rb_node node;
+	struct list_head holder_node;
 	char *label;			/* may be NULL */
 	u64 created_real_ns;
 	u64 created_boot_ns;
@@ -44,18 +56,30 @@ void xos_record_stop(void);
 /* After the probes are gone: frees the ring. */
 void xos_record_exit(void);
 
-/* Process context. Reserves the id's slot, so that the push cannot fail. */
-struct xos_job_record *xos_record_alloc(u64 id, const char *label);
+/*
+ * Process context. Reserves the id's slot and counts the record for
+ * @owner, so that the push cannot fail.
+ */
+struct xos_job_record *xos_record_alloc(u64 id, const char *label,
+					kuid_t owner);
 /* A record that was never pushed (module unload with the job live). */
 void xos_record_discard(struct xos_job_record *rec);
 /* Any context, never sleeps: numbers the record and publishes it. */
 void xos_record_push(struct xos_job_record *rec);
 
-/* Under rcu_read_lock(); NULL when unknown or dropped from the ring. */
+/*
+ * Under rcu_read_lock(), process context; NULL when unknown or dropped
+ * from the ring. The kept records' numbers may have gaps: a full ring
+ * drops the oldest record of an owner holding the most (see record.c).
+ */
 struct xos_job_record *xos_record_by_id(u64 id);
 struct xos_job_record *xos_record_by_seq(u64 seq);
-/* Last pushed sequence number (0: none) and the oldest still kept. */
+/* The kept record with the lowest sequence number >= @seq, or NULL. */
+struct xos_job_record *xos_record_next(u64 seq);
+/* Last pushed sequence number (0: none) and the lowest still kept. */
 u64 xos_record_last_seq(void);
 u64 xos_record_oldest_seq(void);
+/* The highest sequence number ever dropped (0: none); never decreases. */
+u64 xos_record_dropped_seq(void);
 
 #endif /* _XOS_JOB_RECORD_H */

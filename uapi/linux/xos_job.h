@@ -35,7 +35,11 @@
  *                                              XOS_JOB_F_INCOMPLETE)
  *            XOS_JOB_A_SEQ                u64  sequence number of the last
  *                                              end-of-job record (0: none)
- *            XOS_JOB_A_OLDEST_SEQ         u64  oldest record still kept
+ *            XOS_JOB_A_OLDEST_SEQ         u64  lowest sequence number still
+ *                                              kept (up to SEQ, with gaps:
+ *                                              a full ring drops the oldest
+ *                                              record of the owner that
+ *                                              holds the most)
  *            XOS_JOB_A_RING_SIZE          u32  records kept (module
  *                                              parameter ended_ring)
  *

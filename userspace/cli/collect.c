@@ -15,8 +15,9 @@
  * the ring (module parameter ended_ring) still holds the records; those it
  * no longer holds are reported as lost. Sequence numbers restart when the
  * module is reloaded: the last record written is compared with the ring's
- * record of the same number, and a different job means a new series,
- * collected from its oldest kept record.
+ * record of the same number (or, when the ring dropped that one, with the
+ * highest kept before it: see resume_point()), and a different job means a
+ * new series, collected from its oldest kept record.
  *
  * --prometheus FILE rewrites FILE, every --interval seconds, with the live
  * jobs' figures in the Prometheus text format, through a temporary file
@@ -468,30 +469,41 @@ out:
 
 /* --- start ------------------------------------------------------------ */
 
-struct first_rec {
+/* The highest kept record numbered r->upto or less. */
+struct upto_rec {
 	struct xosjob_job job;
+	uint64_t upto;
 	bool found;
 };
 
-static int take_first(const struct xosjob_job *job, void *arg)
+static int take_upto(const struct xosjob_job *job, void *arg)
 {
-	struct first_rec *r = arg;
+	struct upto_rec *r = arg;
 
+	if (job->seq > r->upto)
+		return -ECANCELED;
 	r->job = *job;
 	r->found = true;
-	return -ECANCELED;
+	return 0;
 }
+
+/* Records end in sequence order but for clock reads racing a push. */
+#define SAME_SERIES_SKEW_NS 1000000000ULL
 
 /*
  * Where to go on from: the last record written, if the kernel's record of
  * that number is the same job; otherwise the sequence was restarted
  * (module reloaded, node rebooted) and the new one is taken from its
- * oldest kept record.
+ * oldest kept record. A full ring drops the oldest record of the owner
+ * that holds the most, so the last record written may be gone while older
+ * ones are kept: then the highest kept one before it must have ended no
+ * later than it (give or take SAME_SERIES_SKEW_NS), which a record of a
+ * new series, ended after the reload, did not.
  */
 static int resume_point(struct collector *c, const struct last_line *last,
 			const struct xosjob_info *info, uint64_t *from)
 {
-	struct first_rec r = { 0 };
+	struct upto_rec r = { .upto = last->seq };
 	int err;
 
 	if (!last->seq) {
@@ -504,8 +516,8 @@ static int resume_point(struct collector *c, const struct last_line *last,
 		return 0;
 	}
 	if (last->seq <= info->last_seq) {
-		err = xosjob_list_ended(c->f.query, last->seq, take_first, &r,
-					NULL);
+		err = xosjob_list_ended(c->f.query, info->oldest_seq, take_upto,
+					&r, NULL);
 		if (err && err != -ECANCELED)
 			return fail("cannot read the ring: %s",
 				    xosjob_strerror(c->f.query));
@@ -513,6 +525,12 @@ static int resume_point(struct collector *c, const struct last_line *last,
 		    r.job.id == last->id &&
 		    r.job.ended_realtime_ns == last->ended_ns) {
 			*from = last->seq;
+			return 0;
+		}
+		if (r.found && r.job.seq < last->seq &&
+		    r.job.ended_realtime_ns <=
+		    last->ended_ns + SAME_SERIES_SKEW_NS) {
+			*from = last->seq;	/* it was dropped since */
 			return 0;
 		}
 	}
