@@ -31,7 +31,13 @@ unsigned int xos_job_ended_ring = 4096;
  */
 static DEFINE_SPINLOCK(xos_record_lock);
 static struct xos_job_record __rcu **xos_record_ring;
-static u64 xos_record_seq;		/* last pushed; READ_ONCE outside */
+/*
+ * Last pushed. Stored with release after the slot, read with acquire
+ * outside the lock: a reader that sees a sequence number also sees its
+ * slot filled, and never takes a record for dropped that was just pushed
+ * (a dump would flag NLM_F_DUMP_INTR for nothing).
+ */
+static u64 xos_record_seq;
 /* job id -> pushed record; slots reserved by xos_record_alloc() */
 static DEFINE_XARRAY(xos_record_ids);
 
@@ -96,7 +102,8 @@ void xos_record_push(struct xos_job_record *rec)
 	/* the slot was reserved: this store does not allocate */
 	xa_store(&xos_record_ids, rec->id, rec, GFP_ATOMIC);
 	rcu_assign_pointer(xos_record_ring[slot], rec);
-	WRITE_ONCE(xos_record_seq, rec->seq);
+	/* pairs with the readers' acquire: the slot is filled first */
+	smp_store_release(&xos_record_seq, rec->seq);
 	spin_unlock(&xos_record_lock);
 	if (old)
 		call_rcu(&old->rcu, xos_record_free_rcu);
@@ -112,7 +119,8 @@ struct xos_job_record *xos_record_by_seq(u64 seq)
 {
 	struct xos_job_record *rec;
 
-	if (!seq || seq > READ_ONCE(xos_record_seq))
+	/* pairs with the push's release: a slot at least as new as @seq */
+	if (!seq || seq > smp_load_acquire(&xos_record_seq))
 		return NULL;
 	rec = rcu_dereference(xos_record_ring[seq % xos_job_ended_ring]);
 	return rec && rec->seq == seq ? rec : NULL;
@@ -120,12 +128,14 @@ struct xos_job_record *xos_record_by_seq(u64 seq)
 
 u64 xos_record_last_seq(void)
 {
-	return READ_ONCE(xos_record_seq);
+	/* pairs with the push's release, as in xos_record_by_seq() */
+	return smp_load_acquire(&xos_record_seq);
 }
 
 u64 xos_record_oldest_seq(void)
 {
-	u64 last = READ_ONCE(xos_record_seq);
+	/* pairs with the push's release, as in xos_record_by_seq() */
+	u64 last = smp_load_acquire(&xos_record_seq);
 
 	if (!last)
 		return 0;
