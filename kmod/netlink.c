@@ -825,6 +825,23 @@ static int xos_job_nl_deferred_err(struct netlink_callback *cb)
 	return d->err;
 }
 
+/*
+ * @err (if any) of a dump call that could not send even its first object:
+ * it fails the dump (returning 0 would end it as if complete), and says
+ * why.
+ */
+static int xos_job_nl_dump_err(struct netlink_callback *cb, int err)
+{
+	if (!err || !cb->extack || cb->extack->_msg)
+		return err;
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(cb->extack, "out of memory building the dump");
+	else
+		NL_SET_ERR_MSG(cb->extack,
+			       "an object does not fit in a dump message");
+	return err;
+}
+
 static int xos_job_nl_list_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = xos_job_dump_attrs(cb);
@@ -858,10 +875,19 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 	u64 oldest = xos_record_oldest_seq(), last = xos_record_last_seq();
 	bool dropped = false;
 
-	if (!cb->seq)
-		cb->seq = 1;		/* first call: older ones were gone before */
-	else if (d->cursor < oldest)
+	if (!cb->seq) {
+		/* first call: records older than the cursor were gone before */
+		cb->seq = 1;
+		/*
+		 * The core flags a message only once prev_seq is set, by the
+		 * dump's first message: a record dropped before that one
+		 * would go unflagged, or, if no message follows in this
+		 * call, even the final NLMSG_DONE would not carry it.
+		 */
+		cb->prev_seq = 1;
+	} else if (d->cursor < oldest) {
 		cb->seq++;		/* dropped under us: NLM_F_DUMP_INTR */
+	}
 	d->cursor = max(d->cursor, oldest);
 	for (; d->cursor <= last; d->cursor++) {
 		struct xos_job_record *rec;
@@ -893,7 +919,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
 			/* not even one fits: an error, not an early end */
-			return skb->len ?: err;
+			return skb->len ?: xos_job_nl_dump_err(cb, err);
 		}
 		genlmsg_end(skb, hdr);
 	}
@@ -951,7 +977,7 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	}
 	d->cursor = id;
 	/* not even one fits: an error, not an early end */
-	return skb->len ?: err;
+	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
 static int xos_job_nl_tasks_start(struct netlink_callback *cb)
@@ -1117,7 +1143,7 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 	}
 	rcu_read_unlock();
 	/* not even one fits: an error, not an early end */
-	return skb->len ?: err;
+	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
 #define XOS_JOB_OP(_cmd, _policy, ...)				\
