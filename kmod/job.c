@@ -391,7 +391,7 @@ static void xos_job_end_locked(struct xos_job *job)
 {
 	struct xos_job_record *rec = job->rec;
 
-	job->ended = true;
+	WRITE_ONCE(job->ended, true);	/* read unlocked by kill and netlink */
 	rec->owner = job->owner;
 	rec->created_real_ns = job->created_real_ns;
 	rec->created_boot_ns = job->created_boot_ns;

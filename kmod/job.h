@@ -126,7 +126,8 @@ struct xos_job {
 	u64 next_seq;
 	u64 members_gen;		/* bumped on join/leave (dump check) */
 	u32 flags;			/* XOS_JOB_F_* */
-	bool ended;			/* no member left; never set back */
+	/* no member left; never set back. READ_ONCE() without the lock */
+	bool ended;
 	/*
 	 * The last JOB_KILL (see xos_job_kill() and the fork probe): its
 	 * generation and signal, whether its walk is still running, and when

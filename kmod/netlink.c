@@ -827,6 +827,23 @@ static int xos_job_nl_deferred_err(struct netlink_callback *cb)
 	return d->err;
 }
 
+/*
+ * @err (if any) of a dump call that could not send even its first object:
+ * it fails the dump (returning 0 would end it as if complete), and says
+ * why.
+ */
+static int xos_job_nl_dump_err(struct netlink_callback *cb, int err)
+{
+	if (!err || !cb->extack || cb->extack->_msg)
+		return err;
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(cb->extack, "out of memory building the dump");
+	else
+		NL_SET_ERR_MSG(cb->extack,
+			       "an object does not fit in a dump message");
+	return err;
+}
+
 static int xos_job_nl_list_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = xos_job_dump_attrs(cb);
@@ -864,7 +881,15 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 	int err = 0;
 
 	if (!cb->seq) {
-		cb->seq = 1;	/* first call: older drops do not count */
+		/* first call: older drops do not count */
+		cb->seq = 1;
+		/*
+		 * The core flags a message only once prev_seq is set, by the
+		 * dump's first message: a record dropped before that one
+		 * would go unflagged, or, if no message follows in this
+		 * call, even the final NLMSG_DONE would not carry it.
+		 */
+		cb->prev_seq = 1;
 		d->dropped = xos_record_dropped_seq();
 	}
 	for (;;) {
@@ -907,7 +932,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 			cb->seq++;	/* NLM_F_DUMP_INTR */
 	}
 	/* not even one fits: an error, not an early end */
-	return skb->len ?: err;
+	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
 static int xos_job_nl_list_dumpit(struct sk_buff *skb,
@@ -961,7 +986,7 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	}
 	d->cursor = id;
 	/* not even one fits: an error, not an early end */
-	return skb->len ?: err;
+	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
 static int xos_job_nl_tasks_start(struct netlink_callback *cb)
@@ -1127,7 +1152,7 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 	}
 	rcu_read_unlock();
 	/* not even one fits: an error, not an early end */
-	return skb->len ?: err;
+	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
 #define XOS_JOB_OP(_cmd, _policy, ...)				\

@@ -60,7 +60,13 @@ struct xos_record_owner {
 static DEFINE_SPINLOCK(xos_record_lock);
 static struct rb_root_cached xos_record_tree = RB_ROOT_CACHED;
 static unsigned int xos_record_nr;	/* records in the tree */
-static u64 xos_record_seq;		/* last pushed */
+/*
+ * Last pushed. Stored with release after the record is in the tree, read
+ * with acquire outside the lock: a reader that sees a sequence number also
+ * finds its record, and never takes a record for dropped that was just
+ * pushed (a dump would flag NLM_F_DUMP_INTR for nothing).
+ */
+static u64 xos_record_seq;
 static u64 xos_record_oldest;		/* lowest kept, 0: none */
 static u64 xos_record_dropped;		/* highest dropped, 0: none */
 /* job id -> pushed record; slots reserved by xos_record_alloc() */
@@ -252,7 +258,8 @@ void xos_record_push(struct xos_job_record *rec)
 	WRITE_ONCE(xos_record_oldest,
 		   rb_entry(rb_first_cached(&xos_record_tree),
 			    struct xos_job_record, node)->seq);
-	WRITE_ONCE(xos_record_seq, rec->seq);
+	/* pairs with the readers' acquire: the record is in the tree first */
+	smp_store_release(&xos_record_seq, rec->seq);
 	spin_unlock(&xos_record_lock);
 	if (old)
 		call_rcu(&old->rcu, xos_record_free_rcu);
@@ -293,7 +300,8 @@ struct xos_job_record *xos_record_by_seq(u64 seq)
 
 u64 xos_record_last_seq(void)
 {
-	return READ_ONCE(xos_record_seq);
+	/* pairs with the push's release: a record this new is in the tree */
+	return smp_load_acquire(&xos_record_seq);
 }
 
 u64 xos_record_oldest_seq(void)

@@ -20,3 +20,13 @@ for f in "$root"/kmod/*.[ch] "$root"/kmod/Kbuild; do
 done
 make -s -C "$kdir" M="$mirror" W="${W:-}" modules
 install -m 0644 "$mirror/kmod/xos_job.ko" "$root/build/$rel/xos_job.ko"
+
+# The selftests' helper module (selftests/kmod), never installed: beside
+# the module, in its own mirror.
+hook=$root/build/kbuild/$rel/test-hook
+mkdir -p "$hook"
+for f in "$root"/selftests/kmod/*.c "$root"/selftests/kmod/Kbuild; do
+	ln -sfn "$f" "$hook/$(basename "$f")"
+done
+make -s -C "$kdir" M="$hook" W="${W:-}" modules
+install -m 0644 "$hook/xos_test_hook.ko" "$root/build/$rel/xos_test_hook.ko"

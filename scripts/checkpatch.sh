@@ -1,5 +1,5 @@
 #!/bin/bash
-# Kernel style check of the module and uapi sources (checkpatch from
+# Kernel style check of the module, uapi and test-module sources (checkpatch from
 # Debian's linux-source-6.12, extracted into build/scripts).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +9,7 @@ status=0
 # Ignored everywhere: LONG_LINE_STRING (user-visible strings stay on one
 # line so they can be grepped, as coding-style.rst asks). compat.h exists to
 # switch on the kernel version, and its macros drop one of two message forms.
-for f in "$root"/kmod/*.[ch] "$root"/uapi/linux/*.h; do
+for f in "$root"/kmod/*.[ch] "$root"/uapi/linux/*.h "$root"/selftests/kmod/*.c; do
 	ignore=LONG_LINE_STRING
 	case $f in
 	*/compat.h) ignore=$ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED ;;

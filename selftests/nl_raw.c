@@ -103,7 +103,38 @@ int nlr_send_raw(struct nlr *n, const void *buf, size_t len)
 	return 0;
 }
 
-/* Parses the TLVs after an error message: message text and bad offset. */
+/* The limits of NLMSGERR_ATTR_POLICY (u32 or u64 values). */
+static void nlr_parse_policy(struct nlr *n, const struct nlattr *nest)
+{
+	size_t off = NLA_HDRLEN;
+
+	while (off + NLA_HDRLEN <= nest->nla_len) {
+		const struct nlattr *a = (const void *)((const char *)nest + off);
+		int64_t v;
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nest->nla_len)
+			return;
+		v = a->nla_len - NLA_HDRLEN == 8 ? (int64_t)nlr_get_u64(a) :
+						   nlr_get_u32(a);
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			n->pol_max_len = v;
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			n->pol_min = v;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			n->pol_max = v;
+			break;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/*
+ * Parses the TLVs after an error message: message text, bad offset,
+ * missing attribute and the policy limits.
+ */
 static void nlr_parse_ext_ack(struct nlr *n, const struct nlmsghdr *h)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(h);
@@ -129,6 +160,10 @@ static void nlr_parse_ext_ack(struct nlr *n, const struct nlmsghdr *h)
 			n->msg[len] = 0;
 		} else if (a->nla_type == NLMSGERR_ATTR_OFFS) {
 			n->bad_attr_offs = nlr_get_u32(a);
+		} else if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE) {
+			n->miss_type = nlr_get_u32(a);
+		} else if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_POLICY) {
+			nlr_parse_policy(n, a);
 		}
 		off += NLA_ALIGN(a->nla_len);
 	}
@@ -139,6 +174,8 @@ int nlr_recv(struct nlr *n, nlr_cb cb, void *arg, int *dump_intr)
 	n->err = 0;
 	n->msg[0] = 0;
 	n->bad_attr_offs = 0;
+	n->miss_type = -1;
+	n->pol_max_len = n->pol_min = n->pol_max = -1;
 	for (;;) {
 		ssize_t len = recv(n->fd, n->rx, sizeof(n->rx), 0);
 		struct nlmsghdr *h;

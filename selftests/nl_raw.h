@@ -26,6 +26,9 @@ struct nlr {
 	int err;
 	char msg[512];
 	uint32_t bad_attr_offs;	/* NLMSGERR_ATTR_OFFS, 0 if none */
+	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE, -1 if none */
+	/* NLMSGERR_ATTR_POLICY: NL_POLICY_TYPE_ATTR_*, -1 if absent */
+	int64_t pol_max_len, pol_min, pol_max;
 	char rx[NLR_BUFSZ] __attribute__((aligned(4)));
 };
 

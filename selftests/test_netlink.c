@@ -4,9 +4,11 @@
  * unknown commands and malformed requests with an extack message.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <linux/xos_job.h>
 
 #include "harness.h"
@@ -236,6 +238,8 @@ TEST_F(nl, missing_attribute_has_message)
 	req(&self->n, XOS_JOB_CMD_KILL);
 	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
 	EXPECT_NE(NULL, strstr(self->n.msg, "missing job id"));
+	/* and for clients that word it themselves (libxosjob does) */
+	EXPECT_EQ(XOS_JOB_A_ID, self->n.miss_type);
 
 	nlr_start(&self->n, self->n.family, NLM_F_DUMP, XOS_JOB_CMD_TASKS, 1);
 	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
@@ -282,6 +286,327 @@ TEST_F(nl, truncated_messages)
 	req(&self->n, XOS_JOB_CMD_INFO);
 	ASSERT_EQ(0, nlr_talk(&self->n, info_cb, &s, NULL));
 	EXPECT_EQ(XOS_JOB_GENL_VERSION, s.version);
+}
+
+/*
+ * The label's length and the signal's range are the policies' own: the
+ * error names the attribute and carries the limit (NLMSGERR_ATTR_POLICY).
+ */
+TEST_F(nl, policy_carries_limits)
+{
+	char label[XOS_JOB_LABEL_MAX + 2];
+	struct nlmsghdr *h;
+
+	memset(label, 'x', sizeof(label) - 1);
+	label[sizeof(label) - 1] = 0;		/* 256 bytes and the NUL */
+	h = req(&self->n, XOS_JOB_CMD_NEW);
+	nlr_put_str(h, XOS_JOB_A_LABEL, label);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg));
+	EXPECT_NE(0, self->n.bad_attr_offs);
+	EXPECT_EQ(XOS_JOB_LABEL_MAX, self->n.pol_max_len)
+		TH_LOG("label: '%s', no length limit in the policy", self->n.msg);
+
+	h = req(&self->n, XOS_JOB_CMD_KILL);
+	nlr_put_u64(h, XOS_JOB_A_ID, 987654321);
+	nlr_put_u32(h, XOS_JOB_A_SIGNAL, 65);
+	EXPECT_EQ(-ERANGE, nlr_talk(&self->n, NULL, NULL, NULL))
+		TH_LOG("signal 65: '%s'", self->n.msg);
+	EXPECT_NE(0, strlen(self->n.msg));
+	EXPECT_NE(0, self->n.bad_attr_offs);
+	EXPECT_EQ(0, self->n.pol_min);
+	EXPECT_EQ(64, self->n.pol_max);
+
+	/* the limit itself passes the policy: the job is what is missing */
+	h = req(&self->n, XOS_JOB_CMD_KILL);
+	nlr_put_u64(h, XOS_JOB_A_ID, 987654321);
+	nlr_put_u32(h, XOS_JOB_A_SIGNAL, 64);
+	EXPECT_EQ(-ENOENT, nlr_talk(&self->n, NULL, NULL, NULL))
+		TH_LOG("signal 64: '%s'", self->n.msg);
+}
+
+static int seq_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = nlr_attr(h, XOS_JOB_A_SEQ);
+	uint64_t *last = arg;
+
+	if (a)
+		*last = nlr_get_u64(a);
+	return 0;
+}
+
+/*
+ * INFO's SEQ (0 before any job ended) goes back into LIST --ended as it
+ * is: 0 asks for the oldest record kept.
+ */
+TEST_F(nl, ended_list_takes_info_seq)
+{
+	uint64_t info_seq = ~0ULL, last = 0;
+	struct nlmsghdr *h;
+
+	req(&self->n, XOS_JOB_CMD_INFO);
+	ASSERT_EQ(0, nlr_talk(&self->n, seq_cb, &info_seq, NULL));
+	ASSERT_NE(~0ULL, info_seq);
+	h = nlr_start(&self->n, self->n.family, NLM_F_DUMP, XOS_JOB_CMD_LIST, 1);
+	nlr_put(h, XOS_JOB_A_ENDED, NULL, 0);
+	nlr_put_u64(h, XOS_JOB_A_SEQ, info_seq);
+	EXPECT_EQ(0, nlr_talk(&self->n, seq_cb, &last, NULL))
+		TH_LOG("SEQ %llu from INFO: '%s'", (unsigned long long)info_seq,
+		       self->n.msg);
+	h = nlr_start(&self->n, self->n.family, NLM_F_DUMP, XOS_JOB_CMD_LIST, 1);
+	nlr_put(h, XOS_JOB_A_ENDED, NULL, 0);
+	nlr_put_u64(h, XOS_JOB_A_SEQ, 0);
+	EXPECT_EQ(0, nlr_talk(&self->n, seq_cb, &last, NULL))
+		TH_LOG("SEQ 0: '%s'", self->n.msg);
+}
+
+/* Module files beside this program: build/<release>/NAME. */
+static void module_path(char *buf, size_t len, const char *name)
+{
+	char exe[4096];
+	struct utsname u;
+	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[l > 0 ? l : 0] = 0;
+	uname(&u);
+	snprintf(buf, len, "%s/../%s/%s", dirname(exe), u.release, name);
+}
+
+static int run(const char *fmt, const char *a, const char *b)
+{
+	char cmd[8600];
+
+	snprintf(cmd, sizeof(cmd), fmt, a, b);
+	return system(cmd);
+}
+
+/* xos_job again, with @params; "" for the defaults. */
+static int reload_xos_job(const char *params)
+{
+	char ko[4200];
+
+	module_path(ko, sizeof(ko), "xos_job.ko");
+	if (system("rmmod xos_job || (sleep 1; rmmod xos_job)"))
+		return -1;
+	return run("insmod %s %s", ko, params);
+}
+
+/* selftests/kmod/xos_test_hook.c, acting on this process only. */
+static int load_hook(const char *params)
+{
+	char ko[4200], all[256];
+
+	module_path(ko, sizeof(ko), "xos_test_hook.ko");
+	snprintf(all, sizeof(all), "pid=%d %s", getpid(), params);
+	return run("insmod %s %s", ko, all);
+}
+
+static void unload_hook(void)
+{
+	if (system("rmmod xos_test_hook"))
+		perror("rmmod xos_test_hook");
+}
+
+static int hook_param(const char *name)
+{
+	char path[128], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/module/xos_test_hook/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -2;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return atoi(buf);
+}
+
+static int id_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = nlr_attr(h, XOS_JOB_A_ID);
+
+	if (a)
+		*(uint64_t *)arg = nlr_get_u64(a);
+	return 0;
+}
+
+/* A new job (admin: JOB_NEW with a pid) for @pid; its id, 0 on error. */
+static uint64_t job_for(struct nlr *n, pid_t pid)
+{
+	struct nlmsghdr *h = req(n, XOS_JOB_CMD_NEW);
+	uint64_t id = 0;
+
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	return nlr_talk(n, id_cb, &id, NULL) ? 0 : id;
+}
+
+struct seqs {
+	uint64_t seq[64];
+	int n;
+};
+
+static int seqs_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = nlr_attr(h, XOS_JOB_A_SEQ);
+	struct seqs *s = arg;
+
+	if (a && s->n < 64)
+		s->seq[s->n++] = nlr_get_u64(a);
+	return 0;
+}
+
+/*
+ * LIST --ended, ring of 4: the dump's first record lookup is held up (the
+ * test hook spins) while 8 jobs end, so that every record the dump had
+ * not sent yet is dropped in the middle of its first call. The dump must
+ * say so with NLM_F_DUMP_INTR (uapi), even though it sends no record
+ * before the drop, or none at all.
+ */
+TEST(ended_dump_flags_records_dropped_mid_call)
+{
+	int gates[12], intr = 0, i, r, spins = 0;
+	pid_t pids[12], releaser;
+	struct seqs got = { 0 };
+	struct nlmsghdr *h;
+	struct nlr *n;
+	uint16_t fid;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, reload_xos_job("ended_ring=4"));
+	n = calloc(1, sizeof(*n));
+	ASSERT_NE(NULL, n);
+	ASSERT_EQ(0, nlr_open(n));
+	ASSERT_EQ(0, nlr_resolve(n, XOS_JOB_GENL_NAME, &fid, NULL));
+	/* records 1..4 fill the ring; jobs 5..12 end during the dump */
+	for (i = 0; i < 12; i++) {
+		pids[i] = spawn_gated(&gates[i], NULL, NULL);
+		ASSERT_LT(0, pids[i]);
+		ASSERT_NE(0, job_for(n, pids[i])) TH_LOG("NEW: %s", n->msg);
+		if (i < 4) {
+			close(gates[i]);
+			ASSERT_EQ(0, reap(pids[i]));
+		}
+	}
+	ASSERT_EQ(0, load_hook("stall_ms=8000 stall_count=1"));
+	releaser = fork();
+	ASSERT_LE(0, releaser);
+	if (!releaser) {
+		struct timespec nap = { 0, 1000 * 1000 };
+		int k, left = 8000;
+
+		/* once the dump spins: end the 8 jobs, wait, let it go on */
+		while (hook_param("stalled") == 0 && --left)
+			nanosleep(&nap, NULL);
+		for (k = 4; k < 12; k++)
+			close(gates[k]);
+		for (k = 4; k < 12 && left; k++)
+			while (proc_state(pids[k]) != 'Z' && --left)
+				nanosleep(&nap, NULL);
+		_exit(write_file("/sys/module/xos_test_hook/parameters/resume",
+				 "1") ? 2 : left ? 0 : 1);
+	}
+	for (i = 4; i < 12; i++)
+		close(gates[i]);
+	h = nlr_start(n, n->family, NLM_F_DUMP, XOS_JOB_CMD_LIST, 1);
+	nlr_put(h, XOS_JOB_A_ENDED, NULL, 0);
+	r = nlr_talk(n, seqs_cb, &got, &intr);
+	spins = hook_param("stalled");
+	EXPECT_EQ(0, reap(releaser)) TH_LOG("the jobs did not end in time");
+	for (i = 4; i < 12; i++)
+		EXPECT_EQ(0, reap(pids[i]));
+	unload_hook();
+	EXPECT_EQ(0, r) TH_LOG("dump: '%s'", n->msg);
+	ASSERT_EQ(1, spins) TH_LOG("the hook did not hold the dump up");
+	for (i = 0; i < got.n; i++)
+		TH_LOG("record %llu sent", (unsigned long long)got.seq[i]);
+	/* 1..4 were kept when the dump began and are gone now: not sent */
+	for (i = 0; i < got.n; i++)
+		EXPECT_LT(4, got.seq[i]);
+	EXPECT_TRUE(intr) TH_LOG("records 1..4 dropped unsent, no NLM_F_DUMP_INTR");
+	nlr_close(n);
+	free(n);
+	ASSERT_EQ(0, reload_xos_job(""));
+}
+
+struct fill_seen {
+	int n;
+};
+
+static int count_cb(const struct nlmsghdr *h, void *arg)
+{
+	((struct fill_seen *)arg)->n++;
+	return 0;
+}
+
+/*
+ * A job object that does not fit (the test hook leaves no room in the
+ * message) is an error with a message, in every command that sends one:
+ * a dump whose first object does not fit must not end as if complete.
+ */
+TEST(object_that_does_not_fit_is_an_error)
+{
+	static const struct {
+		uint8_t cmd;
+		bool dump, ended, id;
+	} reqs[] = {
+		{ XOS_JOB_CMD_LIST, true, false, false },
+		{ XOS_JOB_CMD_LIST, true, true, false },
+		{ XOS_JOB_CMD_TASKS, true, false, true },
+		{ XOS_JOB_CMD_GET, false, false, true },
+	};
+	struct fill_seen seen;
+	uint64_t id = 0;
+	struct nlmsghdr *h;
+	int gate, ended_gate;
+	pid_t pid, ended;
+	struct nlr *n;
+	unsigned int i;
+	uint16_t fid;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	n = calloc(1, sizeof(*n));
+	ASSERT_NE(NULL, n);
+	ASSERT_EQ(0, nlr_open(n));
+	ASSERT_EQ(0, nlr_resolve(n, XOS_JOB_GENL_NAME, &fid, NULL));
+	/* an ended job (a record) and a live one */
+	ended = spawn_gated(&ended_gate, NULL, NULL);
+	ASSERT_NE(0, job_for(n, ended));
+	close(ended_gate);
+	ASSERT_EQ(0, reap(ended));
+	pid = spawn_gated(&gate, NULL, NULL);
+	id = job_for(n, pid);
+	ASSERT_NE(0, id);
+
+	ASSERT_EQ(0, load_hook("fill_skb=1"));
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		int r;
+
+		h = nlr_start(n, n->family, reqs[i].dump ? NLM_F_DUMP : 0,
+			      reqs[i].cmd, 1);
+		if (reqs[i].ended)
+			nlr_put(h, XOS_JOB_A_ENDED, NULL, 0);
+		if (reqs[i].id)
+			nlr_put_u64(h, XOS_JOB_A_ID, id);
+		seen.n = 0;
+		r = nlr_talk(n, count_cb, &seen, NULL);
+		EXPECT_EQ(-EMSGSIZE, r)
+			TH_LOG("cmd %u%s: %d, %d objects, '%s'", reqs[i].cmd,
+			       reqs[i].ended ? " (ended)" : "", r, seen.n,
+			       n->msg);
+		EXPECT_NE(0, strlen(n->msg))
+			TH_LOG("cmd %u%s: no message", reqs[i].cmd,
+			       reqs[i].ended ? " (ended)" : "");
+		EXPECT_EQ(0, seen.n);
+	}
+	unload_hook();
+	close(gate);
+	EXPECT_EQ(0, reap(pid));
+	nlr_close(n);
+	free(n);
 }
 
 /* In a new user namespace: dumps whose start() refuses the request. */

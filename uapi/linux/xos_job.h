@@ -9,12 +9,19 @@
  * Generic netlink family XOS_JOB_GENL_NAME, version XOS_JOB_GENL_VERSION.
  * All IDs start at 1. Pids are in the caller's pid namespace, uids in the
  * caller's user namespace. Tasks outside the caller's pid namespace are
- * never reported. Every error of a known command carries an extack
- * message: the handler's words, or the policy's (with NLMSGERR_ATTR_OFFS
- * and NLMSGERR_ATTR_POLICY: the label's length, the signal's range), or
- * NLMSGERR_ATTR_MISS_TYPE for a missing attribute. A command number the
- * family does not have (the notification ids included) is answered by
- * generic netlink with EOPNOTSUPP and no message.
+ * never reported.
+ *
+ * Errors: every error the module returns, from a do or a dump, carries an
+ * extack message: the module's words (a missing attribute is also named
+ * by NLMSGERR_ATTR_MISS_TYPE), or, for a request that breaks an attribute
+ * policy, the kernel's text with NLMSGERR_ATTR_OFFS and
+ * NLMSGERR_ATTR_POLICY, the limit broken (the label's 255 bytes, the
+ * signal's 0..64). A dump whose first object does not fit in a message
+ * fails with EMSGSIZE. Generic netlink answers some requests before the
+ * module sees them, possibly without a message: a command number the
+ * family does not have, the notification ids included (EOPNOTSUPP, never
+ * a message), a truncated header, or a non-zero reserved byte or flag
+ * (EINVAL).
  *
  * "Admin" below means CAP_SYS_ADMIN in the initial user namespace, held by
  * both the socket opener and the sender. Non-admin callers only see jobs

@@ -79,6 +79,9 @@ static void attr_name(unsigned int type, char *buf, size_t len)
 /* What the ack TLVs say besides the message. */
 struct ext_ack {
 	int bad_type, miss_type;		/* -1: none */
+	/* NLMSGERR_ATTR_MISS_NEST: the nest's type, -1 if not in the request */
+	bool has_miss_nest;
+	int miss_nest;
 	bool has_max_len, has_max, has_min;
 	uint64_t max_len, max, min;
 };
@@ -151,7 +154,7 @@ static int req_attr_type(const struct xosjob_ctx *ctx, uint32_t off)
 static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 			  size_t off)
 {
-	struct ext_ack x = { .bad_type = -1, .miss_type = -1 };
+	struct ext_ack x = { .bad_type = -1, .miss_type = -1, .miss_nest = -1 };
 	char name[32];
 	size_t n;
 
@@ -183,6 +186,10 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 		case NLMSGERR_ATTR_MISS_TYPE:
 			x.miss_type = tlv_uint(a);
 			break;
+		case NLMSGERR_ATTR_MISS_NEST:
+			x.has_miss_nest = true;
+			x.miss_nest = req_attr_type(ctx, tlv_uint(a));
+			break;
 		case NLMSGERR_ATTR_POLICY:
 			parse_policy(&x, a);
 			break;
@@ -191,9 +198,19 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 	}
 	n = strlen(ctx->msg);
 	if (x.miss_type >= 0 && !n) {
-		attr_name(x.miss_type, name, sizeof(name));
-		snprintf(ctx->msg, sizeof(ctx->msg), "missing attribute: %s",
-			 name);
+		if (!x.has_miss_nest) {
+			attr_name(x.miss_type, name, sizeof(name));
+			snprintf(ctx->msg, sizeof(ctx->msg),
+				 "missing attribute: %s", name);
+			return;
+		}
+		/* inside a nest the types are the nest's own: a number */
+		if (x.miss_nest >= 0)
+			attr_name(x.miss_nest, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "a nested attribute");
+		snprintf(ctx->msg, sizeof(ctx->msg),
+			 "missing attribute %d inside %s", x.miss_type, name);
 		return;
 	}
 	if (x.bad_type < 0 || !(x.has_max_len || x.has_max || x.has_min))
