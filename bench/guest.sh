@@ -5,7 +5,10 @@
 # and appends JSON lines to $XOS_OUT/bench.jsonl, each tagged with the
 # kernel, the mode and the setup.
 #
-#   guest.sh icount|wall|smoke
+#   guest.sh icount|wall|mem|smoke [PARTS]
+#
+# PARTS (comma-separated, default all): path, probes, query, events, mem,
+# bigjob; "guest.sh icount bigjob" is what "make bench BENCH=bigjob" runs.
 #
 # icount: path overhead (module unloaded / loaded, caller outside a job /
 #         inside a job, interleaved rounds), probe cost with function_graph,
@@ -13,9 +16,12 @@
 # wall:   the same path, query and event figures in plain TCG time on 2
 #         vCPUs (host load shows in them).
 # mem:    kernel memory per task and per job (one vCPU, plain TCG).
+# bigjob (icount): JOB_KILL and a full TASKS dump of a 20,000-thread job.
 # smoke:  every part with tiny counts.
 set -euo pipefail
-mode=${1:?usage: guest.sh icount|wall|smoke}
+mode=${1:?usage: guest.sh icount|wall|mem|smoke [PARTS]}
+parts=,${2:-path,probes,query,events,mem,bigjob},
+want() { case $parts in *,$1,*) return 0 ;; esac; return 1; }
 ROOT=${XOS_ROOT:?}
 K=${XOS_KERNEL:-$(uname -r)}
 OUT=${XOS_BENCH_OUT:-${XOS_OUT:-/tmp}/bench.jsonl}
@@ -23,7 +29,8 @@ KO=$ROOT/build/$K/xos_job.ko
 # Benchmarks run from tmpfs: an exec over 9p waits for the host, and under
 # -icount sleep=off a wait jumps the guest clock to the next timer tick.
 W=$(mktemp -d /dev/shm/xosbench.XXXXXX)
-cp "$ROOT/build/bench/xosbench" "$ROOT/build/bench/xosbench-nop" "$W/"
+cp "$ROOT/build/bench/xosbench" "$ROOT/build/bench/xosbench-nop" \
+	"$ROOT/build/bench/xosbench-park" "$W/"
 XB=$W/xosbench
 trap 'rm -rf "$W"' EXIT
 
@@ -39,12 +46,15 @@ load() { if ! loaded; then insmod "$KO"; fi; }
 case $mode in
 icount) rounds=7 nfork=100 nexec=50 nthread=300 sizes=1,10,100,1000,10000
 	qreps=5 ecount=500 rates="0" rates19="2000 4000 6000 0" stall=3000
-	mem_scales="" ;;
+	mem_scales="" big_scales=${XOS_BENCH_BIGJOB:-"20x100 200x100"} breps=5 ;;
 wall) rounds=5 nfork=50 nexec=25 nthread=100 sizes=1,10,100,1000
-	qreps=5 ecount=500 rates="0" rates19="0" stall=3000 mem_scales="" ;;
-mem) rounds=0 sizes="" ecount=0 mem_scales=${XOS_BENCH_MEM:-"100x100 1000x1"} ;;
+	qreps=5 ecount=500 rates="0" rates19="0" stall=3000 mem_scales=""
+	big_scales=${XOS_BENCH_BIGJOB:-} breps=5 ;;
+mem) rounds=0 sizes="" ecount=0 mem_scales=${XOS_BENCH_MEM:-"100x100 1000x1"}
+	big_scales="" ;;
 smoke) rounds=2 nfork=20 nexec=10 nthread=20 sizes=1,10 qreps=1 ecount=50
-	rates="0" rates19="0" stall=100 mem_scales="5x3" ;;
+	rates="0" rates19="0" stall=100 mem_scales="5x3" big_scales="3x4"
+	breps=1 ;;
 *) echo "guest.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
@@ -52,7 +62,8 @@ esac
 # the instructions a fork copies by several percent from one process to
 # the next, far more than the module costs.
 echo 0 >/proc/sys/kernel/randomize_va_space
-# Room for 100,000 tasks.
+# Room for 100,000 tasks (the default threads-max of a 1.5 GB guest is
+# about 12,000).
 echo 4194304 >/proc/sys/kernel/pid_max
 echo 400000 >/proc/sys/kernel/threads-max
 rmem_max=$(cat /proc/sys/net/core/rmem_max)
@@ -76,6 +87,7 @@ path_round() {	# SETUP ROUND
 		esac | emit "$1" "$2"
 	done
 }
+want path || rounds=0
 [ "$rounds" = 0 ] || log "path: $rounds rounds"
 for r in $(seq 1 "$rounds"); do
 	case $((r % 3)) in
@@ -131,7 +143,8 @@ ftrace_run() {
 	echo nop >$T/current_tracer
 	echo >$T/set_ftrace_filter
 }
-if { [ "$mode" = icount ] || [ "$mode" = smoke ]; } && [ -w $T/set_ftrace_filter ]; then
+if { [ "$mode" = icount ] || [ "$mode" = smoke ]; } && want probes &&
+	[ -w $T/set_ftrace_filter ]; then
 	log "probes: function_graph"
 	# __do_sys_getppid: a near-empty function traced the same way gives
 	# function_graph's own cost, to subtract
@@ -152,12 +165,13 @@ if { [ "$mode" = icount ] || [ "$mode" = smoke ]; } && [ -w $T/set_ftrace_filter
 fi
 
 # --- 2. query cost ---------------------------------------------------------
-if [ -n "$sizes" ]; then
+if [ -n "$sizes" ] && want query; then
 	log "query: sizes $sizes"
 	"$XB" query --sizes "$sizes" --reps "$qreps" | emit loaded 0
 fi
 
 # --- 3. event throughput ---------------------------------------------------
+want events || ecount=0
 [ "$ecount" = 0 ] || log "events: rates $rates"
 for buf in 0 4194304; do
 	[ "$ecount" = 0 ] && break
@@ -183,6 +197,7 @@ for buf in 0 4194304; do
 done
 
 # --- 4. memory: the same population outside and inside jobs -----------------
+want mem || mem_scales=""
 for sc in $mem_scales; do
 	j=${sc%x*} t=${sc#*x}
 	log "mem: $j jobs x $t tasks"
@@ -190,6 +205,19 @@ for sc in $mem_scales; do
 		# shellcheck disable=SC2086
 		"$XB" mem --jobs "$j" --tasks "$t" $flag | emit loaded 0
 		sleep 2
+	done
+done
+# --- 6. a big job: JOB_KILL and a full TASKS dump ----------------------------
+# PxT: P processes of T threads each, all blocked in pause(); then the same
+# with every process's main thread gone (pthread_exit()): each process is
+# represented by a thread that is not its leader.
+want bigjob || big_scales=""
+for sc in $big_scales; do
+	for lx in "" --leaders-exit; do
+		log "bigjob: ${sc%x*} processes x ${sc#*x} threads ${lx:-(leaders live)}"
+		# shellcheck disable=SC2086
+		"$XB" bigjob --procs "${sc%x*}" --threads "${sc#*x}" --reps "$breps" \
+			$lx | emit loaded 0
 	done
 done
 log "done"

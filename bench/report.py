@@ -23,6 +23,8 @@ OP_NAMES = {"fork": "fork+exit+wait", "exec": "fork+exec+wait",
 METHODS = ("taskstats_get", "job_get", "job_get_lib", "proc_scan",
            "cgroup_read")
 PAGE = 4096
+BIG_OPS = ("kill_sig0", "kill_sigcont", "kill_sigusr1", "tasks_dump",
+           "tasks_dump_lib", "job_get")
 
 
 def stats(vals):
@@ -219,6 +221,36 @@ def mem_section(recs, infos):
             # buckets for 100,000 tasks (page allocator, not in slabinfo)
             "hash_table_bytes": 262144 * 8}
     return res
+
+
+def bigjob_section(recs, env):
+    """JOB_KILL, the TASKS dump and JOB_GET of one big job: per mode and
+    population, the median over repetitions of each operation."""
+    out = {}
+    for r in recs:
+        key = "%dx%d%s" % (r["procs"], r["threads"], ", leaders exited"
+                           if r["leaders_exited"] else "")
+        o = out.setdefault(r["mode"], {}).setdefault(key, {
+            "procs": r["procs"], "threads": r["threads"],
+            "tasks": r["tasks"], "leaders_exited": r["leaders_exited"],
+            "samples": {}})
+        o["samples"].setdefault(r["op"], []).append(r)
+    for mode, m in out.items():
+        for key, o in m.items():
+            s = o.pop("samples")
+            for op, v in s.items():
+                o[op] = stats([x["ns"] for x in v])
+                o[op]["per_task"] = o[op]["median"] / o["tasks"]
+                o[op]["interrupted"] = sum(x["interrupted"] for x in v)
+                if "fork_max_ns" in v[0]:
+                    o[op]["fork_max"] = stats([x["fork_max_ns"] for x in v])
+                    o[op]["forks"] = sum(x["forks"] for x in v)
+            e = [x for x in env if x["mode"] == mode and
+                 x["procs"] == o["procs"] and x["threads"] == o["threads"]
+                 and x["leaders_exited"] == o["leaders_exited"]]
+            if e:
+                o["setup_ns"] = e[0]["setup_ns"]
+    return out
 
 
 def targets(kr):
@@ -419,6 +451,49 @@ def table(res):
                              x["bytes"] / 2**20, x["bytes_per_task"],
                              x["bytes_per_job"], x["hash_table_bytes"] / 2**20))
             L.append("")
+        big = kr.get("bigjob")
+        for mode in sorted(big or {}):
+            bm = big[mode]
+            unit = "ns, plain TCG" if mode == "wall" else "instructions"
+            L.append("One big job (%s per call, median of the repetitions; "
+                     "P processes x T threads, all blocked in pause(); "
+                     "\"leaders exited\": every process's main thread left "
+                     "with pthread_exit(), so a thread that is not the "
+                     "leader represents it). JOB_KILL with signal 0 only "
+                     "checks each process; SIGCONT is ignored by processes "
+                     "that are not stopped; SIGUSR1 runs a no-op handler. "
+                     "The TASKS dump reads every entry, raw (64 KiB "
+                     "receive buffer) and through libxosjob; JOB_GET sums "
+                     "every live member (under the job's lock):\n" % unit)
+            L.append("| Job | tasks | KILL sig 0 | KILL SIGCONT | KILL "
+                     "SIGUSR1 | TASKS dump (raw) | per entry | TASKS dump "
+                     "(libxosjob) | JOB_GET | reps |")
+            L.append("|---|---|---|---|---|---|---|---|---|---|")
+            for key, o in sorted(bm.items(), key=lambda x: (
+                    x[1]["tasks"], x[1]["leaders_exited"])):
+                def med(op):
+                    return fmt_ns(o[op]["median"]) if o.get(op) else "-"
+                d = o.get("tasks_dump")
+                L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | "
+                         "%d |" % (key, o["tasks"], med("kill_sig0"),
+                                   med("kill_sigcont"), med("kill_sigusr1"),
+                                   med("tasks_dump"),
+                                   "%.0f" % d["per_task"] if d else "-",
+                                   med("tasks_dump_lib"), med("job_get"),
+                                   d["n"] if d else 0))
+            forks = [(key, op, o[op]) for key, o in sorted(bm.items())
+                     for op in BIG_OPS if o.get(op, {}).get("fork_max")]
+            if forks:
+                L.append("\nThe longest fork() of a member while the "
+                         "operation ran (xosbench bigjob --forker; median "
+                         "over repetitions of the per-call maximum):\n")
+                L.append("| Job | operation | longest fork | forks seen |")
+                L.append("|---|---|---|---|")
+                for key, op, v in forks:
+                    L.append("| %s | %s | %s | %d |" % (
+                        key, op, fmt_ns(v["fork_max"]["median"]),
+                        v["forks"]))
+            L.append("")
     return "\n".join(L)
 
 
@@ -453,6 +528,7 @@ def main():
             "query": query_section(sel("query"), sel("query_env")),
             "events": events_section(sel("events")),
             "memory": mem_section(sel("mem"), sel("mem_info")),
+            "bigjob": bigjob_section(sel("bigjob"), sel("bigjob_env")),
         }
         res["kernels"][k]["targets"] = targets(res["kernels"][k])
     if a.check:
@@ -480,8 +556,14 @@ def main():
                     bad.append("%s memory %s: the module tracked %d tasks of "
                                "%d" % (k, key, v["module_reported_tasks"],
                                        v["tasks"]))
+            for mode, bm in kr["bigjob"].items():
+                for key, o in bm.items():
+                    for op in BIG_OPS:
+                        if not o.get(op) or not o[op]["median"] > 0:
+                            bad.append("%s bigjob %s %s %s" % (k, mode, key,
+                                                              op))
             if not kr["path"] or not kr["query"] or not kr["events"] or \
-                    not kr["memory"]:
+                    not kr["memory"] or not kr["bigjob"]:
                 bad.append("%s: a section is missing" % k)
         if not kernels:
             bad.append("no records")

@@ -9,6 +9,8 @@
  *   xosbench events --count C --rate R [--rcvbuf BYTES] [--listener-nice N]
  *                   [--stall]
  *   xosbench mem    --jobs J --tasks T [--no-job]
+ *   xosbench bigjob --procs P --threads T [--reps R] [--leaders-exit]
+ *                   [--forker]
  *
  * Times come from CLOCK_MONOTONIC. Under QEMU -icount shift=0 the guest
  * clock advances one nanosecond per emulated instruction, so there they
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -808,6 +811,250 @@ static int cmd_mem(int argc, char **argv)
 	return 0;
 }
 
+/* --- bigjob: JOB_KILL and a full TASKS dump of one big job ---------- */
+
+/*
+ * Shared with the forker (--forker): the window an operation runs in, and
+ * per window the longest fork() a member made that started in it.
+ */
+struct fork_watch {
+	volatile int window;		/* 0: no operation running */
+	volatile int stop;
+	uint64_t max_ns[64];
+	uint64_t forks[64];
+};
+
+/* A member process that forks (and reaps) a child over and over. */
+static void forker_loop(struct fork_watch *fw)
+{
+	while (!fw->stop) {
+		int w = fw->window;
+		uint64_t t0 = now_ns(), dt;
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		dt = now_ns() - t0;
+		if (pid < 0)
+			_exit(1);
+		waitpid(pid, NULL, 0);
+		/* counted for the window it started in, however long it took */
+		if (w > 0 && w < 64) {
+			fw->forks[w]++;
+			if (dt > fw->max_ns[w])
+				fw->max_ns[w] = dt;
+		}
+	}
+	_exit(0);
+}
+
+static int count_task(const struct xosjob_task *t, void *arg)
+{
+	(void)t;
+	++*(long *)arg;
+	return 0;
+}
+
+static int count_msg(const struct nlmsghdr *h, void *arg)
+{
+	(void)h;
+	++*(long *)arg;
+	return 0;
+}
+
+static int cmd_bigjob(int argc, char **argv)
+{
+	int procs = 200, threads = 100, reps = 5, leaders_exit = 0, forker = 0;
+	int c, i, r, idx, pidp[2], window = 0;
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	struct fork_watch *fw = NULL;
+	struct nlr *xn = malloc(sizeof(*xn));
+	uint16_t xfam;
+	uint64_t id, t0, setup_ns;
+	pid_t creator, fpid = 0, pid;
+	uint32_t sent, denied;
+	long want;
+	static const struct option opts[] = {
+		{ "procs", 1, NULL, 'p' }, { "threads", 1, NULL, 't' },
+		{ "reps", 1, NULL, 'r' }, { "leaders-exit", 0, NULL, 'l' },
+		{ "forker", 0, NULL, 'f' }, { 0 } };
+	/* signal 0 walks every member and signals none */
+	static const struct { const char *name; int sig; } ops[] = {
+		{ "kill_sig0", 0 }, { "kill_sigcont", SIGCONT },
+		{ "kill_sigusr1", SIGUSR1 }, { "tasks_dump", -1 },
+		{ "tasks_dump_lib", -2 }, { "job_get", -3 } };
+	const int nops = sizeof(ops) / sizeof(ops[0]);
+
+	while ((c = getopt_long(argc, argv, "p:t:r:lf", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': procs = atoi(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		case 'r': reps = atoi(optarg); break;
+		case 'l': leaders_exit = 1; break;
+		case 'f': forker = 1; break;
+		default: return 2;
+		}
+	}
+	if (procs < 1 || threads < 1 || reps < 1 || reps * 6 >= 64)
+		die("bigjob: bad --procs, --threads or --reps");
+	want = (long)procs * threads;
+	xfam = resolve(xn, XOS_JOB_GENL_NAME);
+	if (xosjob_open(&ctx))
+		die("xosjob_open failed");
+	/* the members' orphans come back here to be reaped */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		die("PR_SET_CHILD_SUBREAPER: %m");
+	if (pipe(pidp))
+		die("pipe: %m");
+	t0 = now_ns();
+	creator = fork();
+	if (creator < 0)
+		die("fork: %m");
+	if (creator == 0) {
+		char park[4096], pa[16], ta[16];
+		struct nlr *nl = malloc(sizeof(*nl));
+		uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
+		int err = job_new_self(nl, fam, &id);
+
+		if (err)
+			die("bigjob: JOB_NEW: %s", strerror(-err));
+		nlr_close(nl);
+		if (write(pidp[1], &id, sizeof(id)) != sizeof(id) ||
+		    dup2(pidp[1], 1) < 0)
+			_exit(1);
+		close(pidp[0]);
+		snprintf(park, sizeof(park), "%s/xosbench-park", prog_dir);
+		snprintf(pa, sizeof(pa), "%d", procs);
+		snprintf(ta, sizeof(ta), "%d", threads);
+		execl(park, park, pa, ta, leaders_exit ? "leaders-exit" : NULL,
+		      (char *)NULL);
+		die("exec %s: %m", park);
+	}
+	close(pidp[1]);
+	if (read(pidp[0], &id, sizeof(id)) != sizeof(id))
+		die("bigjob: the job was not created");
+	for (i = 0; i < procs; i++)
+		if (read(pidp[0], &pid, sizeof(pid)) != sizeof(pid))
+			die("bigjob: member process %d did not start", i);
+	close(pidp[0]);
+	/* the leaders' exits are counted a little later */
+	for (i = 0; i < 100000; i++) {
+		if (xosjob_get(ctx, id, &job))
+			die("bigjob: JOB_GET: %s", xosjob_strerror(ctx));
+		if (job.nr_tasks == (uint64_t)want && job.nr_procs == (uint64_t)procs)
+			break;
+		usleep(1000);
+	}
+	setup_ns = now_ns() - t0;
+	if (job.nr_tasks != (uint64_t)want || job.nr_procs != (uint64_t)procs)
+		die("bigjob: the job has %" PRIu64 " tasks in %" PRIu64
+		    " processes, want %ld in %d", job.nr_tasks, job.nr_procs,
+		    want, procs);
+	if (forker) {
+		fw = mmap(NULL, sizeof(*fw), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (fw == MAP_FAILED)
+			die("mmap: %m");
+		fpid = fork();
+		if (fpid < 0)
+			die("fork: %m");
+		if (fpid == 0) {
+			signal(SIGUSR1, SIG_IGN);
+			raise(SIGSTOP);
+			forker_loop(fw);
+		}
+		waitpid(fpid, NULL, WUNTRACED);
+		if (xosjob_attach(ctx, id, fpid, &sent))
+			die("bigjob: JOB_ATTACH: %s", xosjob_strerror(ctx));
+		kill(fpid, SIGCONT);
+	}
+	printf("{\"bench\":\"bigjob_env\",\"procs\":%d,\"threads\":%d,"
+	       "\"leaders_exited\":%s,\"tasks\":%" PRIu64 ",\"setup_ns\":%" PRIu64
+	       ",\"forker\":%s}\n", procs, threads, leaders_exit ? "true" : "false",
+	       job.nr_tasks, setup_ns, forker ? "true" : "false");
+	for (r = 0; r < reps; r++) {
+		for (idx = 0; idx < nops; idx++) {
+			uint32_t sent = 0, denied = 0;
+			long entries = 0;
+			bool intr = false;
+			int dintr = 0, err, sig = ops[idx].sig;
+			uint64_t dt;
+
+			/* a handled SIGUSR1 woke a thread per process: let them
+			 * run before the next measurement
+			 */
+			usleep(20000);
+			if (fw)
+				fw->window = ++window;
+			t0 = now_ns();
+			if (sig >= 0) {
+				err = xosjob_kill(ctx, id, sig, &sent, &denied);
+			} else if (sig == -1) {
+				struct nlmsghdr *h;
+
+				h = nlr_start(xn, xfam, NLM_F_DUMP, XOS_JOB_CMD_TASKS,
+					      XOS_JOB_GENL_VERSION);
+				nlr_put_u64(h, XOS_JOB_A_ID, id);
+				err = nlr_talk(xn, count_msg, &entries, &dintr);
+				intr = dintr;
+			} else if (sig == -2) {
+				err = xosjob_tasks(ctx, id, count_task, &entries,
+						   &intr);
+			} else {
+				/* the sums over the live members */
+				err = xosjob_get(ctx, id, &job);
+				entries = job.nr_tasks;
+			}
+			dt = now_ns() - t0;
+			if (fw)
+				fw->window = 0;
+			if (err)
+				die("bigjob: %s: %s", ops[idx].name,
+				    sig == -1 ? xn->msg : xosjob_strerror(ctx));
+			/* the forker and its child of the moment are members too */
+			if (sig >= 0 ? sent < (uint32_t)procs + forker ||
+				       (!forker && sent != (uint32_t)procs) :
+			    entries < want)
+				die("bigjob: %s reached %ld of %ld", ops[idx].name,
+				    sig >= 0 ? (long)sent : entries, want);
+			printf("{\"bench\":\"bigjob\",\"procs\":%d,\"threads\":%d,"
+			       "\"leaders_exited\":%s,\"tasks\":%ld,\"op\":\"%s\","
+			       "\"rep\":%d,\"ns\":%" PRIu64 ",\"signalled\":%u,"
+			       "\"entries\":%ld,\"interrupted\":%s", procs, threads,
+			       leaders_exit ? "true" : "false", want, ops[idx].name,
+			       r, dt, sent, entries, intr ? "true" : "false");
+			if (fw) {
+				/* the last fork started in the window may still
+				 * be counted: wait for one more fork
+				 */
+				usleep(20000);
+				printf(",\"forks\":%" PRIu64 ",\"fork_max_ns\":%" PRIu64,
+				       fw->forks[window], fw->max_ns[window]);
+			}
+			printf("}\n");
+		}
+	}
+	if (fw) {
+		fw->stop = 1;
+		waitpid(fpid, NULL, 0);
+	}
+	/* the end: every member at once */
+	if (xosjob_kill(ctx, id, SIGKILL, &sent, &denied))
+		die("bigjob: JOB_KILL SIGKILL: %s", xosjob_strerror(ctx));
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	for (i = 0; i < 100000; i++) {
+		if (xosjob_get(ctx, id, &job) || job.ended)
+			break;
+		usleep(1000);
+	}
+	xosjob_close(ctx);
+	nlr_close(xn);
+	free(xn);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char dir[4096];
@@ -823,7 +1070,7 @@ int main(int argc, char **argv)
 	prog_dir = dir;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: xosbench path|query|events|mem [options]\n");
+		fprintf(stderr, "usage: xosbench path|query|events|mem|bigjob [options]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "path"))
@@ -834,6 +1081,8 @@ int main(int argc, char **argv)
 		return cmd_events(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "mem"))
 		return cmd_mem(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bigjob"))
+		return cmd_bigjob(argc - 1, argv + 1);
 	fprintf(stderr, "xosbench: unknown command %s\n", argv[1]);
 	return 2;
 }

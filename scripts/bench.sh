@@ -4,7 +4,8 @@
 # make bench: boots each kernel twice in QEMU and gathers the figures of
 # bench/guest.sh into one JSON file and a table.
 #
-#   bench.sh [--out FILE] [--readme FILE] [--modes "icount wall mem"] KERNEL...
+#   bench.sh [--out FILE] [--readme FILE] [--modes "icount wall mem"]
+#            [--parts PARTS] KERNEL...
 #
 # The icount boot (-icount shift=0,sleep=off, one vCPU) gives instruction
 # counts, immune to host load; the plain TCG boot (2 vCPUs) gives wall-clock
@@ -14,14 +15,17 @@
 # (slub_debug, init_on_free, page_poison, KFENCE), which would dominate the
 # costs measured, and with slab_nomerge so that the module's slab cache
 # shows in /proc/slabinfo under its own name.
+# --parts (comma-separated, see bench/guest.sh) runs only those parts:
+# "make bench BENCH=bigjob" is --parts bigjob --modes icount.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-out=$ROOT/bench/results.json readme="" modes="icount wall mem"
+out=$ROOT/bench/results.json readme="" modes="icount wall mem" parts=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--readme) readme=$2; shift 2 ;;
 	--modes) modes=$2; shift 2 ;;
+	--parts) parts=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -47,7 +51,7 @@ for k in "$@"; do
 		t0=$(date +%s)
 		echo "bench: $k $m (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 		"$ROOT/scripts/vm.sh" "${opts[@]}" --timeout 1200 --out "$d" \
-			--append "$append" "$k" -- "$ROOT/bench/guest.sh" "$m"
+			--append "$append" "$k" -- "$ROOT/bench/guest.sh" "$m" "$parts"
 		printf '{"kernel":"%s","mode":"%s","bench":"host","seconds":%d,"loadavg_end":"%s","host_cpus":%d}\n' \
 			"$k" "$m" $(($(date +%s) - t0)) "$(cut -d' ' -f1-3 /proc/loadavg)" \
 			"$(nproc)" >>"$d/bench.jsonl"

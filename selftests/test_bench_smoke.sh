@@ -11,7 +11,7 @@ ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 XB=$ROOT/build/bench/xosbench
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-echo "1..6"
+echo "1..7"
 n=0 fail=0
 ok() {
 	n=$((n + 1))
@@ -50,11 +50,17 @@ rc=0
 "$XB" mem --jobs 3 --tasks 3 | emit loaded 0 || rc=1
 ok $rc "mem: 3 jobs x 3 tasks, outside and inside jobs"
 
+rc=0
+"$XB" bigjob --procs 3 --threads 4 --reps 1 | emit loaded 0 || rc=1
+"$XB" bigjob --procs 3 --threads 4 --reps 1 --leaders-exit | emit loaded 0 || rc=1
+ok $rc "bigjob: JOB_KILL, TASKS dump, JOB_GET of a 3x4 job, leaders live and exited"
+
 python3 "$ROOT/bench/report.py" --check "$W/b.jsonl" >"$W/table" 2>"$W/err"
 rc=$?
 sed 's/^/# /' "$W/err"
 ok $rc "report: well-formed records, sane figures"
 
-grep -q "JOB_GET" "$W/table" && grep -q "fork+exit+wait" "$W/table"
-ok $? "report: the table has the path and query sections"
+grep -q "JOB_GET" "$W/table" && grep -q "fork+exit+wait" "$W/table" &&
+	grep -q "TASKS dump" "$W/table"
+ok $? "report: the table has the path, query and bigjob sections"
 exit $fail
