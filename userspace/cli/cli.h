@@ -152,5 +152,7 @@ int cmd_kill(int argc, char *argv[]);
 int cmd_monitor(int argc, char *argv[]);
 int cmd_enter(int argc, char *argv[]);
 int cmd_collect(int argc, char *argv[]);
+int cmd_freeze(int argc, char *argv[]);
+int cmd_thaw(int argc, char *argv[]);
 
 #endif

@@ -10,32 +10,64 @@ const char *prog = "xosjob";
 const char *subcmd;
 
 #define JSON_OPT "  --json         machine-readable output (one JSON value)\n"
+#define LIM \
+	"  Limits, in a cgroup of the job's own (see below):\n" \
+	"      --memory-max SIZE, --memory-high SIZE, --swap-max SIZE\n" \
+	"                 memory.max, memory.high, memory.swap.max: bytes\n" \
+	"                 with K, M, G or T (powers of 1024), or max\n" \
+	"      --pids-max N\n" \
+	"                 pids.max: processes and threads at most\n" \
+	"      --cpu-max PCT\n" \
+	"                 cpu.max: PCT of one CPU (150% = \"150000 100000\")\n" \
+	"      --cpu-weight N, --io-weight N\n" \
+	"                 cpu.weight, io.weight (1 to 10000)\n" \
+	"      --cpus LIST, --mems LIST\n" \
+	"                 cpuset.cpus, cpuset.mems (as 0-3,5), within the\n" \
+	"                 parent's effective sets\n" \
+	"      --io-max \"MAJ:MIN rbps=N wbps=N riops=N wiops=N\"\n" \
+	"                 io.max of a block device\n" \
+	"      --cgroup-parent PATH\n" \
+	"                 where the job's cgroup is made, relative to the\n" \
+	"                 cgroup2 mount (default: $XOSJOB_CGROUP_PARENT, else\n" \
+	"                 /xos_job without systemd; none with systemd: a\n" \
+	"                 subtree delegated to you)\n"
 
 static const struct subcommand subcommands[] = {
 	{ "info", NULL, cmd_info, "[--json]",
 	  "module version, live jobs, tracked tasks, allocation failures",
 	  JSON_OPT },
 	{ "new", NULL, cmd_new,
-	  "[--label L] [--owner UID] [--pid PID] [--json] [[--] CMD [ARG...]]",
+	  "[--label L] [--owner UID] [--pid PID] [LIMITS] [--json] [[--] CMD [ARG...]]",
 	  "create a job; run CMD in it, or print its id",
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
 	  "  -p, --pid PID  place process PID in the job (admin only)\n"
 	  JSON_OPT
+	  LIM
 	  "\n"
 	  "With CMD, this process becomes the job's first member and executes\n"
-	  "CMD (XOS_JOB_ID is set). Without CMD the job is created for PID, or\n"
-	  "for the calling process's parent (the shell; admin only), and its\n"
-	  "id is printed.\n" },
-	{ "run", NULL, cmd_run, "[--label L] [--owner UID] [--] CMD [ARG...]",
+	  "CMD (XOS_JOB_ID is set); with limits, as run does. Without CMD the\n"
+	  "job is created for PID, or for the calling process's parent (the\n"
+	  "shell; admin only), and its id printed; with limits that process is\n"
+	  "moved into the job's new cgroup, which stays after the job.\n" },
+	{ "run", NULL, cmd_run,
+	  "[--label L] [--owner UID] [LIMITS] [--] CMD [ARG...]",
 	  "create a job and run CMD in it (new with a command)",
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
+	  LIM
 	  "\n"
 	  "XOS_JOB_ID is set in CMD's environment. The exit status is CMD's,\n"
-	  "or 126/127 if it cannot be executed.\n" },
+	  "or 126/127 if it cannot be executed.\n"
+	  "\n"
+	  "Without limits, this process becomes the job's first member and\n"
+	  "executes CMD. With limits (or --cgroup-parent) the job gets a new\n"
+	  "cgroup under the parent; this process stays outside, as the job's\n"
+	  "supervisor: it forwards INT, TERM, HUP, QUIT, USR1 and USR2 to CMD,\n"
+	  "waits for CMD and then for the cgroup to be empty, removes it and\n"
+	  "exits with CMD's status (killed by a signal: 128 + its number).\n" },
 	{ "attach", NULL, cmd_attach, "JOB PID",
 	  "move a process with all its threads into a job (admin)", NULL },
 	{ "get", "show", cmd_get, "[--json] JOB | --pid PID",
@@ -101,6 +133,15 @@ static const struct subcommand subcommands[] = {
 	  "is written twice, and missed ones are read back from the kernel's\n"
 	  "ring. SIGTERM flushes and exits. Exits 1 if records were lost (the\n"
 	  "ring no longer held them).\n" },
+	{ "freeze", NULL, cmd_freeze, "[--json] JOB",
+	  "stop every process of a job with the cgroup v2 freezer",
+	  JSON_OPT
+	  "\n"
+	  "Only for a job with a cgroup of its own (run or new with limits or\n"
+	  "--cgroup-parent). Waits up to 10 s for the cgroup to be frozen. A\n"
+	  "frozen job cannot be entered.\n" },
+	{ "thaw", NULL, cmd_thaw, "[--json] JOB",
+	  "let a frozen job's processes run again", JSON_OPT },
 	{ "kill", NULL, cmd_kill, "[-s SIG | -SIG] JOB",
 	  "signal every member process of a job (default TERM)",
 	  "  -s, --signal SIG\n"

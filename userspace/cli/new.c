@@ -3,14 +3,47 @@
  * xosjob new: create a job. With a command, this process joins it and
  * executes the command; without, the job is created for a process (admin)
  * and its id printed.
+ *
+ * With cgroup limits (or --cgroup-parent) the job gets a cgroup of its
+ * own (cgroup.c). With a command, this process stays outside as the
+ * job's supervisor: the child moves itself into the new cgroup, creates
+ * the job (the kernel records that cgroup as the job's) and executes the
+ * command; the supervisor forwards signals, waits for the child and then
+ * for the cgroup to be empty, removes it and exits with the command's
+ * status (a signal: 128 + its number), as srun does. Without a command
+ * the process (--pid, or the parent shell) is moved into the new cgroup,
+ * which stays after the job (nobody supervises it).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli.h"
+
+/*
+ * The one place a job is created: JOB_NEW, with the job's own cgroup and
+ * its limits when it has one.
+ */
+static int create_job(struct xosjob_ctx *ctx, const char *label, pid_t pid,
+		      uint32_t owner, const struct cg_job *cg, uint64_t *id)
+{
+	struct xosjob_new_req req = {
+		.label = label,
+		.pid = pid,
+		.owner = owner,
+	};
+
+	if (!cg->wanted)
+		return xosjob_new_owner(ctx, label, pid, owner, id);
+	req.own_cgroup = true;
+	req.limits = cg->limits;
+	return xosjob_new_req(ctx, &req, id);
+}
 
 /* Exits with the command's status, or 126/127 if it cannot run. */
 static int exec_in_job(struct xosjob_ctx *ctx, uint64_t id, char *argv[])
@@ -29,16 +62,142 @@ static int exec_in_job(struct xosjob_ctx *ctx, uint64_t id, char *argv[])
 	return errno == ENOENT ? 127 : 126;
 }
 
+/* The supervisor's command process; the signal it should get next. */
+static volatile sig_atomic_t child_pid, pending_sig;
+
+static const int forwarded[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+};
+
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (child_pid > 0) {
+		/*
+		 * The terminal's keys (SI_KERNEL) reached the command in our
+		 * process group already: only what was sent to us is passed on.
+		 */
+		if (si->si_code != SI_KERNEL)
+			kill(child_pid, sig);
+	} else {
+		/* the command has exited: for what is left in the cgroup */
+		pending_sig = sig;
+	}
+}
+
+/* The child: into the cgroup, then the job, then the command. */
+static int job_child(char *argv[], const char *label, uint32_t owner,
+		     const struct cg_job *cg)
+{
+	struct xosjob_ctx *ctx;
+	char cur[4096];
+	uint64_t id;
+	int err;
+
+	if (!cg_of_pid(0, cur, sizeof(cur)))
+		snprintf(cur, sizeof(cur), "?");
+	err = cg_move(cg, 0);
+	if (err)
+		return fail("cannot move into cgroup %s from %s: %s%s", cg->rel,
+			    cur, strerror(-err),
+			    err == -EACCES || err == -ENOENT ?
+			    " (cgroupfs rules: the closest common ancestor of both, and its cgroup.procs, must be delegated to you)" : "");
+	ctx = open_ctx();
+	if (!ctx)
+		return EXIT_FAIL;
+	if (create_job(ctx, label, 0, owner, cg, &id))
+		return fail_ctx(ctx);
+	return exec_in_job(ctx, id, argv);
+}
+
+static int supervise(char *argv[], const char *label, uint32_t owner,
+		     struct cg_job *cg)
+{
+	struct sigaction sa = { .sa_sigaction = forward,
+				.sa_flags = SA_SIGINFO };
+	int status = 0, sig;
+	size_t i;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		cg_remove(cg);
+		return EXIT_FAIL;
+	}
+	if (pid == 0)
+		_exit(job_child(argv, label, owner, cg));
+	child_pid = pid;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			fail("waitpid: %s", strerror(errno));
+			break;
+		}
+	}
+	child_pid = 0;
+	/* daemonised members keep the job's cgroup: wait for them too */
+	cg_wait_empty(cg, &pending_sig);
+	cg_remove(cg);
+	if (WIFSIGNALED(status)) {
+		sig = WTERMSIG(status);
+		return 128 + sig;
+	}
+	return WEXITSTATUS(status);
+}
+
+/*
+ * new without a command and with limits: @pid goes into the job's new
+ * cgroup, then into the job; back where it was if the job is refused.
+ */
+static int new_in_cgroup(struct xosjob_ctx *ctx, const char *label,
+			 uint32_t pid, uint32_t owner, struct cg_job *cg,
+			 uint64_t *id)
+{
+	char old[4096], dir[4096 + 64];
+	int err;
+
+	if (!cg_of_pid(pid, old, sizeof(old))) {
+		fail("cannot read the cgroup of process %u: %s", pid,
+		     strerror(errno));
+		return -ESRCH;
+	}
+	if (cg_create(cg))
+		return -EINVAL;
+	err = cg_move(cg, pid);
+	if (err) {
+		fail("cannot move process %u into cgroup %s: %s", pid, cg->rel,
+		     strerror(-err));
+		cg_remove(cg);
+		return err;
+	}
+	err = create_job(ctx, label, pid, owner, cg, id);
+	if (err) {
+		fail("%s", xosjob_strerror(ctx));
+		snprintf(dir, sizeof(dir), "%s%s", cg_mount(), old);
+		cg_move_to(dir, pid);
+		cg_remove(cg);
+	}
+	return err;
+}
+
 int new_job(int argc, char *argv[], bool need_cmd)
 {
 	const char *label = NULL, *pid_arg = NULL, *owner_arg = NULL;
+	struct cg_args cga = { 0 };
 	/* run takes no --pid: it starts after that entry */
 	const struct option_spec opts[] = {
 		{ "pid", 'p', &pid_arg, NULL },
 		{ "label", 'l', &label, NULL },
 		{ "owner", 'o', &owner_arg, NULL },
+		CG_OPTIONS(cga),
 		{ NULL },
 	};
+	struct cg_job cg;
 	uint32_t pid = 0, owner = XOSJOB_OWNER_DEFAULT;
 	struct xosjob_ctx *ctx;
 	bool json = false;
@@ -59,11 +218,15 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		return EXIT_USAGE;
 	if (owner_arg && !parse_uid(owner_arg, &owner))
 		return EXIT_USAGE;
+	if (cg_parse(&cga, &cg))
+		return EXIT_USAGE;
+	if (n && cg.wanted)
+		return cg_create(&cg) ?: supervise(argv, label, owner, &cg);
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
 	if (n) {
-		if (xosjob_new_owner(ctx, label, 0, owner, &id))
+		if (create_job(ctx, label, 0, owner, &cg, &id))
 			return fail_ctx(ctx);
 		return exec_in_job(ctx, id, argv);
 	}
@@ -73,7 +236,16 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	 */
 	if (!pid)
 		pid = getppid();
-	err = xosjob_new_owner(ctx, label, pid, owner, &id);
+	if (cg.wanted) {
+		/* the messages are printed already */
+		if (new_in_cgroup(ctx, label, pid, owner, &cg, &id)) {
+			xosjob_close(ctx);
+			return EXIT_FAIL;
+		}
+		err = 0;
+	} else {
+		err = xosjob_new_owner(ctx, label, pid, owner, &id);
+	}
 	if (err == -EPERM && !pid_arg) {
 		fail("%s (without a command, new places its parent, pid %u, "
 		     "in the job)", xosjob_strerror(ctx), pid);
@@ -87,6 +259,8 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		json_begin(&o, stdout);
 		json_u64(&o, "id", id);
 		json_u64(&o, "pid", pid);
+		if (cg.wanted)
+			json_str(&o, "cgroup", cg.rel);
 		json_end(&o);
 		putchar('\n');
 	} else {
