@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "cgroup.h"
 #include "cli.h"
 
 static void vreport(const char *fmt, va_list ap)
@@ -622,6 +623,42 @@ void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st)
 			"sysctl kernel.task_delayacct=1)\n", indent);
 }
 
+/* The set limits only; memory sizes of "max" as the string "max". */
+static void json_limits(struct json *parent, const char *key,
+			const struct xosjob_limits *l)
+{
+	struct json o;
+
+	json_key(parent, key);
+	json_begin(&o, parent->f);
+#define SIZE(name) \
+	do { \
+		if (l->name == CG_MAX) \
+			json_str(&o, #name, "max"); \
+		else if (l->name) \
+			json_u64(&o, #name, l->name); \
+	} while (0)
+#define NUM(name) do { if (l->name) json_u64(&o, #name, l->name); } while (0)
+	NUM(cpu_time_ns);
+	NUM(time_ns);
+	NUM(grace_ns);
+	SIZE(memory_max);
+	SIZE(memory_high);
+	SIZE(swap_max);
+	NUM(pids_max);
+	NUM(cpu_quota_us);
+	NUM(cpu_period_us);
+	NUM(cpu_weight);
+	NUM(io_weight);
+#undef SIZE
+#undef NUM
+	if (l->cpus[0])
+		json_str(&o, "cpus", l->cpus);
+	if (l->mems[0])
+		json_str(&o, "mems", l->mems);
+	json_end(&o);
+}
+
 void json_job(FILE *f, const struct xosjob_job *j)
 {
 	struct json o;
@@ -658,6 +695,10 @@ void json_job(FILE *f, const struct xosjob_job *j)
 		json_u64(&o, "ended_realtime_ns", j->ended_realtime_ns);
 		json_u64(&o, "ended_boottime_ns", j->ended_boottime_ns);
 	}
+	json_str(&o, "cgroup", j->cgroup[0] ? j->cgroup : NULL);
+	json_bool(&o, "own_cgroup", j->own_cgroup);
+	json_bool(&o, "frozen", j->frozen);
+	json_limits(&o, "limits", &j->limits);
 	json_stats(&o, "stats", &j->stats);
 	if (j->has_states) {
 		struct json st;
@@ -676,7 +717,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 
 void print_job(FILE *f, const struct xosjob_job *j)
 {
-	char t[64], fl[64], u[64];
+	char t[64], fl[64], u[64], lim[1024];
 
 	fprintf(f, "job: %" PRIu64 "\n", j->id);
 	if (j->has_label) {
@@ -702,6 +743,15 @@ void print_job(FILE *f, const struct xosjob_job *j)
 		fprintf(f, "  ended: %s (record %" PRIu64 ")\n",
 			time_str(j->ended_realtime_ns, t, sizeof(t)), j->seq);
 	fprintf(f, "  elapsed: %s\n", human_ns(j->elapsed_ns, t, sizeof(t)));
+	if (j->cgroup[0]) {
+		fputs("  cgroup: ", f);
+		print_text(f, j->cgroup);
+		fputs(j->own_cgroup ? " (its own)\n" : "\n", f);
+	}
+	if (j->own_cgroup)
+		fprintf(f, "  frozen: %s\n", j->frozen ? "yes" : "no");
+	if (cg_limits_str(&j->limits, lim, sizeof(lim))[0])
+		fprintf(f, "  limits: %s\n", lim);
 	if (j->has_states)
 		fprintf(f, "  states: %" PRIu64 " running, %" PRIu64
 			" sleeping, %" PRIu64 " uninterruptible, %" PRIu64

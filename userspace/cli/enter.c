@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli.h"
 
 #ifndef CLONE_NEWTIME
@@ -335,37 +336,33 @@ static int become(const struct identity *who)
 }
 
 /*
- * An owner (not admin) joins the anchor's cgroup v2 through cgroupfs,
+ * Joins the job's cgroup v2 through cgroupfs: the cgroup the kernel
+ * recorded for the job (@recorded, relative to the mount) when it has
+ * one, else the anchor's. An owner (not admin) always comes this way,
  * where delegation and permissions apply: the kernel op would bypass them.
  */
-static int join_cgroup_fs(uint64_t id, uint32_t anchor)
+static int join_cgroup_fs(uint64_t id, uint32_t anchor, const char *recorded)
 {
 	char path[4096 + 64], line[4096];
-	bool found = false;
-	FILE *f;
-	int fd;
+	int err;
 
-	snprintf(path, sizeof(path), "/proc/%u/cgroup", anchor);
-	f = fopen(path, "re");
-	if (!f)
-		return fail("cannot read the anchor's cgroup: %s", strerror(errno));
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "0::", 3);
-	fclose(f);
-	if (!found)
-		return fail("the anchor of job %" PRIu64 " is in no cgroup v2", id);
-	line[strcspn(line, "\n")] = 0;
-	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs",
-		 line + 3);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "0", 1) != 1) {
-		fail("cannot join job %" PRIu64 "'s cgroup %s: %s (cgroupfs rules: it must be delegated to you; --no-cgroup skips it)",
-		     id, line + 3, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return EXIT_FAIL;
+	if (recorded[0]) {
+		snprintf(line, sizeof(line), "%s", recorded);
+		snprintf(path, sizeof(path), "%s%s", cg_mount(), line);
+		err = cg_move_to(path, 0);
+		/* removed since (its processes moved out): the anchor's */
+		if (err != -ENOENT)
+			goto done;
 	}
-	close(fd);
+	if (!cg_of_pid(anchor, line, sizeof(line)))
+		return fail("cannot read the cgroup v2 of job %" PRIu64 "'s anchor, pid %u: %s",
+			    id, anchor, strerror(errno));
+	snprintf(path, sizeof(path), "%s%s", cg_mount(), line);
+	err = cg_move_to(path, 0);
+done:
+	if (err)
+		return fail("cannot join job %" PRIu64 "'s cgroup %s: %s (cgroupfs rules: it must be delegated to you; --no-cgroup skips it)",
+			    id, line, strerror(-err));
 	return 0;
 }
 
@@ -531,7 +528,8 @@ int cmd_enter(int argc, char *argv[])
 	struct enter e = { .pidfd = -1, .rootfd = -1, .cwdfd = -1,
 			   .pid_children_fd = -1, .time_children_fd = -1 };
 	struct xosjob_ctx *ctx;
-	bool fs_cgroup;
+	struct xosjob_job job;
+	bool fs_cgroup, have_job;
 	uint32_t uid = 0;
 	int status, n;
 	pid_t child;
@@ -556,8 +554,24 @@ int cmd_enter(int argc, char *argv[])
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
-	/* the kernel moves admins only; others go through cgroupfs */
-	fs_cgroup = !no_cgroup && geteuid();
+	/*
+	 * The job as recorded: whether it is frozen, and its cgroup. A
+	 * failure here is told by JOB_ENTER below, in its words.
+	 */
+	have_job = !xosjob_get(ctx, e.id, &job) && !job.ended;
+	if (have_job && job.frozen) {
+		xosjob_close(ctx);
+		return fail("job %" PRIu64 " is frozen; thaw it first: xosjob thaw %" PRIu64,
+			    e.id, e.id);
+	}
+	if (!have_job)
+		job.cgroup[0] = 0;
+	/*
+	 * The kernel moves admins only, into the anchor's cgroups; others go
+	 * through cgroupfs, and so does everyone into the job's recorded
+	 * cgroup, where the job's limits are, wherever the anchor is now.
+	 */
+	fs_cgroup = !no_cgroup && (geteuid() || job.cgroup[0]);
 	if (xosjob_enter(ctx, e.id, no_cgroup || fs_cgroup, &e.anchor)) {
 		char idbuf[24];
 
@@ -577,7 +591,7 @@ int cmd_enter(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	xosjob_close(ctx);
-	if (fs_cgroup && join_cgroup_fs(e.id, e.anchor.pid))
+	if (fs_cgroup && join_cgroup_fs(e.id, e.anchor.pid, job.cgroup))
 		return EXIT_FAIL;
 	if (!geteuid() &&
 	    (find_identity(&e.who, user ? uid : e.anchor.owner_uid) ||
