@@ -67,14 +67,6 @@ struct xosjob_states {
 	uint64_t running, sleeping, uninterruptible, stopped, io_wait;
 };
 
-/* TEMPORARY STUB of the kernel branch's API (reverted at the merge) */
-struct xosjob_limits {		/* 0 = not set, for every field */
-	uint64_t cpu_time_ns, time_ns, grace_ns;	/* enforced by the module */
-	uint64_t memory_max, memory_high, swap_max;	/* bytes, as written to the cgroup */
-	uint64_t pids_max, cpu_quota_us, cpu_period_us, cpu_weight, io_weight;
-	char cpus[128], mems[128];
-};
-
 struct xosjob_job {
 	uint64_t id;
 	bool has_label;
@@ -100,11 +92,6 @@ struct xosjob_job {
 	uint64_t seq;
 	uint64_t ended_realtime_ns;
 	uint64_t ended_boottime_ns;
-	/* TEMPORARY STUB of the kernel branch's API (reverted at the merge) */
-	char cgroup[4096];
-	bool own_cgroup;
-	bool frozen;
-	struct xosjob_limits limits;
 };
 
 struct xosjob_task {
@@ -141,16 +128,6 @@ int xosjob_new(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 #define XOSJOB_OWNER_DEFAULT ((uid_t)-1)
 int xosjob_new_owner(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 		     uid_t owner, uint64_t *id);
-/* TEMPORARY STUB of the kernel branch's API (reverted at the merge) */
-struct xosjob_new_req {
-	const char *label;	/* NULL: none */
-	pid_t pid;		/* 0: the caller */
-	uint32_t owner;		/* XOSJOB_OWNER_DEFAULT: caller's euid */
-	bool own_cgroup;	/* the process's cgroup was made for this job alone */
-	struct xosjob_limits limits;
-};
-int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
-		   uint64_t *id);
 int xosjob_attach(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 		  uint32_t *nr_attached);
 int xosjob_get(struct xosjob_ctx *ctx, uint64_t id, struct xosjob_job *job);

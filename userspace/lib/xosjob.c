@@ -556,13 +556,6 @@ int xosjob_new(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 	return xosjob_new_owner(ctx, label, pid, XOSJOB_OWNER_DEFAULT, id);
 }
 
-/* TEMPORARY STUB of the kernel branch's API (reverted at the merge) */
-int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
-		   uint64_t *id)
-{
-	return xosjob_new_owner(ctx, req->label, req->pid, req->owner, id);
-}
-
 static int parse_attach(struct nlattr **tb, void *arg)
 {
 	uint32_t *n = arg;
