@@ -22,18 +22,38 @@ static const struct subcommand subcommands[] = {
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
 	  "  -p, --pid PID  place process PID in the job (admin only)\n"
+	  "  --cpu-time D   total CPU time of the whole job (all members,\n"
+	  "                 exited ones included): SIGXCPU to every process at\n"
+	  "                 the limit, SIGKILL after the grace period\n"
+	  "  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n"
+	  "                 grace period\n"
+	  "  --grace D, --cpu-time-grace D\n"
+	  "                 between the first signal and SIGKILL (default 10s,\n"
+	  "                 0: SIGKILL at once, at most 1h)\n"
 	  JSON_OPT
 	  "\n"
 	  "With CMD, this process becomes the job's first member and executes\n"
 	  "CMD (XOS_JOB_ID is set). Without CMD the job is created for PID, or\n"
 	  "for the calling process's parent (the shell; admin only), and its\n"
 	  "id is printed.\n" },
-	{ "run", NULL, cmd_run, "[--label L] [--owner UID] [--] CMD [ARG...]",
+	{ "run", NULL, cmd_run,
+	  "[--label L] [--owner UID] [--cpu-time D] [--time D] [--grace D] [--] CMD [ARG...]",
 	  "create a job and run CMD in it (new with a command)",
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
+	  "  --cpu-time D   total CPU time of the whole job (all members,\n"
+	  "                 exited ones included): SIGXCPU to every process at\n"
+	  "                 the limit, SIGKILL after the grace period\n"
+	  "  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n"
+	  "                 grace period\n"
+	  "  --grace D, --cpu-time-grace D\n"
+	  "                 between the first signal and SIGKILL (default 10s,\n"
+	  "                 0: SIGKILL at once, at most 1h)\n"
 	  "\n"
+	  "Durations: 90 (seconds), 1.5s, 500ms, 2m30s, 1h, 1d. The module\n"
+	  "enforces --cpu-time and --time itself: signals that are ignored or\n"
+	  "blocked, and members that detach, do not escape them.\n"
 	  "XOS_JOB_ID is set in CMD's environment. The exit status is CMD's,\n"
 	  "or 126/127 if it cannot be executed.\n" },
 	{ "attach", NULL, cmd_attach, "JOB PID",

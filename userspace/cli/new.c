@@ -32,13 +32,19 @@ static int exec_in_job(struct xosjob_ctx *ctx, uint64_t id, char *argv[])
 int new_job(int argc, char *argv[], bool need_cmd)
 {
 	const char *label = NULL, *pid_arg = NULL, *owner_arg = NULL;
+	const char *cpu_time = NULL, *wall_time = NULL, *grace = NULL;
 	/* run takes no --pid: it starts after that entry */
 	const struct option_spec opts[] = {
 		{ "pid", 'p', &pid_arg, NULL },
 		{ "label", 'l', &label, NULL },
 		{ "owner", 'o', &owner_arg, NULL },
+		{ "cpu-time", 0, &cpu_time, NULL },
+		{ "time", 't', &wall_time, NULL },
+		{ "cpu-time-grace", 0, &grace, NULL },
+		{ "grace", 0, &grace, NULL },
 		{ NULL },
 	};
+	struct xosjob_new_req req = { .owner = XOSJOB_OWNER_DEFAULT };
 	uint32_t pid = 0, owner = XOSJOB_OWNER_DEFAULT;
 	struct xosjob_ctx *ctx;
 	bool json = false;
@@ -59,11 +65,25 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		return EXIT_USAGE;
 	if (owner_arg && !parse_uid(owner_arg, &owner))
 		return EXIT_USAGE;
+	if (cpu_time && !parse_duration("cpu-time", cpu_time, false,
+					&req.limits.cpu_time_ns))
+		return EXIT_USAGE;
+	if (wall_time && !parse_duration("time", wall_time, false,
+					 &req.limits.time_ns))
+		return EXIT_USAGE;
+	if (grace && !cpu_time && !wall_time)
+		return usage_error("--grace needs --cpu-time or --time");
+	if (grace && !parse_duration("grace", grace, true,
+				     &req.limits.grace_ns))
+		return EXIT_USAGE;
+	req.limits.has_grace = grace;
+	req.label = label;
+	req.owner = owner;
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
 	if (n) {
-		if (xosjob_new_owner(ctx, label, 0, owner, &id))
+		if (xosjob_new_req(ctx, &req, &id))
 			return fail_ctx(ctx);
 		return exec_in_job(ctx, id, argv);
 	}
@@ -73,7 +93,8 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	 */
 	if (!pid)
 		pid = getppid();
-	err = xosjob_new_owner(ctx, label, pid, owner, &id);
+	req.pid = pid;
+	err = xosjob_new_req(ctx, &req, &id);
 	if (err == -EPERM && !pid_arg) {
 		fail("%s (without a command, new places its parent, pid %u, "
 		     "in the job)", xosjob_strerror(ctx), pid);
