@@ -21,7 +21,7 @@ ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
 # jf JSON KEY: a number or string field of a one-line JSON object
-jf() { grep -oE "\"$2\":(\"[^\"]*\"|[0-9]+|null)" <<<"$1" | head -1 | cut -d: -f2- | tr -d '"'; }
+jf() { grep -oE "\"$2\":(\"[^\"]*\"|[0-9]+|null|true|false)" <<<"$1" | head -1 | cut -d: -f2- | tr -d '"'; }
 # record LABEL: the end-of-job record of the job labelled LABEL
 record() { xosjob list --ended --json | grep -F "\"label\":\"$1\"" | tail -1; }
 # ended LABEL SECONDS: waits for that record
@@ -119,11 +119,13 @@ check "get says why in words" \
 
 # --- out of memory in a cgroup of 16 MiB --------------------------------
 cg=$cgroot/xos-ctl-oom
+# the guest's root enables no controller for its children by itself
+echo +memory >$cgroot/cgroup.subtree_control
 mkdir -p "$cg"
 echo 16M >"$cg/memory.max"
 echo 0 >"$cg/memory.swap.max" 2>/dev/null
 # tail keeps a line without newline in memory until it ends: it grows
-sh -c "echo \$\$ >$cg/cgroup.procs; exec xosjob run --label oom -- sh -c 'head -c 200M /dev/zero | tail -c 1 >/dev/null; sleep 0.2; exit 0'" 2>/dev/null
+sh -c "echo \$\$ >$cg/cgroup.procs; exec xosjob run --label oom -- sh -c 'head -c 200M /dev/zero | tail >/dev/null; sleep 0.2; exit 0'" 2>/dev/null
 ended oom 30
 rec=$(record oom)
 check "oom: end state out-of-memory" \
