@@ -143,6 +143,9 @@ void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t)
 		s->sleeping++;
 	if (t->in_iowait)
 		s->io_wait++;
+	/* held by the cgroup v2 freezer (a bit its own task sets) */
+	if (t->frozen)
+		s->frozen++;
 }
 
 /*
@@ -296,6 +299,8 @@ int xos_acct_put_states(struct sk_buff *skb, int type,
 	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_STOPPED, s->stopped,
 			      XOS_JOB_STATES_A_PAD) ||
 	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_IO_WAIT, s->io_wait,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_FROZEN, s->frozen,
 			      XOS_JOB_STATES_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

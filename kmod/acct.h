@@ -72,6 +72,7 @@ struct xos_acct_states {
 	u64 uninterruptible;
 	u64 stopped;
 	u64 io_wait;
+	u64 frozen;
 };
 
 void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t);

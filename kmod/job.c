@@ -6,7 +6,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/cgroup.h>
 #include <linux/mempool.h>
+#include <linux/oom.h>
 #include <linux/cred.h>
 #include <linux/rhashtable.h>
 #include <linux/sched/signal.h>
@@ -95,6 +97,13 @@ static const struct rhashtable_params xos_task_params = {
 
 /* id -> live struct xos_job; see job.h. */
 static DEFINE_XARRAY(xos_job_ids);
+/* Marks the jobs with a limit the module enforces (control.c's worker). */
+#define XOS_JOB_MARK_LIMITED XA_MARK_1
+/*
+ * Serializes kills, so that one job's kill generations never interleave:
+ * JOB_KILL (under genl_mutex) and the limit worker both signal.
+ */
+static DEFINE_MUTEX(xos_job_kill_lock);
 static atomic64_t xos_job_last_id = ATOMIC64_INIT(0);
 static atomic_t xos_job_nr_jobs = ATOMIC_INIT(0);
 /* Starts at 1: netlink treats a dump sequence of 0 as "not set". */
@@ -147,6 +156,11 @@ static void xos_job_free(struct xos_job *job)
 	/* only a job that never ended still holds its record */
 	if (job->rec)
 		xos_record_discard(job->rec);
+	/* any context: both only drop references */
+	if (job->cgrp)
+		cgroup_put(job->cgrp);
+	put_pid(job->first);
+	kfree(job->limits);
 	kfree(job->label);
 	kfree(job);
 }
@@ -242,14 +256,14 @@ struct xos_job *xos_job_get_by_id(u64 id)
 	return job;
 }
 
-struct xos_job *xos_job_find_from(u64 *id)
+static struct xos_job *xos_job_find_marked(u64 *id, xa_mark_t mark)
 {
 	unsigned long index = *id;
 	struct xos_job *job;
 
 	rcu_read_lock();
 	for (;;) {
-		job = xa_find(&xos_job_ids, &index, ULONG_MAX, XA_PRESENT);
+		job = xa_find(&xos_job_ids, &index, ULONG_MAX, mark);
 		if (!job || refcount_inc_not_zero(&job->ref))
 			break;
 		/* ending right now: skip it */
@@ -263,6 +277,16 @@ struct xos_job *xos_job_find_from(u64 *id)
 	if (job)
 		*id = index;
 	return job;
+}
+
+struct xos_job *xos_job_find_from(u64 *id)
+{
+	return xos_job_find_marked(id, XA_PRESENT);
+}
+
+struct xos_job *xos_job_find_limited_from(u64 *id)
+{
+	return xos_job_find_marked(id, XOS_JOB_MARK_LIMITED);
 }
 
 /*
@@ -358,6 +382,44 @@ static bool xos_task_pass_process(struct xos_task *xt)
 static void xos_job_end_locked(struct xos_job *job);
 
 /*
+ * A member thread @t exits (PF_EXITING; the exit probe, or an adoption
+ * that found it exiting), @proc_left: it was its process's last in the
+ * job. job->lock held. Its exit code is set by now (do_exit() sets it
+ * before the exit tracepoint), and so is the OOM killer's mark on its
+ * process.
+ */
+static void xos_job_note_exit_locked(struct xos_job *job,
+				     struct task_struct *t, bool proc_left)
+{
+	if (job->first && task_tgid(t) == job->first) {
+		if (thread_group_leader(t))
+			job->first_leader_code = t->exit_code;
+		/* as wait_task_zombie() reports a process's status */
+		if (proc_left)
+			job->first_status =
+				(t->signal->flags & SIGNAL_GROUP_EXIT) ?
+				t->signal->group_exit_code :
+				job->first_leader_code;
+	}
+	if (proc_left && tsk_is_oom_victim(t))
+		job->nr_oom_killed++;
+}
+
+/* Why the job ended: the first of these that applies (see the uapi). */
+static u8 xos_job_end_state(const struct xos_job *job)
+{
+	if (job->limit_state)
+		return job->limit_state;
+	if (job->nr_oom_killed)
+		return XOS_JOB_END_OUT_OF_MEMORY;
+	if (job->kill_ended)
+		return XOS_JOB_END_KILLED;
+	if (job->first_status > 0)
+		return XOS_JOB_END_FAILED;
+	return XOS_JOB_END_COMPLETED;
+}
+
+/*
  * Takes @xt off its job's member list. job->lock held. Returns true when
  * that was the last member: the job has ended and the caller must call
  * xos_job_end() once the lock is dropped.
@@ -366,11 +428,16 @@ static bool xos_task_del_locked(struct xos_task *xt, bool pass)
 {
 	struct xos_job *job = xt->job;
 
+	bool proc_left;
+
 	list_del_rcu(&xt->job_node);
 	WRITE_ONCE(xt->unlinked, true);
 	job->nr_tasks--;
-	if (xt->is_proc && !(pass && xos_task_pass_process(xt)))
+	proc_left = xt->is_proc && !(pass && xos_task_pass_process(xt));
+	if (proc_left)
 		job->nr_procs--;
+	if (xt->task->flags & PF_EXITING)
+		xos_job_note_exit_locked(job, xt->task, proc_left);
 	job->tasks_exited++;
 	job->members_gen++;
 	if (job->anchor == xt)
@@ -402,6 +469,10 @@ static void xos_job_end_locked(struct xos_job *job)
 	rec->tasks_started = job->tasks_started;
 	rec->procs_started = job->procs_started;
 	rec->acct = job->dead;
+	rec->end_state = xos_job_end_state(job);
+	rec->exit_status = job->first_status;
+	rec->nr_oom_killed = job->nr_oom_killed;
+	rec->cgroup_id = job->cgrp ? cgroup_id(job->cgrp) : 0;
 	/*
 	 * Published under ->lock: whoever sees ->ended under that lock finds
 	 * the record (JOB_GET of a job that ends under it answers with it).
@@ -476,6 +547,7 @@ static void xos_task_unlink_unlock(struct xos_task *xt)
 
 struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
+			       struct xos_job_limits *limits,
 			       struct netlink_ext_ack *extack)
 {
 	struct xos_job *job;
@@ -521,6 +593,9 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	}
 	spin_lock_init(&job->lock);
 	INIT_LIST_HEAD(&job->members);
+	job->limits = limits;
+	limits = NULL;
+	job->first_status = -1;
 	/* the live reference and the caller's */
 	refcount_set(&job->ref, 2);
 	job->owner = owner;
@@ -531,9 +606,19 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	job->rec = xos_record_alloc(job->id, label, owner);
 	if (!job->rec)
 		goto err_free;
+	if (job->limits) {
+		/* the record's own copy: it outlives the job */
+		job->rec->limits = kmemdup(job->limits, sizeof(*job->limits),
+					   GFP_KERNEL);
+		if (!job->rec->limits)
+			goto err_free;
+	}
 	err = xa_insert(&xos_job_ids, job->id, job, GFP_KERNEL);
 	if (err)
 		goto err_free;
+	/* a store into an existing entry's marks never allocates */
+	if (xos_limits_enforced(job->limits))
+		xa_set_mark(&xos_job_ids, job->id, XOS_JOB_MARK_LIMITED);
 	atomic_inc(&xos_job_gen);
 	return job;
 
@@ -544,7 +629,67 @@ err_user:
 	NL_SET_ERR_MSG(extack, "out of memory creating the job");
 err_count:
 	atomic_dec(&xos_job_nr_jobs);
+	kfree(limits);
 	return ERR_PTR(err);
+}
+
+void xos_job_set_first(struct xos_job *job, struct task_struct *t)
+{
+	struct cgroup *cgrp;
+
+	/* as task_get_css(): a dying cgroup is one the task is leaving */
+	rcu_read_lock();
+	for (;;) {
+		cgrp = task_dfl_cgroup(t);
+		if (css_tryget(&cgrp->self))
+			break;
+		cpu_relax();
+	}
+	job->first = get_pid(task_tgid(t));
+	rcu_read_unlock();
+	job->cgrp = cgrp;
+}
+
+/* A member's CPU time since it joined: as xos_acct_read() reads it. */
+static u64 xos_task_runtime(struct xos_task *xt)
+{
+	return READ_ONCE(xt->task->se.sum_exec_runtime) -
+	       (xt->base ? xt->base->runtime_ns : 0);
+}
+
+u64 xos_job_runtime(struct xos_job *job)
+{
+	struct xos_task *xt;
+	unsigned int tries;
+	u64 sum, gen;
+
+	/*
+	 * A member that leaves moves its figures into job->dead: a walk
+	 * during which none joined or left counted each exactly once.
+	 */
+	for (tries = 0; tries < 4; tries++) {
+		spin_lock(&job->lock);
+		gen = job->members_gen;
+		sum = job->dead.runtime_ns;
+		spin_unlock(&job->lock);
+		rcu_read_lock();
+		list_for_each_entry_rcu(xt, &job->members, job_node)
+			sum += xos_task_runtime(xt);
+		rcu_read_unlock();
+		spin_lock(&job->lock);
+		if (gen == job->members_gen) {
+			spin_unlock(&job->lock);
+			return sum;
+		}
+		spin_unlock(&job->lock);
+	}
+	/* members keep coming and going: count them under the lock */
+	spin_lock(&job->lock);
+	sum = job->dead.runtime_ns;
+	list_for_each_entry(xt, &job->members, job_node)
+		sum += xos_task_runtime(xt);
+	spin_unlock(&job->lock);
+	return sum;
 }
 
 /* Ends a job that never got a member (its first process was exiting). */
@@ -973,7 +1118,7 @@ static int xos_job_kill_check(struct xos_job *job, u32 *nr_signalled,
  * it takes no new member and the fork probe kills any later child.
  * Signal 0 only counts, and leaves the last real kill's state alone.
  */
-int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
+int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 		 u32 *nr_denied)
 {
 	struct xos_task *xt;
@@ -983,9 +1128,11 @@ int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
 
 	if (!sig)
 		return xos_job_kill_check(job, nr_signalled, nr_denied);
+	mutex_lock(&xos_job_kill_lock);
 	spin_lock(&job->lock);
 	if (job->ended) {
 		spin_unlock(&job->lock);
+		mutex_unlock(&xos_job_kill_lock);
 		return -ESRCH;
 	}
 	gen = ++job->kill_gen;
@@ -1003,7 +1150,7 @@ int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
 			if (!READ_ONCE(xt->is_proc) || READ_ONCE(xt->unlinked) ||
 			    xos_task_kill_state(xt, gen))
 				continue;
-			err = kill_pid(task_tgid(xt->task), sig, 0);
+			err = kill_pid(task_tgid(xt->task), sig, priv);
 			if (err && err != -EPERM)
 				continue;	/* gone meanwhile */
 			if (err)
@@ -1027,6 +1174,7 @@ int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
 	if (sig == SIGKILL && !denied)
 		job->flags |= XOS_JOB_F_KILLED;
 	spin_unlock(&job->lock);
+	mutex_unlock(&xos_job_kill_lock);
 	*nr_signalled = sent;
 	*nr_denied = denied;
 	return 0;
@@ -1218,6 +1366,7 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	s->tasks_exited = job->tasks_exited;
 	s->procs_started = job->procs_started;
 	s->flags = job->flags;
+	s->nr_oom_killed = job->nr_oom_killed;
 	s->ended = job->ended;
 	if (job->anchor) {
 		struct task_struct *t = job->anchor->task;

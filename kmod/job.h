@@ -15,7 +15,10 @@
 #include <linux/xos_job.h>
 
 #include "acct.h"
+#include "control.h"
 #include "record.h"
+
+struct cgroup;
 
 /*
  * Locking overview
@@ -104,6 +107,17 @@ struct xos_job {
 	 */
 	bool delayacct_on;
 	char *label;			/* immutable, may be NULL */
+	/* immutable, NULL: none; jobs with enforced ones are marked */
+	struct xos_job_limits *limits;
+	/*
+	 * Set by JOB_NEW before the job's first member joins, under
+	 * genl_mutex (the only readers are netlink operations and, for
+	 * ->first, the exit probe of members, which do not exist yet), then
+	 * immutable: the recorded cgroup v2 (referenced; NULL only if the
+	 * first member never joined) and the first process (its tgid).
+	 */
+	struct cgroup *cgrp;
+	struct pid *first;
 	refcount_t ref;			/* one "live" ref + lookups */
 	struct rcu_head rcu;
 
@@ -137,6 +151,24 @@ struct xos_job {
 	u64 kill_end_ns;
 	int kill_sig;
 	bool kill_running;
+	/* a JOB_KILL sent a signal that ends a process by default */
+	bool kill_ended;
+	/*
+	 * Why it ends: the first process's exit (the leader's exit code,
+	 * then the process's wait status, -1 until it exited in the job),
+	 * and the member processes the OOM killer took.
+	 */
+	int first_leader_code;
+	int first_status;
+	u64 nr_oom_killed;
+	/*
+	 * The enforced limits' state, written by their worker (control.c):
+	 * the limit that fired (XOS_JOB_END_*_LIMIT), when its SIGKILL is
+	 * due (boot-time ns, 0: none pending), and whether it was sent.
+	 */
+	u8 limit_state;
+	bool limit_done;
+	u64 limit_kill_at;
 };
 
 /* A kill generation and whether the caller was denied that process. */
@@ -163,6 +195,7 @@ struct xos_job_snap {
 	u64 tasks_exited;
 	u64 procs_started;
 	u32 flags;
+	u64 nr_oom_killed;
 	pid_t anchor_pid;		/* in the namespace asked for; 0: none */
 	u64 anchor_start_ns;		/* its leader's start_boottime */
 	bool ended;
@@ -199,21 +232,39 @@ u64 xos_job_alloc_failures(void);
 u32 xos_job_list_gen(void);
 /* Next live job with id >= *id, referenced; *id is set to its id. */
 struct xos_job *xos_job_find_from(u64 *id);
+/* The same among the live jobs with a limit the module enforces. */
+struct xos_job *xos_job_find_limited_from(u64 *id);
 
 /*
  * @admin: the caller is the administrator, who is held to max_jobs only;
  * others also to max_jobs - admin_reserve and to max_jobs_per_user live
- * jobs per owner.
+ * jobs per owner. Takes @limits (may be NULL), also on failure.
  */
 struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
+			       struct xos_job_limits *limits,
 			       struct netlink_ext_ack *extack);
+/*
+ * JOB_NEW, before adopting @t: records @t's cgroup v2 and process as the
+ * job's (see struct xos_job).
+ */
+void xos_job_set_first(struct xos_job *job, struct task_struct *t);
+/*
+ * The job's total CPU time (RUNTIME_NS: members that left and live ones),
+ * exact, without holding the job's lock while walking the members unless
+ * they keep changing. Process context.
+ */
+u64 xos_job_runtime(struct xos_job *job);
 int xos_job_adopt(struct xos_job *job, struct task_struct *t,
 		  bool may_move, unsigned int *nr_adopted,
 		  struct netlink_ext_ack *extack);
 bool xos_job_task_in(struct xos_job *job, struct task_struct *t);
 void xos_job_abandon_if_empty(struct xos_job *job);
-int xos_job_kill(struct xos_job *job, int sig, u32 *nr_signalled,
+/*
+ * @priv: the module's own signal (a limit), sent without a permission
+ * check. Process context; kills are serialized.
+ */
+int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 		 u32 *nr_denied);
 
 /*

@@ -12,6 +12,7 @@
 
 #include "acct.h"
 #include "compat.h"
+#include "control.h"
 #include "job.h"
 #include "netlink.h"
 #include "probes.h"
@@ -72,6 +73,7 @@ static void __exit xos_job_exit(void)
 {
 	xos_record_stop();
 	xos_job_netlink_unregister();
+	xos_limit_exit();
 	xos_job_probes_unregister();
 	xos_job_tables_destroy();
 	xos_record_exit();

@@ -19,6 +19,7 @@
 
 #include "acct.h"
 #include "compat.h"
+#include "control.h"
 #include "job.h"
 #include "netlink.h"
 #include "record.h"
@@ -65,6 +66,8 @@ static const struct nla_policy xos_job_new_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_LABEL] = { .type = NLA_NUL_STRING, .len = XOS_JOB_LABEL_MAX },
 	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[XOS_JOB_A_OWNER_UID] = { .type = NLA_U32 },
+	[XOS_JOB_A_OWN_CGROUP] = { .type = NLA_FLAG },
+	[XOS_JOB_A_LIMITS] = NLA_POLICY_NESTED(xos_job_limit_policy),
 };
 
 static const struct nla_policy xos_job_attach_policy[XOS_JOB_A_MAX + 1] = {
@@ -154,6 +157,28 @@ static int xos_job_put_u64(struct sk_buff *skb, int type, u64 v)
 	return nla_put_u64_64bit(skb, type, v, XOS_JOB_A_PAD);
 }
 
+/*
+ * The job's recorded cgroup as a path in the caller's cgroup namespace.
+ * Process context (cgroup_path_ns() takes cgroup_mutex).
+ */
+static int xos_job_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
+{
+	int len, err = 0;
+	char *buf;
+
+	if (!cgrp)
+		return 0;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = cgroup_path_ns(cgrp, buf, PATH_MAX, current->nsproxy->cgroup_ns);
+	/* a path too long for PATH_MAX is not sent: cgroupfs refuses it too */
+	if (len >= 0 && len < PATH_MAX)
+		err = nla_put_string(skb, XOS_JOB_A_CGROUP, buf) ? -EMSGSIZE : 0;
+	kfree(buf);
+	return err;
+}
+
 /* What live jobs and end-of-job records have in common. */
 static int xos_job_nl_fill_common(struct sk_buff *skb, u64 id,
 				  const char *label, kuid_t owner,
@@ -191,6 +216,12 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 	err = -ESRCH;
 	if (s->ended)
 		goto out;
+	/* CGRP_FROZEN: every task in it is frozen, as cgroup.events says */
+	if (job->cgrp && test_bit(CGRP_FROZEN, &job->cgrp->flags))
+		s->flags |= XOS_JOB_F_FROZEN;
+	err = xos_job_put_cgroup(skb, job->cgrp);
+	if (err)
+		goto out;
 	err = -EMSGSIZE;
 	if (xos_job_nl_fill_common(skb, job->id, job->label, job->owner,
 				   job->created_real_ns, job->created_boot_ns,
@@ -211,7 +242,11 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 			    ktime_get_boottime_ns() - job->created_boot_ns) ||
 	    xos_acct_put(skb, XOS_JOB_A_STATS, &s->acct,
 			 delayacct_on && job->delayacct_on) ||
-	    xos_acct_put_states(skb, XOS_JOB_A_STATES, &s->states))
+	    xos_acct_put_states(skb, XOS_JOB_A_STATES, &s->states) ||
+	    (job->cgrp && xos_job_put_u64(skb, XOS_JOB_A_CGROUP_ID,
+					  cgroup_id(job->cgrp))) ||
+	    xos_limits_put(skb, XOS_JOB_A_LIMITS, job->limits) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed))
 		goto out;
 	err = 0;
 out:
@@ -243,7 +278,14 @@ static int xos_job_nl_fill_record(struct sk_buff *skb,
 	    xos_job_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
 			    rec->ended_boot_ns - rec->created_boot_ns) ||
 	    xos_acct_put(skb, XOS_JOB_A_STATS, &rec->acct,
-			 delayacct_on && rec->delayacct_on))
+			 delayacct_on && rec->delayacct_on) ||
+	    nla_put_u32(skb, XOS_JOB_A_END_STATE, rec->end_state) ||
+	    (rec->exit_status >= 0 &&
+	     nla_put_u32(skb, XOS_JOB_A_EXIT_STATUS, rec->exit_status)) ||
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, rec->nr_oom_killed) ||
+	    (rec->cgroup_id &&
+	     xos_job_put_u64(skb, XOS_JOB_A_CGROUP_ID, rec->cgroup_id)) ||
+	    xos_limits_put(skb, XOS_JOB_A_LIMITS, rec->limits))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -336,7 +378,9 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *label_attr = info->attrs[XOS_JOB_A_LABEL];
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
 	struct nlattr *owner_attr = info->attrs[XOS_JOB_A_OWNER_UID];
+	struct nlattr *limits_attr = info->attrs[XOS_JOB_A_LIMITS];
 	bool admin = xos_job_nl_admin(skb);
+	struct xos_job_limits *limits = NULL;
 	kuid_t owner = current_euid();
 	const char *label = NULL;
 	struct xos_job *job, *cur;
@@ -388,11 +432,24 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 			goto out_task;
 		}
 	}
+	if (limits_attr) {
+		limits = xos_limits_parse(limits_attr, info->extack);
+		if (IS_ERR(limits)) {
+			err = PTR_ERR(limits);
+			goto out_task;
+		}
+	}
 	job = xos_job_create(label, owner, admin, xos_acct_delayacct_on(),
-			     info->extack);
+			     limits, info->extack);
 	if (IS_ERR(job)) {
 		err = PTR_ERR(job);
 		goto out_task;
+	}
+	xos_job_set_first(job, t);
+	if (info->attrs[XOS_JOB_A_OWN_CGROUP]) {
+		spin_lock(&job->lock);
+		job->flags |= XOS_JOB_F_OWN_CGROUP;
+		spin_unlock(&job->lock);
 	}
 	/* before any member can end the job: CREATED always precedes ENDED */
 	xos_job_nl_notify_created(job);
@@ -401,6 +458,8 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 		xos_job_abandon_if_empty(job);
 		goto out_job;
 	}
+	if (xos_limits_enforced(job->limits))
+		xos_limit_kick();
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);
 	if (msg) {
@@ -695,6 +754,8 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 	      nla_put_u32(msg, XOS_JOB_A_OWNER_UID,
 			  from_kuid_munged(current_user_ns(), job->owner)) ?
 	      -EMSGSIZE : 0;
+	if (!err)
+		err = xos_job_put_cgroup(msg, job->cgrp);
 	err = xos_job_nl_send(msg, hdr, info, err);
 out_job:
 	xos_job_put(job);
@@ -718,10 +779,16 @@ static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
 	job = xos_job_nl_job(info, admin);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
-	err = xos_job_kill(job, sig, &sent, &denied);
+	err = xos_job_kill(job, sig, false, &sent, &denied);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "job has ended");
 		goto out_job;
+	}
+	/* the job ends because it was told to: its end state says so */
+	if (sent && !sig_kernel_stop(sig) && !sig_kernel_ignore(sig)) {
+		spin_lock(&job->lock);
+		job->kill_ended = true;
+		spin_unlock(&job->lock);
 	}
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);

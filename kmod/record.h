@@ -15,6 +15,7 @@
 #include "acct.h"
 
 struct xos_record_owner;
+struct xos_job_limits;
 
 /*
  * The final figures of one job. Allocated with the job, so that ending a
@@ -45,6 +46,13 @@ struct xos_job_record {
 	u64 tasks_started;
 	u64 procs_started;
 	struct xos_acct acct;
+	/* why it ended (uapi XOS_JOB_A_END_STATE, EXIT_STATUS: -1 none) */
+	u8 end_state;
+	int exit_status;
+	u64 nr_oom_killed;
+	u64 cgroup_id;			/* 0: none recorded */
+	/* the job's limits, a copy made with the record; may be NULL */
+	struct xos_job_limits *limits;
 	struct rcu_head rcu;
 };
 

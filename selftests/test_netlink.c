@@ -442,6 +442,123 @@ static uint64_t job_for(struct nlr *n, pid_t pid)
 	return nlr_talk(n, id_cb, &id, NULL) ? 0 : id;
 }
 
+/* One bad XOS_JOB_A_LIMITS nest for JOB_NEW, and what must come back. */
+struct bad_limits {
+	const char *what;
+	int err;
+	const char *msg;	/* in the extack message */
+	int n;
+	struct { uint16_t type; uint64_t v; const char *s; } a[3];
+};
+
+static const struct bad_limits bad_limits[] = {
+	{ "grace alone", -EINVAL, "grace period needs", 1,
+	  { { XOS_JOB_LIMIT_A_GRACE_NS, 1000, NULL } } },
+	{ "quota without period", -EINVAL, "quota and its period", 1,
+	  { { XOS_JOB_LIMIT_A_CPU_QUOTA_US, 50000, NULL } } },
+	{ "cpus not a list", -EINVAL, "cpuset list", 1,
+	  { { XOS_JOB_LIMIT_A_CPUS, 0, "0-a" } } },
+	{ "mems with a blank", -EINVAL, "cpuset list", 1,
+	  { { XOS_JOB_LIMIT_A_MEMS, 0, "0, 1" } } },
+	{ "cpu time 0", -ERANGE, "", 1,
+	  { { XOS_JOB_LIMIT_A_CPU_TIME_NS, 0, NULL } } },
+	{ "grace over an hour", -ERANGE, "", 2,
+	  { { XOS_JOB_LIMIT_A_TIME_NS, 1000000000, NULL },
+	    { XOS_JOB_LIMIT_A_GRACE_NS, 3601ULL * 1000000000, NULL } } },
+	{ "cpu weight 10001", -ERANGE, "", 1,
+	  { { XOS_JOB_LIMIT_A_CPU_WEIGHT, 10001, NULL } } },
+	{ "period over 1 s", -ERANGE, "", 2,
+	  { { XOS_JOB_LIMIT_A_CPU_QUOTA_US, 50000, NULL },
+	    { XOS_JOB_LIMIT_A_CPU_PERIOD_US, 1000001, NULL } } },
+	{ "unknown limit", -EINVAL, "", 1,
+	  { { XOS_JOB_LIMIT_A_MAX + 1, 1, NULL } } },
+};
+
+static int save_limits_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = nlr_attr(h, XOS_JOB_A_LIMITS);
+
+	if (a && a->nla_len <= 1024)
+		memcpy(arg, a, a->nla_len);
+	return 0;
+}
+
+static void put_limits(struct nlmsghdr *h, const struct bad_limits *b)
+{
+	struct nlattr *nest = nlr_nest_start(h, XOS_JOB_A_LIMITS);
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->a[i].s)
+			nlr_put_str(h, b->a[i].type, b->a[i].s);
+		else
+			nlr_put_u64(h, b->a[i].type, b->a[i].v);
+	}
+	nlr_nest_end(h, nest);
+}
+
+/*
+ * Bad limits are refused, each with a message or the policy's words, and
+ * no job is made; good ones come back in GET as they were given.
+ */
+TEST_F(nl, limits_checked_and_echoed)
+{
+	static const struct bad_limits good = {
+		"all", 0, "", 3,
+		{ { XOS_JOB_LIMIT_A_TIME_NS, 3600ULL * 1000000000, NULL },
+		  { XOS_JOB_LIMIT_A_SWAP_MAX, 0, NULL },
+		  { XOS_JOB_LIMIT_A_CPUS, 0, "0-1,3" } },
+	};
+	static uint32_t saved[256];
+	const struct nlattr *lim = (const struct nlattr *)saved;
+	struct nlmsghdr *h;
+	uint64_t id = 0;
+	pid_t pid;
+	int gate;
+	size_t i;
+
+	if (geteuid())
+		SKIP(return, "needs root (JOB_NEW with a pid)");
+	pid = spawn_gated(&gate, NULL, NULL);
+	ASSERT_LT(0, pid);
+	for (i = 0; i < sizeof(bad_limits) / sizeof(bad_limits[0]); i++) {
+		h = req(&self->n, XOS_JOB_CMD_NEW);
+		nlr_put_u32(h, XOS_JOB_A_PID, pid);
+		put_limits(h, &bad_limits[i]);
+		EXPECT_EQ(bad_limits[i].err, nlr_talk(&self->n, NULL, NULL, NULL))
+			TH_LOG("%s", bad_limits[i].what);
+		EXPECT_NE(0, strlen(self->n.msg)) TH_LOG("%s", bad_limits[i].what);
+		EXPECT_NE(NULL, strstr(self->n.msg, bad_limits[i].msg))
+			TH_LOG("%s: '%s'", bad_limits[i].what, self->n.msg);
+	}
+	/* none of them made a job of it */
+	h = req(&self->n, XOS_JOB_CMD_GET);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	EXPECT_EQ(-ENOENT, nlr_talk(&self->n, NULL, NULL, NULL));
+
+	h = req(&self->n, XOS_JOB_CMD_NEW);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	put_limits(h, &good);
+	ASSERT_EQ(0, nlr_talk(&self->n, id_cb, &id, NULL)) TH_LOG("%s", self->n.msg);
+	h = req(&self->n, XOS_JOB_CMD_GET);
+	nlr_put_u64(h, XOS_JOB_A_ID, id);
+	ASSERT_EQ(0, nlr_talk(&self->n, save_limits_cb, saved, NULL));
+	ASSERT_NE(0, lim->nla_len) TH_LOG("GET sent no limits");
+	EXPECT_EQ(3600ULL * 1000000000,
+		  nlr_get_u64(nlr_nested(lim, XOS_JOB_LIMIT_A_TIME_NS)));
+	ASSERT_NE(NULL, nlr_nested(lim, XOS_JOB_LIMIT_A_SWAP_MAX));
+	EXPECT_EQ(0, nlr_get_u64(nlr_nested(lim, XOS_JOB_LIMIT_A_SWAP_MAX)));
+	ASSERT_NE(NULL, nlr_nested(lim, XOS_JOB_LIMIT_A_CPUS));
+	EXPECT_STREQ("0-1,3", nlr_data(nlr_nested(lim, XOS_JOB_LIMIT_A_CPUS)));
+	/* the default grace of an enforced limit is filled in */
+	ASSERT_NE(NULL, nlr_nested(lim, XOS_JOB_LIMIT_A_GRACE_NS));
+	EXPECT_EQ(10ULL * 1000000000,
+		  nlr_get_u64(nlr_nested(lim, XOS_JOB_LIMIT_A_GRACE_NS)));
+	EXPECT_EQ(NULL, nlr_nested(lim, XOS_JOB_LIMIT_A_CPU_TIME_NS));
+	close(gate);
+	EXPECT_EQ(0, reap(pid));
+}
+
 struct seqs {
 	uint64_t seq[64];
 	int n;

@@ -65,7 +65,30 @@ struct xosjob_stats {
 
 struct xosjob_states {
 	uint64_t running, sleeping, uninterruptible, stopped, io_wait;
+	uint64_t frozen;	/* held by the cgroup v2 freezer */
 };
+
+/*
+ * Limits of a job (XOS_JOB_LIMIT_A_*): 0 is "not set" for every field but
+ * swap_max and grace_ns, which say so with their has_ flags. The module
+ * enforces cpu_time_ns and time_ns; the others are what the creator wrote
+ * to the job's cgroup.
+ */
+struct xosjob_limits {
+	uint64_t cpu_time_ns, time_ns;
+	uint64_t grace_ns;		/* default 10 s */
+	bool has_grace;
+	uint64_t memory_max, memory_high;	/* bytes */
+	uint64_t swap_max;			/* bytes */
+	bool has_swap_max;
+	uint64_t pids_max, cpu_quota_us, cpu_period_us, cpu_weight, io_weight;
+	char cpus[XOS_JOB_CPULIST_MAX + 1], mems[XOS_JOB_CPULIST_MAX + 1];
+};
+
+/* Whether any limit is set in @l. */
+bool xosjob_limits_any(const struct xosjob_limits *l);
+/* "completed", "failed", "killed", "cpu-time-limit", ...; "?" if unknown. */
+const char *xosjob_end_state_name(uint32_t state);
 
 struct xosjob_job {
 	uint64_t id;
@@ -87,6 +110,22 @@ struct xosjob_job {
 	struct xosjob_stats stats;
 	bool has_states;	/* live jobs */
 	struct xosjob_states states;
+	/*
+	 * The recorded cgroup v2: its path from the cgroup2 mount in the
+	 * caller's cgroup namespace ("" if unknown, and in records), its id
+	 * (0 if none).
+	 */
+	char cgroup[4096];
+	uint64_t cgroup_id;
+	bool own_cgroup;	/* XOS_JOB_F_OWN_CGROUP */
+	bool frozen;		/* XOS_JOB_F_FROZEN */
+	bool has_limits;
+	struct xosjob_limits limits;
+	uint64_t nr_oom_killed;
+	/* ended jobs: why (XOS_JOB_END_*), and the first process's status */
+	uint32_t end_state;
+	bool has_exit_status;
+	uint32_t exit_status;	/* as waitpid() gives it */
 	/* end-of-job records */
 	bool ended;
 	uint64_t seq;
@@ -128,6 +167,19 @@ int xosjob_new(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 #define XOSJOB_OWNER_DEFAULT ((uid_t)-1)
 int xosjob_new_owner(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 		     uid_t owner, uint64_t *id);
+
+/* Everything JOB_NEW takes. */
+struct xosjob_new_req {
+	const char *label;	/* NULL: none */
+	pid_t pid;		/* 0: the caller */
+	uid_t owner;		/* XOSJOB_OWNER_DEFAULT: the caller's euid */
+	/* the process's cgroup was made for this job alone */
+	bool own_cgroup;
+	struct xosjob_limits limits;
+};
+
+int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
+		   uint64_t *id);
 int xosjob_attach(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 		  uint32_t *nr_attached);
 int xosjob_get(struct xosjob_ctx *ctx, uint64_t id, struct xosjob_job *job);
@@ -142,6 +194,7 @@ struct xosjob_anchor {
 	uint32_t pid;			/* 0: not in the caller's pid ns */
 	uint64_t start_boottime_ns;	/* to check the pid is still it */
 	uint32_t owner_uid;
+	char cgroup[4096];		/* the job's recorded cgroup, or "" */
 };
 
 /*

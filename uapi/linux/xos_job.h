@@ -57,8 +57,15 @@
  *                                              calling process
  *            [XOS_JOB_A_OWNER_UID]        u32  owner (admin only); default:
  *                                              the caller's euid
+ *            [XOS_JOB_A_OWN_CGROUP]       flag the process's cgroup v2 was
+ *                                              made for this job alone (the
+ *                                              creator vouches: freeze and
+ *                                              thaw act on it)
+ *            [XOS_JOB_A_LIMITS]           nest XOS_JOB_LIMIT_A_*, see below
  *   reply:   XOS_JOB_A_ID                 u64
- *   The process (all its threads) becomes the first member and anchor.
+ *   The process (all its threads) becomes the first member and anchor;
+ *   its exit status becomes the job's (XOS_JOB_A_EXIT_STATUS). Its cgroup
+ *   v2 is recorded as the job's cgroup (XOS_JOB_A_CGROUP), for good.
  *   EPERM if a non-admin caller is already in a job, ENOSPC at max_jobs.
  *
  * XOS_JOB_CMD_ATTACH (do; admin)
@@ -114,6 +121,8 @@
  *   request: XOS_JOB_A_ID
  *            [XOS_JOB_A_NO_CGROUP]       flag: do not join the cgroups
  *   reply:   XOS_JOB_A_ID
+ *            XOS_JOB_A_CGROUP            string the job's recorded cgroup
+ *                                             (see the job object)
  *            XOS_JOB_A_ANCHOR_PID        u32  the job's anchor process (its
  *                                             oldest member) in the
  *                                             caller's pid ns; 0: not
@@ -128,9 +137,12 @@
  *   calling thread is moved into every cgroup of the anchor
  *   (cgroup_attach_task_all()), unless NO_CGROUP. That move bypasses
  *   cgroupfs permissions, so it is for admins only (EPERM otherwise): an
- *   owner sends NO_CGROUP and writes to the anchor's cgroup.procs. Namespaces, root, cwd
- *   and credentials are userspace's to take, from the anchor: see
- *   "xosjob enter". A caller already in the job only joins the cgroups.
+ *   owner sends NO_CGROUP and writes to the cgroup.procs of the job's
+ *   recorded cgroup (XOS_JOB_A_CGROUP), which is where a consumer should
+ *   land when the anchor has moved elsewhere ("xosjob enter" always does
+ *   so). Namespaces, root, cwd and credentials are userspace's to take,
+ *   from the anchor: see "xosjob enter". A caller already in the job
+ *   only joins the cgroups.
  *   Errors: ENOENT (no job the caller may see), ESRCH (the job has ended,
  *   ends meanwhile, or was killed), EPERM (a non-admin member of another
  *   job), EINVAL (cgroups asked for from a multi-threaded process). If
@@ -196,11 +208,25 @@
  *                                     members that left plus the current
  *                                     values of the live ones
  *   XOS_JOB_A_STATES             nest XOS_JOB_STATES_A_* (live jobs only)
+ *   XOS_JOB_A_CGROUP_ID          u64  the recorded cgroup v2 (the first
+ *                                     process's at JOB_NEW): its id, the
+ *                                     inode number of its directory
+ *   XOS_JOB_A_CGROUP             string (live jobs) its path from the
+ *                                     cgroup2 mount in the caller's cgroup
+ *                                     namespace
+ *   XOS_JOB_A_LIMITS             nest XOS_JOB_LIMIT_A_* (only when set)
+ *   XOS_JOB_A_NR_OOM_KILLED      u64  member processes the OOM killer
+ *                                     took (a cgroup's or the system's)
  *   Ended jobs (end-of-job records) also carry:
  *   XOS_JOB_A_ENDED              flag
  *   XOS_JOB_A_SEQ                u64  record sequence number
  *   XOS_JOB_A_ENDED_REALTIME     u64
  *   XOS_JOB_A_ENDED_BOOTTIME     u64
+ *   XOS_JOB_A_END_STATE          u32  enum xos_job_end_state: why it ended
+ *   XOS_JOB_A_EXIT_STATUS        u32  wait status (as waitpid() gives it)
+ *                                     of the job's first process, when it
+ *                                     exited in the job (not sent if it
+ *                                     was moved to another job)
  *
  * Task object (nested XOS_JOB_A_TASK, attributes XOS_JOB_TASK_A_*):
  *   XOS_JOB_TASK_A_PID           u32  thread id in caller's pid ns
@@ -232,7 +258,45 @@
  *
  * Task states of the live members (nest XOS_JOB_STATES_A_*, u64), as
  * cgroupstats counts them: RUNNING, SLEEPING, UNINTERRUPTIBLE, STOPPED
- * (stopped or traced), and IO_WAIT (also counted in its state).
+ * (stopped or traced), and IO_WAIT (also counted in its state); FROZEN
+ * counts the members the cgroup v2 freezer holds (also counted in their
+ * state, sleeping).
+ *
+ * Limits (nest XOS_JOB_LIMIT_A_*, u64 unless noted; an absent attribute is
+ * no limit; 0 is refused but for SWAP_MAX). The module enforces two
+ * itself, on the whole job, whatever the members do with signals or
+ * sessions:
+ *   CPU_TIME_NS    the job's total CPU time (RUNTIME_NS: every member,
+ *                  those that left included). At the limit each member
+ *                  process gets SIGXCPU, and SIGKILL GRACE_NS later.
+ *   TIME_NS        wall-clock time since creation (CLOCK_BOOTTIME, so
+ *                  suspend and freeze count). At the limit each member
+ *                  process gets SIGTERM, and SIGKILL GRACE_NS later.
+ *   GRACE_NS       between the first signal and SIGKILL (default 10 s;
+ *                  the largest 1 hour). Sent without the others: no
+ *                  limit, refused.
+ *   The signals bypass permission checks, as the kernel's RLIMIT_CPU
+ *   signals do; after that SIGKILL the job is killed (XOS_JOB_F_KILLED:
+ *   a member forking then gets SIGKILL at once). The CPU time is checked
+ *   from a worker, next at the earliest moment the rest of the budget
+ *   could run out with every online CPU busy, and at least every 1 ms
+ *   near the end: the job can exceed CPU_TIME_NS by at most
+ *   (online CPUs) x (GRACE_NS + 1 tick + the worker's wake-up latency).
+ * The others are the job's cgroup limits as its creator wrote them to
+ * the job's cgroup (informational: the cgroup enforces them; the module
+ * checks only their range): MEMORY_MAX, MEMORY_HIGH, SWAP_MAX (bytes),
+ * PIDS_MAX, CPU_QUOTA_US with CPU_PERIOD_US (cpu.max), CPU_WEIGHT and
+ * IO_WEIGHT (1..10000), CPUS and MEMS (strings, cpuset lists, at most
+ * 127 bytes).
+ *
+ * End states (XOS_JOB_A_END_STATE), the first that applies:
+ *   CPU_TIME_LIMIT, TIME_LIMIT  the module's limit fired
+ *   OUT_OF_MEMORY  the OOM killer took a member process
+ *   KILLED         JOB_KILL sent a signal whose default action ends a
+ *                  process (not STOP, CONT or one ignored by default)
+ *   COMPLETED      the first process exited with status 0, or was moved
+ *                  to another job
+ *   FAILED         the first process exited otherwise
  */
 #ifndef _UAPI_LINUX_XOS_JOB_H
 #define _UAPI_LINUX_XOS_JOB_H
@@ -255,6 +319,27 @@ enum xos_job_flags {
 	XOS_JOB_F_INCOMPLETE = 1,
 	/* XOS_JOB_CMD_KILL with SIGKILL was issued: every new member dies */
 	XOS_JOB_F_KILLED = 2,
+	/* the recorded cgroup was made for this job (XOS_JOB_A_OWN_CGROUP) */
+	XOS_JOB_F_OWN_CGROUP = 4,
+	/* live jobs: the recorded cgroup is frozen (cgroup.freeze) */
+	XOS_JOB_F_FROZEN = 8,
+	/* a limit fired: the first signal went out, SIGKILL follows */
+	XOS_JOB_F_LIMIT_HIT = 16,
+};
+
+#define XOS_JOB_CPULIST_MAX	127
+
+enum xos_job_end_state {
+	XOS_JOB_END_UNSPEC,
+	XOS_JOB_END_COMPLETED,
+	XOS_JOB_END_FAILED,
+	XOS_JOB_END_KILLED,
+	XOS_JOB_END_CPU_TIME_LIMIT,
+	XOS_JOB_END_TIME_LIMIT,
+	XOS_JOB_END_OUT_OF_MEMORY,
+
+	__XOS_JOB_END_MAX,
+	XOS_JOB_END_MAX = (__XOS_JOB_END_MAX - 1)
 };
 
 enum xos_job_cmd {
@@ -312,6 +397,13 @@ enum xos_job_attr {
 	XOS_JOB_A_RING_SIZE,
 	XOS_JOB_A_NO_CGROUP,
 	XOS_JOB_A_ANCHOR_START_BOOTTIME,
+	XOS_JOB_A_OWN_CGROUP,
+	XOS_JOB_A_LIMITS,
+	XOS_JOB_A_CGROUP,
+	XOS_JOB_A_CGROUP_ID,
+	XOS_JOB_A_END_STATE,
+	XOS_JOB_A_EXIT_STATUS,
+	XOS_JOB_A_NR_OOM_KILLED,
 
 	__XOS_JOB_A_MAX,
 	XOS_JOB_A_MAX = (__XOS_JOB_A_MAX - 1)
@@ -381,9 +473,31 @@ enum xos_job_states_attr {
 	XOS_JOB_STATES_A_UNINTERRUPTIBLE,
 	XOS_JOB_STATES_A_STOPPED,
 	XOS_JOB_STATES_A_IO_WAIT,
+	XOS_JOB_STATES_A_FROZEN,
 
 	__XOS_JOB_STATES_A_MAX,
 	XOS_JOB_STATES_A_MAX = (__XOS_JOB_STATES_A_MAX - 1)
+};
+
+enum xos_job_limit_attr {
+	XOS_JOB_LIMIT_A_UNSPEC,
+	XOS_JOB_LIMIT_A_PAD,
+	XOS_JOB_LIMIT_A_CPU_TIME_NS,
+	XOS_JOB_LIMIT_A_TIME_NS,
+	XOS_JOB_LIMIT_A_GRACE_NS,
+	XOS_JOB_LIMIT_A_MEMORY_MAX,
+	XOS_JOB_LIMIT_A_MEMORY_HIGH,
+	XOS_JOB_LIMIT_A_SWAP_MAX,
+	XOS_JOB_LIMIT_A_PIDS_MAX,
+	XOS_JOB_LIMIT_A_CPU_QUOTA_US,
+	XOS_JOB_LIMIT_A_CPU_PERIOD_US,
+	XOS_JOB_LIMIT_A_CPU_WEIGHT,
+	XOS_JOB_LIMIT_A_IO_WEIGHT,
+	XOS_JOB_LIMIT_A_CPUS,
+	XOS_JOB_LIMIT_A_MEMS,
+
+	__XOS_JOB_LIMIT_A_MAX,
+	XOS_JOB_LIMIT_A_MAX = (__XOS_JOB_LIMIT_A_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_XOS_JOB_H */

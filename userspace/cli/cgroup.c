@@ -159,8 +159,12 @@ static bool zero(const char *opt, const char *s, uint64_t v)
 	return true;
 }
 
-/* SIZE: bytes with an optional K, M, G or T (powers of 1024), or max. */
-static bool parse_size(const char *opt, const char *s, uint64_t *v)
+/*
+ * SIZE: bytes with an optional K, M, G or T (powers of 1024), or max; 0
+ * only if @zero_ok.
+ */
+static bool parse_size(const char *opt, const char *s, bool zero_ok,
+		       uint64_t *v)
 {
 	unsigned long long x;
 	unsigned int shift = 0;
@@ -195,7 +199,11 @@ static bool parse_size(const char *opt, const char *s, uint64_t *v)
 		return false;
 	}
 	*v = (uint64_t)x << shift;
-	return !zero(opt, s, *v);
+	if (*v > 1ULL << 62) {
+		usage_error("--%s %s: too large (at most 4 EiB, or max)", opt, s);
+		return false;
+	}
+	return zero_ok || !zero(opt, s, *v);
 }
 
 static bool parse_range(const char *opt, const char *s, uint64_t min,
@@ -342,7 +350,7 @@ static bool parse_io_max(const char *s, char *out, size_t len)
 				    s, tok);
 			ok = false;
 		} else if (strcmp(eq + 1, "max") &&
-			   !(k < 2 ? parse_size("io-max", eq + 1, &v) :
+			   !(k < 2 ? parse_size("io-max", eq + 1, false, &v) :
 			     parse_range("io-max", eq + 1, 1, UINT64_MAX / 2, &v))) {
 			ok = false;
 		} else {
@@ -405,12 +413,12 @@ int cg_parse(const struct cg_args *a, struct cg_job *cg)
 	const char *env = getenv("XOSJOB_CGROUP_PARENT");
 
 	memset(cg, 0, sizeof(*cg));
-	if ((a->memory_max && !parse_size("memory-max", a->memory_max,
-					  &l->memory_max)) ||
+	if ((a->memory_max && !parse_size("memory-max", a->memory_max, false,
+					  &cg->memory_max)) ||
 	    (a->memory_high && !parse_size("memory-high", a->memory_high,
-					   &l->memory_high)) ||
-	    (a->swap_max && !parse_size("swap-max", a->swap_max,
-					&l->swap_max)) ||
+					   false, &cg->memory_high)) ||
+	    (a->swap_max && !parse_size("swap-max", a->swap_max, true,
+					&cg->swap_max)) ||
 	    (a->pids_max && !parse_range("pids-max", a->pids_max, 1,
 					 INT32_MAX, &l->pids_max)) ||
 	    (a->cpu_max && !parse_cpu_max(a->cpu_max, &l->cpu_quota_us)) ||
@@ -427,6 +435,11 @@ int cg_parse(const struct cg_args *a, struct cg_job *cg)
 		return EXIT_USAGE;
 	if (l->cpu_quota_us)
 		l->cpu_period_us = 100000;
+	cg->swap_set = a->swap_max;
+	l->memory_max = cg->memory_max == CG_MAX ? 0 : cg->memory_max;
+	l->memory_high = cg->memory_high == CG_MAX ? 0 : cg->memory_high;
+	l->has_swap_max = cg->swap_set && cg->swap_max != CG_MAX;
+	l->swap_max = l->has_swap_max ? cg->swap_max : 0;
 	if (a->parent && !normalize_parent("--cgroup-parent", a->parent,
 					   cg->parent, sizeof(cg->parent)))
 		return EXIT_USAGE;
@@ -534,17 +547,15 @@ static int check_machine(const struct cg_job *cg, const char *dir)
 	unsigned long ncpus;
 	uint64_t pid_max;
 
-	if (l->memory_max && l->memory_max != CG_MAX &&
-	    l->memory_max > ram + swap)
+	if (l->memory_max > ram + swap)
 		return fail("--memory-max %s: above the machine's memory and swap (%s)",
 			    human_bytes(l->memory_max, h1, sizeof(h1)),
 			    human_bytes(ram + swap, h2, sizeof(h2)));
-	if (l->memory_high && l->memory_high != CG_MAX &&
-	    l->memory_high > ram + swap)
+	if (l->memory_high > ram + swap)
 		return fail("--memory-high %s: above the machine's memory and swap (%s)",
 			    human_bytes(l->memory_high, h1, sizeof(h1)),
 			    human_bytes(ram + swap, h2, sizeof(h2)));
-	if (l->swap_max && l->swap_max != CG_MAX && l->swap_max > swap)
+	if (l->swap_max > swap)
 		return fail("--swap-max %s: above the machine's swap (%s)",
 			    human_bytes(l->swap_max, h1, sizeof(h1)),
 			    human_bytes(swap, h2, sizeof(h2)));
@@ -621,9 +632,9 @@ static void needed_controllers(const struct cg_job *cg,
 	need[5] = (struct controller_need){ NULL, false, NULL };
 #define NEED(i, cond, opt) \
 	do { if ((cond) && !need[i].needed) { need[i].needed = true; need[i].why = opt; } } while (0)
-	NEED(0, l->memory_max, "--memory-max");
-	NEED(0, l->memory_high, "--memory-high");
-	NEED(0, l->swap_max, "--swap-max");
+	NEED(0, cg->memory_max, "--memory-max");
+	NEED(0, cg->memory_high, "--memory-high");
+	NEED(0, cg->swap_set, "--swap-max");
 	NEED(1, l->pids_max, "--pids-max");
 	NEED(2, l->cpu_quota_us, "--cpu-max");
 	NEED(2, l->cpu_weight, "--cpu-weight");
@@ -735,14 +746,14 @@ static int write_limits(struct cg_job *cg)
 		return EXIT_FAIL;
 	if (l->mems[0] && write_limit(cg, "cpuset.mems", l->mems))
 		return EXIT_FAIL;
-	if (l->memory_high &&
-	    write_limit(cg, "memory.high", size_val(l->memory_high, v, sizeof(v))))
+	if (cg->memory_high &&
+	    write_limit(cg, "memory.high", size_val(cg->memory_high, v, sizeof(v))))
 		return EXIT_FAIL;
-	if (l->memory_max &&
-	    write_limit(cg, "memory.max", size_val(l->memory_max, v, sizeof(v))))
+	if (cg->memory_max &&
+	    write_limit(cg, "memory.max", size_val(cg->memory_max, v, sizeof(v))))
 		return EXIT_FAIL;
-	if (l->swap_max &&
-	    write_limit(cg, "memory.swap.max", size_val(l->swap_max, v, sizeof(v))))
+	if (cg->swap_set &&
+	    write_limit(cg, "memory.swap.max", size_val(cg->swap_max, v, sizeof(v))))
 		return EXIT_FAIL;
 	if (l->pids_max) {
 		snprintf(v, sizeof(v), "%" PRIu64, l->pids_max);
@@ -955,46 +966,4 @@ int cg_freeze(const char *rel, bool freeze, int timeout_ms, char *path,
 	}
 	close(fd);
 	return err;
-}
-
-const char *cg_limits_str(const struct xosjob_limits *l, char *buf,
-			  size_t len)
-{
-	char h[32];
-	size_t n = 0;
-
-#define ADD(...) (n += snprintf(buf + n, len > n ? len - n : 0, __VA_ARGS__))
-#define SEP (n ? ", " : "")
-#define SIZE(v) ((v) == CG_MAX ? "max" : human_bytes((v), h, sizeof(h)))
-	buf[0] = 0;
-	if (l->memory_max)
-		ADD("%smemory.max %s", SEP, SIZE(l->memory_max));
-	if (l->memory_high)
-		ADD("%smemory.high %s", SEP, SIZE(l->memory_high));
-	if (l->swap_max)
-		ADD("%smemory.swap.max %s", SEP, SIZE(l->swap_max));
-	if (l->pids_max)
-		ADD("%spids.max %" PRIu64, SEP, l->pids_max);
-	if (l->cpu_quota_us)
-		ADD("%scpu.max %" PRIu64 " %" PRIu64 " (%" PRIu64 "%%)", SEP,
-		    l->cpu_quota_us, l->cpu_period_us ?: 100000,
-		    l->cpu_quota_us * 100 / (l->cpu_period_us ?: 100000));
-	if (l->cpu_weight)
-		ADD("%scpu.weight %" PRIu64, SEP, l->cpu_weight);
-	if (l->io_weight)
-		ADD("%sio.weight %" PRIu64, SEP, l->io_weight);
-	if (l->cpus[0])
-		ADD("%scpuset.cpus %s", SEP, l->cpus);
-	if (l->mems[0])
-		ADD("%scpuset.mems %s", SEP, l->mems);
-	if (l->cpu_time_ns)
-		ADD("%scpu time %s", SEP, human_ns(l->cpu_time_ns, h, sizeof(h)));
-	if (l->time_ns)
-		ADD("%stime %s", SEP, human_ns(l->time_ns, h, sizeof(h)));
-	if (l->grace_ns)
-		ADD("%sgrace %s", SEP, human_ns(l->grace_ns, h, sizeof(h)));
-#undef ADD
-#undef SEP
-#undef SIZE
-	return buf;
 }

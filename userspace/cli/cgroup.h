@@ -37,13 +37,20 @@ struct cg_args {
 	{ "io-max", 0, &(a).io_max, NULL },				\
 	{ "cgroup-parent", 0, &(a).parent, NULL }
 
-/* "max" in a limit's field (memory_max, memory_high, swap_max) */
+/* "max" as a memory size */
 #define CG_MAX UINT64_MAX
 
 /* A job's cgroup, from the options to its removal. */
 struct cg_job {
 	bool wanted;		/* a limit or --cgroup-parent was given */
-	struct xosjob_limits limits;	/* what is written, as recorded */
+	/* memory sizes as written: 0 not set, CG_MAX "max" */
+	uint64_t memory_max, memory_high, swap_max;
+	bool swap_set;		/* --swap-max, 0 included */
+	/*
+	 * the cgroup limits as the job records them (memory sizes of "max"
+	 * left out: no limit)
+	 */
+	struct xosjob_limits limits;
 	char io_max[256];	/* "MAJ:MIN rbps=N ...", or "" */
 	char parent[4096];	/* relative to the mount, "/x/y" or "/" */
 	char name[64];		/* the job's cgroup under parent */
@@ -98,9 +105,5 @@ const char *cg_mount(void);
  */
 int cg_freeze(const char *rel, bool freeze, int timeout_ms, char *path,
 	      size_t len);
-
-/* "memory.max 32 MiB, pids.max 20, ..." of the set limits, "" if none. */
-const char *cg_limits_str(const struct xosjob_limits *l, char *buf,
-			  size_t len);
 
 #endif

@@ -75,6 +75,12 @@ bool parse_job_id(const char *s, uint64_t *id);
 int parse_one_job(int n, char *argv[], const char *none, uint64_t *id);
 bool parse_pid(const char *s, uint32_t *pid);
 bool parse_uid(const char *s, uint32_t *uid);
+/*
+ * A duration for option --@opt: "90" (seconds), "1.5s", "500ms", "2m30s",
+ * units ns us ms s m h d; at most 2^62 ns. Prints the usage error.
+ */
+bool parse_duration(const char *opt, const char *s, bool zero_ok,
+		    uint64_t *ns);
 /* A signal by number, name (TERM), SIG name or RTMIN+N; -1 if unknown. */
 int parse_signal(const char *s);
 /* "KILL", "RTMIN+3" or the number, in @buf. */
@@ -117,6 +123,13 @@ void json_stats(struct json *parent, const char *key,
 void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st);
 const char *human_ns(uint64_t ns, char *buf, size_t len);
 const char *human_bytes(uint64_t b, char *buf, size_t len);
+
+/* A wait status: "exited 3", "killed by SIGKILL". */
+const char *status_str(uint32_t status, char *buf, size_t len);
+/* Limits that are set, as a JSON object under @key, or as lines. */
+void json_limits(struct json *parent, const char *key,
+		 const struct xosjob_limits *l);
+void print_limits(FILE *f, const char *indent, const struct xosjob_limits *l);
 
 /* The job object of get and list, as JSON or as "key: value" lines. */
 void json_job(FILE *f, const struct xosjob_job *job);

@@ -53,6 +53,8 @@ struct collector {
 	uint64_t acked;		/* last sequence number made durable */
 	const char *prom;
 	uint64_t nr_live;
+	/* records written by this run, by end state (XOS_JOB_END_*) */
+	uint64_t by_state[XOS_JOB_END_MAX + 1];
 };
 
 static volatile sig_atomic_t stopping;
@@ -270,6 +272,8 @@ static int write_record(struct follower *f, int cmd,
 	if (!ret) {
 		c->pending++;
 		c->written++;
+		c->by_state[job->end_state <= XOS_JOB_END_MAX ?
+			    job->end_state : 0]++;
 	}
 	return ret;
 }
@@ -322,10 +326,14 @@ static const struct metric metrics[] = {
 	{ "xos_job_storage_bytes_total", "counter", "Bytes read from and written to storage", "direction" },
 	{ "xos_job_memory_peak_rss_bytes", "gauge", "Largest resident set of a member", NULL },
 	{ "xos_job_state_tasks", "gauge", "Live member tasks by scheduler state", "state" },
+	{ "xos_job_oom_kills_total", "counter", "Member processes the OOM killer took", NULL },
+	{ "xos_job_frozen", "gauge", "1 while the job's cgroup is frozen", NULL },
+	{ "xos_job_limit_seconds", "gauge", "A limit the module enforces: total CPU time or wall-clock time", "limit" },
 };
 
 enum { M_INFO, M_START, M_TASKS, M_PROCS, M_STARTED, M_EXITED, M_CPU, M_RUN,
-       M_FAULTS, M_CSW, M_IO, M_STORAGE, M_RSS, M_STATE, NR_METRICS };
+       M_FAULTS, M_CSW, M_IO, M_STORAGE, M_RSS, M_STATE, M_OOM, M_FROZEN,
+       M_LIMIT, NR_METRICS };
 
 struct prom_dump {
 	FILE *f[NR_METRICS];	/* one stream per metric, joined at the end */
@@ -392,7 +400,15 @@ static int prom_job(const struct xosjob_job *j, void *arg)
 		       j->states.uninterruptible);
 		sample(d, M_STATE, j, "stopped", "%" PRIu64, j->states.stopped);
 		sample(d, M_STATE, j, "io_wait", "%" PRIu64, j->states.io_wait);
+		sample(d, M_STATE, j, "frozen", "%" PRIu64, j->states.frozen);
 	}
+	sample(d, M_OOM, j, NULL, "%" PRIu64, j->nr_oom_killed);
+	sample(d, M_FROZEN, j, NULL, "%d", j->frozen);
+	if (j->limits.cpu_time_ns)
+		sample(d, M_LIMIT, j, "cpu_time", "%.9f",
+		       secs(j->limits.cpu_time_ns));
+	if (j->limits.time_ns)
+		sample(d, M_LIMIT, j, "time", "%.9f", secs(j->limits.time_ns));
 	d->n++;
 	return 0;
 }
@@ -445,8 +461,13 @@ static int write_prom(struct collector *c)
 		"xos_job_collector_lost_records_total %" PRIu64 "\n"
 		"# HELP xos_job_live_jobs Live jobs.\n"
 		"# TYPE xos_job_live_jobs gauge\n"
-		"xos_job_live_jobs %" PRIu64 "\n",
+		"xos_job_live_jobs %" PRIu64 "\n"
+		"# HELP xos_job_collector_ended_total End-of-job records written by this collector run, by why the job ended.\n"
+		"# TYPE xos_job_collector_ended_total counter\n",
 		c->acked, c->written, c->f.lost, d.n);
+	for (i = XOS_JOB_END_COMPLETED; i <= XOS_JOB_END_MAX; i++)
+		fprintf(out, "xos_job_collector_ended_total{state=\"%s\"} %" PRIu64 "\n",
+			xosjob_end_state_name(i), c->by_state[i]);
 	if (fclose(out)) {
 		fail("%s: %m", tmp);
 		unlink(tmp);

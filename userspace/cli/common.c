@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <stddef.h>
 
-#include "cgroup.h"
 #include "cli.h"
 
 static void vreport(const char *fmt, va_list ap)
@@ -166,6 +166,83 @@ bool parse_u64(const char *s, uint64_t max, uint64_t *v)
 		return false;
 	*v = x;
 	return true;
+}
+
+/* Units of a duration, the longest suffix first where one is a prefix. */
+static const struct {
+	const char *unit;
+	uint64_t ns;
+} duration_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+	{ "s", 1000000000ULL }, { "m", 60000000000ULL },
+	{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
+};
+
+#define DURATION_MAX (1ULL << 62)
+
+bool parse_duration(const char *opt, const char *s, bool zero_ok,
+		    uint64_t *ns)
+{
+	const char *p = s;
+	uint64_t total = 0;
+
+	if (!*p)
+		goto bad;
+	while (*p) {
+		uint64_t whole = 0, frac = 0, scale = 1, unit = 0, v;
+		size_t i, n;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		while (*p >= '0' && *p <= '9') {
+			if (whole > DURATION_MAX / 10)
+				goto big;
+			whole = whole * 10 + (*p++ - '0');
+		}
+		if (*p == '.') {
+			for (p++; *p >= '0' && *p <= '9'; p++) {
+				if (scale < 1000000000ULL) {
+					frac = frac * 10 + (*p - '0');
+					scale *= 10;
+				}
+			}
+		}
+		for (i = 0; i < sizeof(duration_units) / sizeof(duration_units[0]); i++) {
+			n = strlen(duration_units[i].unit);
+			/* "m" must not take the "m" of "ms" */
+			if (!strncmp(p, duration_units[i].unit, n) &&
+			    !(p[n] >= 'a' && p[n] <= 'z')) {
+				unit = duration_units[i].ns;
+				p += n;
+				break;
+			}
+		}
+		if (!unit) {
+			/* a bare number is seconds, and only alone */
+			if (*p || p == s)
+				goto bad;
+			unit = 1000000000ULL;
+		}
+		if (whole > DURATION_MAX / unit)
+			goto big;
+		v = whole * unit + frac * unit / scale;
+		if (v > DURATION_MAX - total)
+			goto big;
+		total += v;
+	}
+	if (!total && !zero_ok) {
+		usage_error("--%s must be more than 0", opt);
+		return false;
+	}
+	*ns = total;
+	return true;
+bad:
+	usage_error("--%s: '%s' is not a duration (such as 90, 1.5s, 500ms, 2m30s, 1h, 1d)",
+		    opt, s);
+	return false;
+big:
+	usage_error("--%s: '%s' is too long a duration", opt, s);
+	return false;
 }
 
 bool parse_job_id(const char *s, uint64_t *id)
@@ -401,6 +478,9 @@ static const struct {
 } job_flags[] = {
 	{ XOS_JOB_F_INCOMPLETE, "incomplete" },
 	{ XOS_JOB_F_KILLED, "killed" },
+	{ XOS_JOB_F_OWN_CGROUP, "own_cgroup" },
+	{ XOS_JOB_F_FROZEN, "frozen" },
+	{ XOS_JOB_F_LIMIT_HIT, "limit_hit" },
 };
 
 #define NR_JOB_FLAGS (sizeof(job_flags) / sizeof(job_flags[0]))
@@ -623,40 +703,110 @@ void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st)
 			"sysctl kernel.task_delayacct=1)\n", indent);
 }
 
-/* The set limits only; memory sizes of "max" as the string "max". */
-static void json_limits(struct json *parent, const char *key,
-			const struct xosjob_limits *l)
+const char *status_str(uint32_t status, char *buf, size_t len)
+{
+	char sig[16];
+
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by SIG%s%s",
+			 signal_name(WTERMSIG(status), sig, sizeof(sig)),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "status %#x", status);
+	return buf;
+}
+
+/* The limits, named as xosjob run's options. */
+enum limit_unit { L_NS, L_BYTES, L_COUNT };
+
+static const struct {
+	const char *name;
+	size_t off;
+	enum limit_unit unit;
+} limit_fields[] = {
+	{ "cpu-time", offsetof(struct xosjob_limits, cpu_time_ns), L_NS },
+	{ "time", offsetof(struct xosjob_limits, time_ns), L_NS },
+	{ "grace", offsetof(struct xosjob_limits, grace_ns), L_NS },
+	{ "memory-max", offsetof(struct xosjob_limits, memory_max), L_BYTES },
+	{ "memory-high", offsetof(struct xosjob_limits, memory_high), L_BYTES },
+	{ "swap-max", offsetof(struct xosjob_limits, swap_max), L_BYTES },
+	{ "pids-max", offsetof(struct xosjob_limits, pids_max), L_COUNT },
+	{ "cpu-weight", offsetof(struct xosjob_limits, cpu_weight), L_COUNT },
+	{ "io-weight", offsetof(struct xosjob_limits, io_weight), L_COUNT },
+};
+
+#define NR_LIMIT_FIELDS (sizeof(limit_fields) / sizeof(limit_fields[0]))
+
+/* The value of limit field @i, false if it is not set. */
+static bool limit_value(const struct xosjob_limits *l, size_t i, uint64_t *v)
+{
+	*v = *(const uint64_t *)((const char *)l + limit_fields[i].off);
+	if (limit_fields[i].off == offsetof(struct xosjob_limits, grace_ns))
+		return l->has_grace;
+	if (limit_fields[i].off == offsetof(struct xosjob_limits, swap_max))
+		return l->has_swap_max;
+	return *v != 0;
+}
+
+void json_limits(struct json *parent, const char *key,
+		 const struct xosjob_limits *l)
 {
 	struct json o;
+	char name[32];
+	uint64_t v;
+	size_t i, k;
 
 	json_key(parent, key);
 	json_begin(&o, parent->f);
-#define SIZE(name) \
-	do { \
-		if (l->name == CG_MAX) \
-			json_str(&o, #name, "max"); \
-		else if (l->name) \
-			json_u64(&o, #name, l->name); \
-	} while (0)
-#define NUM(name) do { if (l->name) json_u64(&o, #name, l->name); } while (0)
-	NUM(cpu_time_ns);
-	NUM(time_ns);
-	NUM(grace_ns);
-	SIZE(memory_max);
-	SIZE(memory_high);
-	SIZE(swap_max);
-	NUM(pids_max);
-	NUM(cpu_quota_us);
-	NUM(cpu_period_us);
-	NUM(cpu_weight);
-	NUM(io_weight);
-#undef SIZE
-#undef NUM
+	for (i = 0; i < NR_LIMIT_FIELDS; i++) {
+		if (!limit_value(l, i, &v))
+			continue;
+		/* JSON keys in snake case, with their unit */
+		for (k = 0; limit_fields[i].name[k] && k + 1 < sizeof(name); k++)
+			name[k] = limit_fields[i].name[k] == '-' ? '_' :
+				  limit_fields[i].name[k];
+		snprintf(name + k, sizeof(name) - k, "%s",
+			 limit_fields[i].unit == L_NS ? "_ns" :
+			 limit_fields[i].unit == L_BYTES ? "_bytes" : "");
+		json_u64(&o, name, v);
+	}
+	if (l->cpu_quota_us) {
+		json_u64(&o, "cpu_quota_us", l->cpu_quota_us);
+		json_u64(&o, "cpu_period_us", l->cpu_period_us);
+	}
 	if (l->cpus[0])
 		json_str(&o, "cpus", l->cpus);
 	if (l->mems[0])
 		json_str(&o, "mems", l->mems);
 	json_end(&o);
+}
+
+void print_limits(FILE *f, const char *indent, const struct xosjob_limits *l)
+{
+	char b[32];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < NR_LIMIT_FIELDS; i++) {
+		if (!limit_value(l, i, &v))
+			continue;
+		fprintf(f, "%s%-12s %s\n", indent, limit_fields[i].name,
+			limit_fields[i].unit == L_NS ? human_ns(v, b, sizeof(b)) :
+			limit_fields[i].unit == L_BYTES ?
+			human_bytes(v, b, sizeof(b)) :
+			(snprintf(b, sizeof(b), "%" PRIu64, v), b));
+	}
+	if (l->cpu_quota_us && l->cpu_period_us)
+		fprintf(f, "%s%-12s %g%% (%" PRIu64 " us per %" PRIu64 " us)\n",
+			indent, "cpu-max",
+			100.0 * l->cpu_quota_us / l->cpu_period_us,
+			l->cpu_quota_us, l->cpu_period_us);
+	if (l->cpus[0])
+		fprintf(f, "%s%-12s %s\n", indent, "cpus", l->cpus);
+	if (l->mems[0])
+		fprintf(f, "%s%-12s %s\n", indent, "mems", l->mems);
 }
 
 void json_job(FILE *f, const struct xosjob_job *j)
@@ -695,10 +845,18 @@ void json_job(FILE *f, const struct xosjob_job *j)
 		json_u64(&o, "ended_realtime_ns", j->ended_realtime_ns);
 		json_u64(&o, "ended_boottime_ns", j->ended_boottime_ns);
 	}
+	if (j->ended) {
+		json_str(&o, "end_state", xosjob_end_state_name(j->end_state));
+		if (j->has_exit_status)
+			json_u64(&o, "exit_status", j->exit_status);
+		else
+			json_str(&o, "exit_status", NULL);
+	}
 	json_str(&o, "cgroup", j->cgroup[0] ? j->cgroup : NULL);
-	json_bool(&o, "own_cgroup", j->own_cgroup);
-	json_bool(&o, "frozen", j->frozen);
-	json_limits(&o, "limits", &j->limits);
+	json_u64(&o, "cgroup_id", j->cgroup_id);
+	if (j->has_limits)
+		json_limits(&o, "limits", &j->limits);
+	json_u64(&o, "nr_oom_killed", j->nr_oom_killed);
 	json_stats(&o, "stats", &j->stats);
 	if (j->has_states) {
 		struct json st;
@@ -710,6 +868,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 		json_u64(&st, "uninterruptible", j->states.uninterruptible);
 		json_u64(&st, "stopped", j->states.stopped);
 		json_u64(&st, "io_wait", j->states.io_wait);
+		json_u64(&st, "frozen", j->states.frozen);
 		json_end(&st);
 	}
 	json_end(&o);
@@ -717,7 +876,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 
 void print_job(FILE *f, const struct xosjob_job *j)
 {
-	char t[64], fl[64], u[64], lim[1024];
+	char t[64], fl[64], u[64];
 
 	fprintf(f, "job: %" PRIu64 "\n", j->id);
 	if (j->has_label) {
@@ -739,25 +898,40 @@ void print_job(FILE *f, const struct xosjob_job *j)
 	fprintf(f, "  processes started: %" PRIu64 "\n", j->procs_started);
 	fprintf(f, "  processes exited: %" PRIu64 "\n", j->procs_exited);
 	fprintf(f, "  flags: %s\n", flags_str(j->flags, fl, sizeof(fl)));
-	if (j->ended)
+	if (j->ended) {
 		fprintf(f, "  ended: %s (record %" PRIu64 ")\n",
 			time_str(j->ended_realtime_ns, t, sizeof(t)), j->seq);
-	fprintf(f, "  elapsed: %s\n", human_ns(j->elapsed_ns, t, sizeof(t)));
+		fprintf(f, "  end state: %s\n",
+			xosjob_end_state_name(j->end_state));
+		fprintf(f, "  exit status: %s\n",
+			j->has_exit_status ?
+			status_str(j->exit_status, t, sizeof(t)) :
+			"- (the first process left the job)");
+	}
 	if (j->cgroup[0]) {
 		fputs("  cgroup: ", f);
 		print_text(f, j->cgroup);
 		fputs(j->own_cgroup ? " (its own)\n" : "\n", f);
+	} else if (j->cgroup_id) {
+		fprintf(f, "  cgroup: id %" PRIu64 "\n", j->cgroup_id);
 	}
-	if (j->own_cgroup)
+	if (j->own_cgroup && !j->ended)
 		fprintf(f, "  frozen: %s\n", j->frozen ? "yes" : "no");
-	if (cg_limits_str(&j->limits, lim, sizeof(lim))[0])
-		fprintf(f, "  limits: %s\n", lim);
+	if (j->has_limits) {
+		fputs("  limits:\n", f);
+		print_limits(f, "    ", &j->limits);
+	}
+	if (j->nr_oom_killed)
+		fprintf(f, "  killed by the OOM killer: %" PRIu64 " processes\n",
+			j->nr_oom_killed);
+	fprintf(f, "  elapsed: %s\n", human_ns(j->elapsed_ns, t, sizeof(t)));
 	if (j->has_states)
 		fprintf(f, "  states: %" PRIu64 " running, %" PRIu64
 			" sleeping, %" PRIu64 " uninterruptible, %" PRIu64
-			" stopped, %" PRIu64 " in I/O wait\n", j->states.running,
+			" stopped, %" PRIu64 " in I/O wait, %" PRIu64
+			" frozen\n", j->states.running,
 			j->states.sleeping, j->states.uninterruptible,
-			j->states.stopped, j->states.io_wait);
+			j->states.stopped, j->states.io_wait, j->states.frozen);
 	fputs("  figures:\n", f);
 	print_stats(f, "    ", &j->stats);
 }

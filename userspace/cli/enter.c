@@ -591,7 +591,9 @@ int cmd_enter(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	xosjob_close(ctx);
-	if (fs_cgroup && join_cgroup_fs(e.id, e.anchor.pid, job.cgroup))
+	if (fs_cgroup &&
+	    join_cgroup_fs(e.id, e.anchor.pid,
+			   e.anchor.cgroup[0] ? e.anchor.cgroup : job.cgroup))
 		return EXIT_FAIL;
 	if (!geteuid() &&
 	    (find_identity(&e.who, user ? uid : e.anchor.owner_uid) ||

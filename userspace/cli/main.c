@@ -11,10 +11,11 @@ const char *subcmd;
 
 #define JSON_OPT "  --json         machine-readable output (one JSON value)\n"
 #define LIM \
-	"  Limits, in a cgroup of the job's own (see below):\n" \
+	"  cgroup v2 limits, in a cgroup of the job's own:\n" \
 	"      --memory-max SIZE, --memory-high SIZE, --swap-max SIZE\n" \
 	"                 memory.max, memory.high, memory.swap.max: bytes\n" \
-	"                 with K, M, G or T (powers of 1024), or max\n" \
+	"                 with K, M, G or T (powers of 1024), or max;\n" \
+	"                 --swap-max 0: no swap\n" \
 	"      --pids-max N\n" \
 	"                 pids.max: processes and threads at most\n" \
 	"      --cpu-max PCT\n" \
@@ -37,28 +38,48 @@ static const struct subcommand subcommands[] = {
 	  "module version, live jobs, tracked tasks, allocation failures",
 	  JSON_OPT },
 	{ "new", NULL, cmd_new,
-	  "[--label L] [--owner UID] [--pid PID] [LIMITS] [--json] [[--] CMD [ARG...]]",
+	  "[--label L] [--owner UID] [--pid PID] [--cpu-time D] [--time D] [--grace D] [LIMITS] [--json] [[--] CMD [ARG...]]",
 	  "create a job; run CMD in it, or print its id",
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
 	  "  -p, --pid PID  place process PID in the job (admin only)\n"
+	  "  --cpu-time D   total CPU time of the whole job (all members,\n"
+	  "                 exited ones included): SIGXCPU to every process at\n"
+	  "                 the limit, SIGKILL after the grace period\n"
+	  "  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n"
+	  "                 grace period\n"
+	  "  --grace D, --cpu-time-grace D\n"
+	  "                 between the first signal and SIGKILL (default 10s,\n"
+	  "                 0: SIGKILL at once, at most 1h)\n"
 	  JSON_OPT
 	  LIM
 	  "\n"
 	  "With CMD, this process becomes the job's first member and executes\n"
-	  "CMD (XOS_JOB_ID is set); with limits, as run does. Without CMD the\n"
-	  "job is created for PID, or for the calling process's parent (the\n"
-	  "shell; admin only), and its id printed; with limits that process is\n"
-	  "moved into the job's new cgroup, which stays after the job.\n" },
+	  "CMD (XOS_JOB_ID is set); with cgroup limits, as run does. Without\n"
+	  "CMD the job is created for PID, or for the calling process's parent\n"
+	  "(the shell; admin only), and its id printed; with cgroup limits that\n"
+	  "process is moved into the job's new cgroup, which stays after the\n"
+	  "job.\n" },
 	{ "run", NULL, cmd_run,
-	  "[--label L] [--owner UID] [LIMITS] [--] CMD [ARG...]",
+	  "[--label L] [--owner UID] [--cpu-time D] [--time D] [--grace D] [LIMITS] [--] CMD [ARG...]",
 	  "create a job and run CMD in it (new with a command)",
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
+	  "  --cpu-time D   total CPU time of the whole job (all members,\n"
+	  "                 exited ones included): SIGXCPU to every process at\n"
+	  "                 the limit, SIGKILL after the grace period\n"
+	  "  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n"
+	  "                 grace period\n"
+	  "  --grace D, --cpu-time-grace D\n"
+	  "                 between the first signal and SIGKILL (default 10s,\n"
+	  "                 0: SIGKILL at once, at most 1h)\n"
 	  LIM
 	  "\n"
+	  "Durations: 90 (seconds), 1.5s, 500ms, 2m30s, 1h, 1d. The module\n"
+	  "enforces --cpu-time and --time itself: signals that are ignored or\n"
+	  "blocked, and members that detach, do not escape them.\n"
 	  "XOS_JOB_ID is set in CMD's environment. The exit status is CMD's,\n"
 	  "or 126/127 if it cannot be executed.\n"
 	  "\n"

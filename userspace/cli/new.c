@@ -26,22 +26,32 @@
 #include "cli.h"
 
 /*
- * The one place a job is created: JOB_NEW, with the job's own cgroup and
- * its limits when it has one.
+ * The one place a job is created: JOB_NEW with @base's label, owner and
+ * module limits, for @pid; with the job's own cgroup and the limits
+ * written to it when it has one.
  */
-static int create_job(struct xosjob_ctx *ctx, const char *label, pid_t pid,
-		      uint32_t owner, const struct cg_job *cg, uint64_t *id)
+static int create_job(struct xosjob_ctx *ctx,
+		      const struct xosjob_new_req *base, pid_t pid,
+		      const struct cg_job *cg, uint64_t *id)
 {
-	struct xosjob_new_req req = {
-		.label = label,
-		.pid = pid,
-		.owner = owner,
-	};
+	struct xosjob_new_req req = *base;
+	const struct xosjob_limits *c = &cg->limits;
 
-	if (!cg->wanted)
-		return xosjob_new_owner(ctx, label, pid, owner, id);
-	req.own_cgroup = true;
-	req.limits = cg->limits;
+	req.pid = pid;
+	if (cg->wanted) {
+		req.own_cgroup = true;
+		req.limits.memory_max = c->memory_max;
+		req.limits.memory_high = c->memory_high;
+		req.limits.swap_max = c->swap_max;
+		req.limits.has_swap_max = c->has_swap_max;
+		req.limits.pids_max = c->pids_max;
+		req.limits.cpu_quota_us = c->cpu_quota_us;
+		req.limits.cpu_period_us = c->cpu_period_us;
+		req.limits.cpu_weight = c->cpu_weight;
+		req.limits.io_weight = c->io_weight;
+		memcpy(req.limits.cpus, c->cpus, sizeof(req.limits.cpus));
+		memcpy(req.limits.mems, c->mems, sizeof(req.limits.mems));
+	}
 	return xosjob_new_req(ctx, &req, id);
 }
 
@@ -86,7 +96,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 }
 
 /* The child: into the cgroup, then the job, then the command. */
-static int job_child(char *argv[], const char *label, uint32_t owner,
+static int job_child(char *argv[], const struct xosjob_new_req *base,
 		     const struct cg_job *cg)
 {
 	struct xosjob_ctx *ctx;
@@ -105,12 +115,12 @@ static int job_child(char *argv[], const char *label, uint32_t owner,
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
-	if (create_job(ctx, label, 0, owner, cg, &id))
+	if (create_job(ctx, base, 0, cg, &id))
 		return fail_ctx(ctx);
 	return exec_in_job(ctx, id, argv);
 }
 
-static int supervise(char *argv[], const char *label, uint32_t owner,
+static int supervise(char *argv[], const struct xosjob_new_req *base,
 		     struct cg_job *cg)
 {
 	struct sigaction sa = { .sa_sigaction = forward,
@@ -128,7 +138,7 @@ static int supervise(char *argv[], const char *label, uint32_t owner,
 		return EXIT_FAIL;
 	}
 	if (pid == 0)
-		_exit(job_child(argv, label, owner, cg));
+		_exit(job_child(argv, base, cg));
 	child_pid = pid;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
@@ -154,9 +164,9 @@ static int supervise(char *argv[], const char *label, uint32_t owner,
  * new without a command and with limits: @pid goes into the job's new
  * cgroup, then into the job; back where it was if the job is refused.
  */
-static int new_in_cgroup(struct xosjob_ctx *ctx, const char *label,
-			 uint32_t pid, uint32_t owner, struct cg_job *cg,
-			 uint64_t *id)
+static int new_in_cgroup(struct xosjob_ctx *ctx,
+			 const struct xosjob_new_req *base, uint32_t pid,
+			 struct cg_job *cg, uint64_t *id)
 {
 	char old[4096], dir[4096 + 64];
 	int err;
@@ -175,7 +185,7 @@ static int new_in_cgroup(struct xosjob_ctx *ctx, const char *label,
 		cg_remove(cg);
 		return err;
 	}
-	err = create_job(ctx, label, pid, owner, cg, id);
+	err = create_job(ctx, base, pid, cg, id);
 	if (err) {
 		fail("%s", xosjob_strerror(ctx));
 		snprintf(dir, sizeof(dir), "%s%s", cg_mount(), old);
@@ -188,15 +198,21 @@ static int new_in_cgroup(struct xosjob_ctx *ctx, const char *label,
 int new_job(int argc, char *argv[], bool need_cmd)
 {
 	const char *label = NULL, *pid_arg = NULL, *owner_arg = NULL;
+	const char *cpu_time = NULL, *wall_time = NULL, *grace = NULL;
 	struct cg_args cga = { 0 };
 	/* run takes no --pid: it starts after that entry */
 	const struct option_spec opts[] = {
 		{ "pid", 'p', &pid_arg, NULL },
 		{ "label", 'l', &label, NULL },
 		{ "owner", 'o', &owner_arg, NULL },
+		{ "cpu-time", 0, &cpu_time, NULL },
+		{ "time", 't', &wall_time, NULL },
+		{ "cpu-time-grace", 0, &grace, NULL },
+		{ "grace", 0, &grace, NULL },
 		CG_OPTIONS(cga),
 		{ NULL },
 	};
+	struct xosjob_new_req req = { .owner = XOSJOB_OWNER_DEFAULT };
 	struct cg_job cg;
 	uint32_t pid = 0, owner = XOSJOB_OWNER_DEFAULT;
 	struct xosjob_ctx *ctx;
@@ -218,15 +234,29 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		return EXIT_USAGE;
 	if (owner_arg && !parse_uid(owner_arg, &owner))
 		return EXIT_USAGE;
+	if (cpu_time && !parse_duration("cpu-time", cpu_time, false,
+					&req.limits.cpu_time_ns))
+		return EXIT_USAGE;
+	if (wall_time && !parse_duration("time", wall_time, false,
+					 &req.limits.time_ns))
+		return EXIT_USAGE;
+	if (grace && !cpu_time && !wall_time)
+		return usage_error("--grace needs --cpu-time or --time");
+	if (grace && !parse_duration("grace", grace, true,
+				     &req.limits.grace_ns))
+		return EXIT_USAGE;
+	req.limits.has_grace = grace;
+	req.label = label;
+	req.owner = owner;
 	if (cg_parse(&cga, &cg))
 		return EXIT_USAGE;
 	if (n && cg.wanted)
-		return cg_create(&cg) ?: supervise(argv, label, owner, &cg);
+		return cg_create(&cg) ?: supervise(argv, &req, &cg);
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
 	if (n) {
-		if (create_job(ctx, label, 0, owner, &cg, &id))
+		if (create_job(ctx, &req, 0, &cg, &id))
 			return fail_ctx(ctx);
 		return exec_in_job(ctx, id, argv);
 	}
@@ -238,13 +268,13 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		pid = getppid();
 	if (cg.wanted) {
 		/* the messages are printed already */
-		if (new_in_cgroup(ctx, label, pid, owner, &cg, &id)) {
+		if (new_in_cgroup(ctx, &req, pid, &cg, &id)) {
 			xosjob_close(ctx);
 			return EXIT_FAIL;
 		}
 		err = 0;
 	} else {
-		err = xosjob_new_owner(ctx, label, pid, owner, &id);
+		err = create_job(ctx, &req, pid, &cg, &id);
 	}
 	if (err == -EPERM && !pid_arg) {
 		fail("%s (without a command, new places its parent, pid %u, "

@@ -65,6 +65,8 @@ static const char *const attr_names[] = {
 	[XOS_JOB_A_ENDED] = "ended",
 	[XOS_JOB_A_SEQ] = "seq",
 	[XOS_JOB_A_NO_CGROUP] = "no-cgroup",
+	[XOS_JOB_A_OWN_CGROUP] = "own-cgroup",
+	[XOS_JOB_A_LIMITS] = "limits",
 };
 
 static void attr_name(unsigned int type, char *buf, size_t len)
@@ -78,10 +80,12 @@ static void attr_name(unsigned int type, char *buf, size_t len)
 
 /* What the ack TLVs say besides the message. */
 struct ext_ack {
-	int bad_type, miss_type;		/* -1: none */
-	/* NLMSGERR_ATTR_MISS_NEST: the nest's type, -1 if not in the request */
+	int miss_type;				/* -1: none */
+	/* NLMSGERR_ATTR_OFFS: the offending attribute's name, "" if none */
+	char bad[48];
+	/* NLMSGERR_ATTR_MISS_NEST: the nest's name, "" if not in the request */
 	bool has_miss_nest;
-	int miss_nest;
+	char miss_nest[48];
 	bool has_max_len, has_max, has_min;
 	uint64_t max_len, max, min;
 };
@@ -131,18 +135,65 @@ static void parse_policy(struct ext_ack *x, const struct nlattr *nest)
 }
 
 /* The type of the request attribute at @off bytes into the request. */
-static int req_attr_type(const struct xosjob_ctx *ctx, uint32_t off)
+static const char *const limit_names[] = {
+	[XOS_JOB_LIMIT_A_CPU_TIME_NS] = "cpu-time-ns",
+	[XOS_JOB_LIMIT_A_TIME_NS] = "time-ns",
+	[XOS_JOB_LIMIT_A_GRACE_NS] = "grace-ns",
+	[XOS_JOB_LIMIT_A_MEMORY_MAX] = "memory-max",
+	[XOS_JOB_LIMIT_A_MEMORY_HIGH] = "memory-high",
+	[XOS_JOB_LIMIT_A_SWAP_MAX] = "swap-max",
+	[XOS_JOB_LIMIT_A_PIDS_MAX] = "pids-max",
+	[XOS_JOB_LIMIT_A_CPU_QUOTA_US] = "cpu-quota-us",
+	[XOS_JOB_LIMIT_A_CPU_PERIOD_US] = "cpu-period-us",
+	[XOS_JOB_LIMIT_A_CPU_WEIGHT] = "cpu-weight",
+	[XOS_JOB_LIMIT_A_IO_WEIGHT] = "io-weight",
+	[XOS_JOB_LIMIT_A_CPUS] = "cpus",
+	[XOS_JOB_LIMIT_A_MEMS] = "mems",
+};
+
+/*
+ * The name of the request attribute that starts @off bytes into the
+ * request (NLMSGERR_ATTR_OFFS), one inside the limits nest included;
+ * false if there is none.
+ */
+static bool req_attr_name(const struct xosjob_ctx *ctx, uint32_t off,
+			  char *buf, size_t len)
 {
+	buf[0] = 0;
 	const struct nlmsghdr *h;
 	const struct nlattr *a;
+	size_t pos, end;
 
 	if (!ctx->req)
-		return -1;
+		return false;
 	h = nlmsg_hdr(ctx->req);
 	if (off < NLMSG_HDRLEN + GENL_HDRLEN || off + NLA_HDRLEN > h->nlmsg_len)
-		return -1;
-	a = (const void *)((const char *)h + off);
-	return a->nla_type & NLA_TYPE_MASK;
+		return false;
+	for (pos = NLMSG_HDRLEN + GENL_HDRLEN; pos + NLA_HDRLEN <= h->nlmsg_len;
+	     pos += NLA_ALIGN(a->nla_len)) {
+		a = (const void *)((const char *)h + pos);
+		if (a->nla_len < NLA_HDRLEN)
+			return false;
+		end = pos + a->nla_len;
+		if (pos == off) {
+			attr_name(a->nla_type & NLA_TYPE_MASK, buf, len);
+			return true;
+		}
+		if (off > pos && off < end &&
+		    (a->nla_type & NLA_TYPE_MASK) == XOS_JOB_A_LIMITS) {
+			unsigned int t;
+
+			a = (const void *)((const char *)h + off);
+			t = a->nla_type & NLA_TYPE_MASK;
+			if (t < sizeof(limit_names) / sizeof(limit_names[0]) &&
+			    limit_names[t])
+				snprintf(buf, len, "limits.%s", limit_names[t]);
+			else
+				snprintf(buf, len, "limits attribute %u", t);
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -154,8 +205,8 @@ static int req_attr_type(const struct xosjob_ctx *ctx, uint32_t off)
 static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 			  size_t off)
 {
-	struct ext_ack x = { .bad_type = -1, .miss_type = -1, .miss_nest = -1 };
-	char name[32];
+	struct ext_ack x = { .miss_type = -1 };
+	char name[48];
 	size_t n;
 
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -181,14 +232,15 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 				ctx->msg[--len] = 0;
 			break;
 		case NLMSGERR_ATTR_OFFS:
-			x.bad_type = req_attr_type(ctx, tlv_uint(a));
+			req_attr_name(ctx, tlv_uint(a), x.bad, sizeof(x.bad));
 			break;
 		case NLMSGERR_ATTR_MISS_TYPE:
 			x.miss_type = tlv_uint(a);
 			break;
 		case NLMSGERR_ATTR_MISS_NEST:
 			x.has_miss_nest = true;
-			x.miss_nest = req_attr_type(ctx, tlv_uint(a));
+			req_attr_name(ctx, tlv_uint(a), x.miss_nest,
+				      sizeof(x.miss_nest));
 			break;
 		case NLMSGERR_ATTR_POLICY:
 			parse_policy(&x, a);
@@ -205,17 +257,15 @@ static void parse_ext_ack(struct xosjob_ctx *ctx, const struct nlmsghdr *h,
 			return;
 		}
 		/* inside a nest the types are the nest's own: a number */
-		if (x.miss_nest >= 0)
-			attr_name(x.miss_nest, name, sizeof(name));
-		else
-			snprintf(name, sizeof(name), "a nested attribute");
+		snprintf(name, sizeof(name), "%s",
+			 x.miss_nest[0] ? x.miss_nest : "a nested attribute");
 		snprintf(ctx->msg, sizeof(ctx->msg),
 			 "missing attribute %d inside %s", x.miss_type, name);
 		return;
 	}
-	if (x.bad_type < 0 || !(x.has_max_len || x.has_max || x.has_min))
+	if (!x.bad[0] || !(x.has_max_len || x.has_max || x.has_min))
 		return;
-	attr_name(x.bad_type, name, sizeof(name));
+	snprintf(name, sizeof(name), "%s", x.bad);
 	if (x.has_max_len)
 		snprintf(ctx->msg + n, sizeof(ctx->msg) - n,
 			 "%s%s is at most %" PRIu64 " bytes", n ? ": " : "",
@@ -537,16 +587,122 @@ static int parse_id(struct nlattr **tb, void *arg)
 int xosjob_new_owner(struct xosjob_ctx *ctx, const char *label, pid_t pid,
 		     uid_t owner, uint64_t *id)
 {
+	struct xosjob_new_req req = {
+		.label = label, .pid = pid, .owner = owner,
+	};
+
+	return xosjob_new_req(ctx, &req, id);
+}
+
+bool xosjob_limits_any(const struct xosjob_limits *l)
+{
+	return l->cpu_time_ns || l->time_ns || l->has_grace ||
+	       l->memory_max || l->memory_high || l->has_swap_max ||
+	       l->pids_max || l->cpu_quota_us || l->cpu_period_us ||
+	       l->cpu_weight || l->io_weight || l->cpus[0] || l->mems[0];
+}
+
+static const char *const end_state_names[] = {
+	[XOS_JOB_END_COMPLETED] = "completed",
+	[XOS_JOB_END_FAILED] = "failed",
+	[XOS_JOB_END_KILLED] = "killed",
+	[XOS_JOB_END_CPU_TIME_LIMIT] = "cpu-time-limit",
+	[XOS_JOB_END_TIME_LIMIT] = "time-limit",
+	[XOS_JOB_END_OUT_OF_MEMORY] = "out-of-memory",
+};
+
+const char *xosjob_end_state_name(uint32_t state)
+{
+	if (state < sizeof(end_state_names) / sizeof(end_state_names[0]) &&
+	    end_state_names[state])
+		return end_state_names[state];
+	return "?";
+}
+
+/* The u64 limits in uapi order, and their places in struct xosjob_limits. */
+static const struct {
+	int type;
+	size_t off;
+} limit_u64[] = {
+	{ XOS_JOB_LIMIT_A_CPU_TIME_NS, offsetof(struct xosjob_limits, cpu_time_ns) },
+	{ XOS_JOB_LIMIT_A_TIME_NS, offsetof(struct xosjob_limits, time_ns) },
+	{ XOS_JOB_LIMIT_A_GRACE_NS, offsetof(struct xosjob_limits, grace_ns) },
+	{ XOS_JOB_LIMIT_A_MEMORY_MAX, offsetof(struct xosjob_limits, memory_max) },
+	{ XOS_JOB_LIMIT_A_MEMORY_HIGH, offsetof(struct xosjob_limits, memory_high) },
+	{ XOS_JOB_LIMIT_A_SWAP_MAX, offsetof(struct xosjob_limits, swap_max) },
+	{ XOS_JOB_LIMIT_A_PIDS_MAX, offsetof(struct xosjob_limits, pids_max) },
+	{ XOS_JOB_LIMIT_A_CPU_QUOTA_US, offsetof(struct xosjob_limits, cpu_quota_us) },
+	{ XOS_JOB_LIMIT_A_CPU_PERIOD_US, offsetof(struct xosjob_limits, cpu_period_us) },
+	{ XOS_JOB_LIMIT_A_CPU_WEIGHT, offsetof(struct xosjob_limits, cpu_weight) },
+	{ XOS_JOB_LIMIT_A_IO_WEIGHT, offsetof(struct xosjob_limits, io_weight) },
+};
+
+#define NR_LIMIT_U64 (sizeof(limit_u64) / sizeof(limit_u64[0]))
+
+static uint64_t *limit_field(struct xosjob_limits *l, size_t i)
+{
+	return (uint64_t *)((char *)l + limit_u64[i].off);
+}
+
+static int put_limits(struct nl_msg *msg, const struct xosjob_limits *l)
+{
+	struct xosjob_limits copy = *l;
+	struct nlattr *nest;
+	size_t i;
+
+	nest = nla_nest_start(msg, XOS_JOB_A_LIMITS);
+	if (!nest)
+		return -NLE_NOMEM;
+	for (i = 0; i < NR_LIMIT_U64; i++) {
+		int type = limit_u64[i].type;
+		uint64_t v = *limit_field(&copy, i);
+		bool set = type == XOS_JOB_LIMIT_A_GRACE_NS ? l->has_grace :
+			   type == XOS_JOB_LIMIT_A_SWAP_MAX ? l->has_swap_max :
+			   v != 0;
+
+		if (set && nla_put_u64(msg, type, v))
+			return -NLE_NOMEM;
+	}
+	if ((l->cpus[0] && nla_put_string(msg, XOS_JOB_LIMIT_A_CPUS, l->cpus)) ||
+	    (l->mems[0] && nla_put_string(msg, XOS_JOB_LIMIT_A_MEMS, l->mems)))
+		return -NLE_NOMEM;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static void fill_limits(struct nlattr *nest, struct xosjob_limits *l)
+{
+	struct nlattr *t[XOS_JOB_LIMIT_A_MAX + 1];
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if (!nest || nla_parse_nested(t, XOS_JOB_LIMIT_A_MAX, nest, NULL))
+		return;
+	for (i = 0; i < NR_LIMIT_U64; i++)
+		*limit_field(l, i) = get_u64(t, limit_u64[i].type);
+	l->has_grace = t[XOS_JOB_LIMIT_A_GRACE_NS] != NULL;
+	l->has_swap_max = t[XOS_JOB_LIMIT_A_SWAP_MAX] != NULL;
+	get_str(t, XOS_JOB_LIMIT_A_CPUS, l->cpus, sizeof(l->cpus));
+	get_str(t, XOS_JOB_LIMIT_A_MEMS, l->mems, sizeof(l->mems));
+}
+
+int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
+		   uint64_t *id)
+{
 	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_NEW, 0);
 	int err = 0;
 
 	*id = 0;
-	if (msg && label)
-		err = nla_put_string(msg, XOS_JOB_A_LABEL, label);
-	if (msg && !err && pid)
-		err = nla_put_u32(msg, XOS_JOB_A_PID, pid);
-	if (msg && !err && owner != XOSJOB_OWNER_DEFAULT)
-		err = nla_put_u32(msg, XOS_JOB_A_OWNER_UID, owner);
+	if (msg && req->label)
+		err = nla_put_string(msg, XOS_JOB_A_LABEL, req->label);
+	if (msg && !err && req->pid)
+		err = nla_put_u32(msg, XOS_JOB_A_PID, req->pid);
+	if (msg && !err && req->owner != XOSJOB_OWNER_DEFAULT)
+		err = nla_put_u32(msg, XOS_JOB_A_OWNER_UID, req->owner);
+	if (msg && !err && req->own_cgroup)
+		err = nla_put_flag(msg, XOS_JOB_A_OWN_CGROUP);
+	if (msg && !err && xosjob_limits_any(&req->limits))
+		err = put_limits(msg, &req->limits);
 	return talk(ctx, msg, err, parse_id, id);
 }
 
@@ -585,6 +741,7 @@ static int parse_enter(struct nlattr **tb, void *arg)
 	a->pid = get_u32(tb, XOS_JOB_A_ANCHOR_PID);
 	a->start_boottime_ns = get_u64(tb, XOS_JOB_A_ANCHOR_START_BOOTTIME);
 	a->owner_uid = get_u32(tb, XOS_JOB_A_OWNER_UID);
+	get_str(tb, XOS_JOB_A_CGROUP, a->cgroup, sizeof(a->cgroup));
 	return 0;
 }
 
@@ -660,6 +817,7 @@ static void fill_states(struct nlattr *nest, struct xosjob_states *s)
 	s->uninterruptible = get_u64(t, XOS_JOB_STATES_A_UNINTERRUPTIBLE);
 	s->stopped = get_u64(t, XOS_JOB_STATES_A_STOPPED);
 	s->io_wait = get_u64(t, XOS_JOB_STATES_A_IO_WAIT);
+	s->frozen = get_u64(t, XOS_JOB_STATES_A_FROZEN);
 }
 
 static void fill_job(struct nlattr **tb, struct xosjob_job *job)
@@ -689,6 +847,16 @@ static void fill_job(struct nlattr **tb, struct xosjob_job *job)
 	job->seq = get_u64(tb, XOS_JOB_A_SEQ);
 	job->ended_realtime_ns = get_u64(tb, XOS_JOB_A_ENDED_REALTIME);
 	job->ended_boottime_ns = get_u64(tb, XOS_JOB_A_ENDED_BOOTTIME);
+	get_str(tb, XOS_JOB_A_CGROUP, job->cgroup, sizeof(job->cgroup));
+	job->cgroup_id = get_u64(tb, XOS_JOB_A_CGROUP_ID);
+	job->own_cgroup = job->flags & XOS_JOB_F_OWN_CGROUP;
+	job->frozen = job->flags & XOS_JOB_F_FROZEN;
+	job->has_limits = tb[XOS_JOB_A_LIMITS] != NULL;
+	fill_limits(tb[XOS_JOB_A_LIMITS], &job->limits);
+	job->nr_oom_killed = get_u64(tb, XOS_JOB_A_NR_OOM_KILLED);
+	job->end_state = get_u32(tb, XOS_JOB_A_END_STATE);
+	job->has_exit_status = tb[XOS_JOB_A_EXIT_STATUS] != NULL;
+	job->exit_status = get_u32(tb, XOS_JOB_A_EXIT_STATUS);
 }
 
 static int parse_job(struct nlattr **tb, void *arg)

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Job control: limits, and the worker that enforces a job's total CPU time
+ * and wall-clock limits.
+ *
+ * One delayed work looks at every job with an enforced limit (marked in
+ * the job table) and sleeps until the earliest moment one of them could
+ * reach its limit: a wall-clock deadline, or the rest of a CPU budget
+ * spent with every online CPU busy. Nothing is added to the fork and exit
+ * paths; the cost is one walk of a limited job's members per look, and
+ * the looks grow denser only as a budget runs out.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "control.h"
+#include "job.h"
+
+/*
+ * Not const: 6.1's nla_policy points to a mutable range (6.12's to a
+ * const one).
+ *
+ * Deadlines past 146 years would overflow created + limit.
+ */
+static struct netlink_range_validation xos_limit_ns_range = {
+	.min = 1,
+	.max = 1ULL << 62,
+};
+
+static struct netlink_range_validation xos_limit_grace_range = {
+	.max = 3600ULL * NSEC_PER_SEC,
+};
+
+static struct netlink_range_validation xos_limit_bytes_range = {
+	.min = 1,
+	.max = 1ULL << 62,
+};
+
+static struct netlink_range_validation xos_limit_swap_range = {
+	.max = 1ULL << 62,
+};
+
+/* cpu.max: the kernel takes quotas of 1 ms and more, periods 1 ms to 1 s */
+/* PID_MAX_LIMIT on 64-bit */
+static struct netlink_range_validation xos_limit_pids_range = {
+	.min = 1,
+	.max = 4194304,
+};
+
+static struct netlink_range_validation xos_limit_quota_range = {
+	.min = 1000,
+	.max = 1ULL << 44,
+};
+
+static struct netlink_range_validation xos_limit_period_range = {
+	.min = 1000,
+	.max = 1000000,
+};
+
+const struct nla_policy xos_job_limit_policy[XOS_JOB_LIMIT_A_MAX + 1] = {
+	[XOS_JOB_LIMIT_A_CPU_TIME_NS] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_ns_range),
+	[XOS_JOB_LIMIT_A_TIME_NS] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_ns_range),
+	[XOS_JOB_LIMIT_A_GRACE_NS] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_grace_range),
+	[XOS_JOB_LIMIT_A_MEMORY_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_bytes_range),
+	[XOS_JOB_LIMIT_A_MEMORY_HIGH] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_bytes_range),
+	[XOS_JOB_LIMIT_A_SWAP_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_swap_range),
+	[XOS_JOB_LIMIT_A_PIDS_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_pids_range),
+	[XOS_JOB_LIMIT_A_CPU_QUOTA_US] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_quota_range),
+	[XOS_JOB_LIMIT_A_CPU_PERIOD_US] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_period_range),
+	[XOS_JOB_LIMIT_A_CPU_WEIGHT] = NLA_POLICY_RANGE(NLA_U64, 1, 10000),
+	[XOS_JOB_LIMIT_A_IO_WEIGHT] = NLA_POLICY_RANGE(NLA_U64, 1, 10000),
+	[XOS_JOB_LIMIT_A_CPUS] = { .type = NLA_NUL_STRING,
+				   .len = XOS_JOB_CPULIST_MAX },
+	[XOS_JOB_LIMIT_A_MEMS] = { .type = NLA_NUL_STRING,
+				   .len = XOS_JOB_CPULIST_MAX },
+};
+
+/* A cpuset list as cgroupfs takes it: "0-3,8", no blanks, not empty. */
+static bool xos_limit_cpulist_ok(const char *s)
+{
+	bool digit = false;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if ((*s == ',' || *s == '-') && digit)
+			digit = false;
+		else
+			return false;
+	}
+	return digit;
+}
+
+struct xos_job_limits *xos_limits_parse(const struct nlattr *nest,
+					struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[XOS_JOB_LIMIT_A_MAX + 1];
+	struct xos_job_limits *l;
+	int i, err;
+
+	err = nla_parse_nested(tb, XOS_JOB_LIMIT_A_MAX, nest,
+			       xos_job_limit_policy, extack);
+	if (err)
+		return ERR_PTR(err);
+	if (tb[XOS_JOB_LIMIT_A_GRACE_NS] && !tb[XOS_JOB_LIMIT_A_CPU_TIME_NS] &&
+	    !tb[XOS_JOB_LIMIT_A_TIME_NS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[XOS_JOB_LIMIT_A_GRACE_NS],
+				    "a grace period needs a CPU time or wall-clock limit");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!tb[XOS_JOB_LIMIT_A_CPU_QUOTA_US] !=
+	    !tb[XOS_JOB_LIMIT_A_CPU_PERIOD_US]) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    tb[XOS_JOB_LIMIT_A_CPU_QUOTA_US] ?:
+				    tb[XOS_JOB_LIMIT_A_CPU_PERIOD_US],
+				    "a CPU quota and its period go together");
+		return ERR_PTR(-EINVAL);
+	}
+	for (i = XOS_JOB_LIMIT_A_CPUS; i <= XOS_JOB_LIMIT_A_MEMS; i++) {
+		if (tb[i] && !xos_limit_cpulist_ok(nla_data(tb[i]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "not a cpuset list (such as 0-3,8)");
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l) {
+		NL_SET_ERR_MSG(extack, "out of memory reading the limits");
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = XOS_JOB_LIMIT_A_CPU_TIME_NS; i <= XOS_LIMIT_LAST_U64; i++) {
+		if (tb[i]) {
+			l->set |= BIT(i);
+			l->v[i] = nla_get_u64(tb[i]);
+		}
+	}
+	if (tb[XOS_JOB_LIMIT_A_CPUS]) {
+		l->set |= BIT(XOS_JOB_LIMIT_A_CPUS);
+		nla_strscpy(l->cpus, tb[XOS_JOB_LIMIT_A_CPUS], sizeof(l->cpus));
+	}
+	if (tb[XOS_JOB_LIMIT_A_MEMS]) {
+		l->set |= BIT(XOS_JOB_LIMIT_A_MEMS);
+		nla_strscpy(l->mems, tb[XOS_JOB_LIMIT_A_MEMS], sizeof(l->mems));
+	}
+	if (!l->set) {
+		kfree(l);
+		return NULL;
+	}
+	if (xos_limits_enforced(l) && !xos_limit_has(l, XOS_JOB_LIMIT_A_GRACE_NS)) {
+		l->set |= BIT(XOS_JOB_LIMIT_A_GRACE_NS);
+		l->v[XOS_JOB_LIMIT_A_GRACE_NS] = XOS_LIMIT_GRACE_DEFAULT_NS;
+	}
+	return l;
+}
+
+int xos_limits_put(struct sk_buff *skb, int type,
+		   const struct xos_job_limits *l)
+{
+	struct nlattr *nest;
+	int i;
+
+	if (!l)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = XOS_JOB_LIMIT_A_CPU_TIME_NS; i <= XOS_LIMIT_LAST_U64; i++)
+		if (xos_limit_has(l, i) &&
+		    nla_put_u64_64bit(skb, i, l->v[i], XOS_JOB_LIMIT_A_PAD))
+			goto cancel;
+	if ((xos_limit_has(l, XOS_JOB_LIMIT_A_CPUS) &&
+	     nla_put_string(skb, XOS_JOB_LIMIT_A_CPUS, l->cpus)) ||
+	    (xos_limit_has(l, XOS_JOB_LIMIT_A_MEMS) &&
+	     nla_put_string(skb, XOS_JOB_LIMIT_A_MEMS, l->mems)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+bool xos_limits_enforced(const struct xos_job_limits *l)
+{
+	return xos_limit_has(l, XOS_JOB_LIMIT_A_CPU_TIME_NS) ||
+	       xos_limit_has(l, XOS_JOB_LIMIT_A_TIME_NS);
+}
+
+static void xos_limit_check(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xos_limit_work, xos_limit_check);
+
+/*
+ * Looks at one job at @now (CLOCK_BOOTTIME). Returns the ns until it must
+ * be looked at again, U64_MAX for never. Process context (the worker).
+ *
+ * The job's limit state (->limit_state, ->limit_kill_at, ->limit_done)
+ * is under job->lock; only this worker writes it, the end of the job
+ * reads it.
+ */
+static u64 xos_limit_job(struct xos_job *job, u64 now)
+{
+	const struct xos_job_limits *l = job->limits;
+	u64 wait = U64_MAX, grace = l->v[XOS_JOB_LIMIT_A_GRACE_NS];
+	u32 sent, denied;
+	u8 state = 0;
+	int sig = 0;
+
+	spin_lock(&job->lock);
+	if (job->ended || job->limit_done) {
+		spin_unlock(&job->lock);
+		return U64_MAX;
+	}
+	if (job->limit_kill_at) {
+		/* a limit fired: the grace period runs */
+		if (now >= job->limit_kill_at) {
+			sig = SIGKILL;
+			job->limit_done = true;
+		} else {
+			wait = job->limit_kill_at - now;
+		}
+		spin_unlock(&job->lock);
+		goto send;
+	}
+	spin_unlock(&job->lock);
+
+	if (xos_limit_has(l, XOS_JOB_LIMIT_A_TIME_NS)) {
+		u64 deadline = job->created_boot_ns +
+			       l->v[XOS_JOB_LIMIT_A_TIME_NS];
+
+		if (now >= deadline) {
+			state = XOS_JOB_END_TIME_LIMIT;
+			sig = SIGTERM;
+		} else {
+			wait = deadline - now;
+		}
+	}
+	if (!state && xos_limit_has(l, XOS_JOB_LIMIT_A_CPU_TIME_NS)) {
+		u64 budget = l->v[XOS_JOB_LIMIT_A_CPU_TIME_NS];
+		u64 used = xos_job_runtime(job);
+
+		if (used >= budget) {
+			state = XOS_JOB_END_CPU_TIME_LIMIT;
+			sig = SIGXCPU;
+		} else {
+			/* the soonest it can be spent: every CPU busy */
+			wait = min(wait, div_u64(budget - used,
+						 num_online_cpus()));
+		}
+	}
+	if (!state)
+		return wait;
+
+	spin_lock(&job->lock);
+	if (job->ended) {
+		spin_unlock(&job->lock);
+		return U64_MAX;
+	}
+	job->limit_state = state;
+	job->flags |= XOS_JOB_F_LIMIT_HIT;
+	if (!grace) {
+		sig = SIGKILL;
+		job->limit_done = true;
+	} else {
+		job->limit_kill_at = now + grace;
+		wait = grace;
+	}
+	spin_unlock(&job->lock);
+	pr_debug("job %llu: %s limit reached\n", job->id,
+		 state == XOS_JOB_END_TIME_LIMIT ? "wall-clock" : "CPU time");
+send:
+	/*
+	 * As the kernel's own RLIMIT_CPU signals: no permission check, the
+	 * module enforces what the job was created with.
+	 */
+	if (sig)
+		xos_job_kill(job, sig, true, &sent, &denied);
+	return sig == SIGKILL ? U64_MAX : wait;
+}
+
+static void xos_limit_check(struct work_struct *work)
+{
+	u64 id = 1, next = U64_MAX;
+	struct xos_job *job;
+
+	while ((job = xos_job_find_limited_from(&id))) {
+		next = min(next, xos_limit_job(job, ktime_get_boottime_ns()));
+		xos_job_put(job);
+		id++;
+		cond_resched();
+	}
+	if (next == U64_MAX)
+		return;
+	/*
+	 * Early rather than late: a look that finds the budget not spent
+	 * yet only arms the next one. A kick meanwhile armed an earlier one,
+	 * which this leaves in place.
+	 */
+	queue_delayed_work(system_wq, &xos_limit_work,
+			   max_t(unsigned long, 1, nsecs_to_jiffies(next)));
+}
+
+void xos_limit_kick(void)
+{
+	mod_delayed_work(system_wq, &xos_limit_work, 0);
+}
+
+void xos_limit_exit(void)
+{
+	/* no request is left to kick it: the family is gone */
+	cancel_delayed_work_sync(&xos_limit_work);
+}
