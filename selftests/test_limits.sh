@@ -66,9 +66,12 @@ check "the kernel recorded the job's own cgroup ($(job_field "$job" '["cgroup"]'
 	"$(xosjob get --json $job | head -c 600)"
 xosjob get "$job" >/tmp/lim.get 2>&1
 check "get shows the cgroup and the set limits" \
-	'grep -qF "cgroup: $cg (its own)" /tmp/lim.get && grep -q "limits: memory.max 64.0 MiB, memory.high 60.0 MiB, pids.max 50, cpu.max 150000 100000 (150%), cpu.weight 200, io.weight 300" /tmp/lim.get &&
-	 [ "$(job_field $job "[\"limits\"][\"memory_max\"]")" = 67108864 ] && [ "$(job_field $job "[\"limits\"][\"cpu_quota_us\"]")" = 150000 ] &&
-	 [ "$(job_field $job "[\"limits\"].get(\"swap_max\", 0)")" = 0 ]' \
+	'grep -qF "cgroup: $cg (its own)" /tmp/lim.get && grep -qx "  frozen: no" /tmp/lim.get &&
+	 grep -qE "^    memory-max +64.0 MiB$" /tmp/lim.get && grep -qE "^    memory-high +60.0 MiB$" /tmp/lim.get &&
+	 grep -qE "^    pids-max +50$" /tmp/lim.get && grep -qE "^    cpu-max +150% \(150000 us per 100000 us\)$" /tmp/lim.get &&
+	 grep -qE "^    cpu-weight +200$" /tmp/lim.get && grep -qE "^    io-weight +300$" /tmp/lim.get &&
+	 [ "$(job_field $job "[\"limits\"][\"memory_max_bytes\"]")" = 67108864 ] && [ "$(job_field $job "[\"limits\"][\"cpu_quota_us\"]")" = 150000 ] &&
+	 [ "$(job_field $job "[\"limits\"].get(\"swap_max_bytes\")")" = None ]' \
 	"$(cat /tmp/lim.get) $(xosjob get --json $job | python3 -c 'import json,sys; print(json.load(sys.stdin).get("limits"))')"
 kill -TERM $sup
 wait $sup
