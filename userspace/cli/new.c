@@ -74,6 +74,8 @@ static int exec_in_job(struct xosjob_ctx *ctx, uint64_t id, char *argv[])
 
 /* The supervisor's command process; the signal it should get next. */
 static volatile sig_atomic_t child_pid, pending_sig;
+/* the supervisor leads its session: a hangup comes to it alone */
+static bool session_leader;
 
 static const int forwarded[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
@@ -84,10 +86,13 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (child_pid > 0) {
 		/*
-		 * The terminal's keys (SI_KERNEL) reached the command in our
-		 * process group already: only what was sent to us is passed on.
+		 * What the terminal sends (SI_KERNEL) goes to its foreground
+		 * process group, the command's too: passed on is what was sent
+		 * to us, and a hangup when we lead the session (then it came to
+		 * us alone).
 		 */
-		if (si->si_code != SI_KERNEL)
+		if (si->si_code != SI_KERNEL ||
+		    (sig == SIGHUP && session_leader))
 			kill(child_pid, sig);
 	} else {
 		/* the command has exited: for what is left in the cgroup */
@@ -140,6 +145,7 @@ static int supervise(char *argv[], const struct xosjob_new_req *base,
 	if (pid == 0)
 		_exit(job_child(argv, base, cg));
 	child_pid = pid;
+	session_leader = getsid(0) == getpid();
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
