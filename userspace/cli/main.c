@@ -117,10 +117,13 @@ static const struct subcommand subcommands[] = {
 	  "                 pid and time are those of the job's processes when\n"
 	  "                 the anchor's children are in others than it.\n"
 	  "\n"
-	  "The process joins the job and its cgroups (the kernel's JOB_ENTER),\n"
-	  "then takes the namespaces, root and cwd of the job's anchor (its\n"
-	  "oldest member); as root it runs CMD with the job owner's uid. The\n"
-	  "terminal and standard streams stay the caller's. XOS_JOB_ID is set.\n"
+	  "The process joins the job (the kernel's JOB_ENTER) and the job's\n"
+	  "recorded cgroup (through its cgroup.procs; an admin, for a job\n"
+	  "without one, the anchor's cgroups), then takes the namespaces, root\n"
+	  "and cwd of the job's anchor (its oldest member); as root it runs CMD\n"
+	  "with the job owner's uid. The terminal and standard streams stay the\n"
+	  "caller's. XOS_JOB_ID is set.\n"
+	  "A frozen job (xosjob freeze) is refused.\n"
 	  "Exit status: CMD's, or 126/127 if it cannot be executed.\n" },
 	{ "monitor", "watch", cmd_monitor,
 	  "[--json] [--count N] [--rcvbuf BYTES] [--from SEQ]",
