@@ -151,7 +151,10 @@ struct xos_job {
 	u64 kill_end_ns;
 	int kill_sig;
 	bool kill_running;
-	/* a JOB_KILL sent a signal that ends a process by default */
+	/*
+	 * A JOB_KILL sent a signal that ends a process by default (set
+	 * before it is sent, see xos_job_kill()).
+	 */
 	bool kill_ended;
 	/*
 	 * Why it ends: the first process's exit (the leader's exit code,

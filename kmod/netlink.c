@@ -784,12 +784,6 @@ static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "job has ended");
 		goto out_job;
 	}
-	/* the job ends because it was told to: its end state says so */
-	if (sent && !sig_kernel_stop(sig) && !sig_kernel_ignore(sig)) {
-		spin_lock(&job->lock);
-		job->kill_ended = true;
-		spin_unlock(&job->lock);
-	}
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);
 	if (!msg)
