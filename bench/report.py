@@ -481,10 +481,10 @@ def table(res):
         enf = kr.get("enforce")
         for mode in sorted(enf or {}):
             unit = "ns, plain TCG" if mode == "wall" else "instructions"
-            L.append("Enforced limits (%s per operation, mean over the "
-                     "rounds' medians): a caller in a job with --cpu-time "
-                     "and --time set against one in a job without; the "
-                     "ratio is taken round by round:\n" % unit)
+            L.append("Enforced limits (%s per operation: each round's "
+                     "mean, median over the rounds): a caller in a job "
+                     "with --cpu-time and --time set against one in a job "
+                     "without; the ratio is taken round by round:\n" % unit)
             L.append("| Operation | in a job | in a limited job | ratio "
                      "(median, min-max) | rounds |")
             L.append("|---|---|---|---|---|")
