@@ -50,16 +50,22 @@ def load(files):
     return recs
 
 
-def path_section(recs):
-    """Per mode and op: the cost of each setup and its ratio to the
-    unloaded run of the same round."""
-    out = {}
+def by_mode_op_round(recs):
+    """(mode, {op: {round: {setup: record}}}) for each mode, in order."""
     for mode in sorted({r["mode"] for r in recs}):
         by = {}
         for r in recs:
             if r["mode"] == mode:
                 by.setdefault(r["op"], {}).setdefault(r["round"], {})[
                     r["setup"]] = r
+        yield mode, by
+
+
+def path_section(recs):
+    """Per mode and op: the cost of each setup and its ratio to the
+    unloaded run of the same round."""
+    out = {}
+    for mode, by in by_mode_op_round(recs):
         m = {}
         for op, rounds in by.items():
             o = {}
@@ -85,12 +91,7 @@ def enforce_section(recs):
     """Per mode and op: a job with enforced limits against one without,
     the ratio of the two in each round."""
     out = {}
-    for mode in sorted({r["mode"] for r in recs}):
-        by = {}
-        for r in recs:
-            if r["mode"] == mode:
-                by.setdefault(r["op"], {}).setdefault(r["round"], {})[
-                    r["setup"]] = r
+    for mode, by in by_mode_op_round(recs):
         m = {}
         for op, rounds in by.items():
             both = [x for x in rounds.values() if "job" in x and
