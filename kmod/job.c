@@ -1398,6 +1398,28 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	spin_unlock(&job->lock);
 }
 
+struct task_struct *xos_job_member_in_cgroup(struct xos_job *job)
+{
+	struct task_struct *t = NULL;
+	struct xos_task *xt;
+
+	if (!job->cgrp)
+		return NULL;
+	/* as in xos_job_anchor(); the oldest member first, the anchor */
+	spin_lock(&job->lock);
+	rcu_read_lock();
+	list_for_each_entry(xt, &job->members, job_node) {
+		if (task_dfl_cgroup(xt->task) == job->cgrp) {
+			t = xt->task;
+			get_task_struct(t);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	spin_unlock(&job->lock);
+	return t;
+}
+
 struct task_struct *xos_job_anchor(struct xos_job *job,
 				   struct pid_namespace *pid_ns,
 				   pid_t *pid, u64 *start_ns)

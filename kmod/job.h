@@ -228,6 +228,13 @@ struct task_struct *xos_job_anchor(struct xos_job *job,
 				   struct pid_namespace *pid_ns,
 				   pid_t *pid, u64 *start_ns);
 
+/*
+ * The oldest live member in the job's recorded cgroup, referenced, or
+ * NULL: none is there any more. Walks the members under the job's lock
+ * until it finds one (JOB_ENTER only).
+ */
+struct task_struct *xos_job_member_in_cgroup(struct xos_job *job);
+
 u32 xos_job_count(void);
 u64 xos_job_task_count(void);
 u64 xos_job_alloc_failures(void);
