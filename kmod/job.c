@@ -1404,9 +1404,13 @@ struct task_struct *xos_job_member_in_cgroup(struct xos_job *job)
 	struct xos_task *xt;
 
 	if (!job->cgrp)
-		return NULL;
+		return ERR_PTR(-ENOENT);
 	/* as in xos_job_anchor(); the oldest member first, the anchor */
 	spin_lock(&job->lock);
+	if (!job->anchor) {
+		spin_unlock(&job->lock);
+		return ERR_PTR(-ESRCH);
+	}
 	rcu_read_lock();
 	list_for_each_entry(xt, &job->members, job_node) {
 		if (task_dfl_cgroup(xt->task) == job->cgrp) {
@@ -1417,7 +1421,7 @@ struct task_struct *xos_job_member_in_cgroup(struct xos_job *job)
 	}
 	rcu_read_unlock();
 	spin_unlock(&job->lock);
-	return t;
+	return t ?: ERR_PTR(-ENOENT);
 }
 
 struct task_struct *xos_job_anchor(struct xos_job *job,

@@ -229,9 +229,10 @@ struct task_struct *xos_job_anchor(struct xos_job *job,
 				   pid_t *pid, u64 *start_ns);
 
 /*
- * The oldest live member in the job's recorded cgroup, referenced, or
- * NULL: none is there any more. Walks the members under the job's lock
- * until it finds one (JOB_ENTER only).
+ * The oldest live member in the job's recorded cgroup, referenced;
+ * ERR_PTR(-ENOENT) when none is there any more, -ESRCH when the job has
+ * no member left. Walks the members under the job's lock until it finds
+ * one (JOB_ENTER only).
  */
 struct task_struct *xos_job_member_in_cgroup(struct xos_job *job);
 

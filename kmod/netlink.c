@@ -726,10 +726,15 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 	 */
 	if (cgroups) {
 		src = xos_job_member_in_cgroup(job);
-		err = -ENOENT;
-		if (!src) {
-			NL_SET_ERR_MSG(info->extack,
-				       "no member of the job is in its cgroup any more; ask with XOS_JOB_A_NO_CGROUP and join it through cgroupfs");
+		if (IS_ERR(src)) {
+			err = PTR_ERR(src);
+			src = NULL;
+			if (err == -ESRCH)
+				XOS_NL_ERR_FMT(info->extack, "the job has ended",
+					       "job %llu has ended", id);
+			else
+				NL_SET_ERR_MSG(info->extack,
+					       "no member of the job is in its cgroup any more; ask with XOS_JOB_A_NO_CGROUP and join it through cgroupfs");
 			goto out_job;
 		}
 	}
