@@ -65,7 +65,8 @@ bench-bin: userspace
 	@$(MAKE) -s -C $(ROOT)/bench BUILD=$(BUILD)
 
 # Benchmarks (not part of check): both kernels under -icount, then plain TCG.
-# BENCH=part,... (bench/guest.sh parts: path probes query events mem bigjob)
+# BENCH=part,... (bench/guest.sh parts: path probes query events mem bigjob
+# enforce)
 # runs only those, in the -icount boot, and leaves results.json and the
 # README alone.
 BENCH ?=

@@ -8,7 +8,8 @@
 #   guest.sh icount|wall|mem|smoke [PARTS]
 #
 # PARTS (comma-separated, default all): path, probes, query, events, mem,
-# bigjob; "guest.sh icount bigjob" is what "make bench BENCH=bigjob" runs.
+# bigjob, enforce; "guest.sh icount bigjob" is what "make bench
+# BENCH=bigjob" runs.
 #
 # icount: path overhead (module unloaded / loaded, caller outside a job /
 #         inside a job, interleaved rounds), probe cost with function_graph,
@@ -17,10 +18,13 @@
 #         vCPUs (host load shows in them).
 # mem:    kernel memory per task and per job (one vCPU, plain TCG).
 # bigjob (icount): JOB_KILL and a full TASKS dump of a 20,000-thread job.
+# enforce: the cost of enforced limits on the path, fork/exec/thread in a
+#         job with --cpu-time and --time set against one without,
+#         interleaved rounds.
 # smoke:  every part with tiny counts.
 set -euo pipefail
 mode=${1:?usage: guest.sh icount|wall|mem|smoke [PARTS]}
-parts=,${2:-path,probes,query,events,mem,bigjob},
+parts=,${2:-path,probes,query,events,mem,bigjob,enforce},
 want() { case $parts in *,$1,*) return 0 ;; esac; return 1; }
 ROOT=${XOS_ROOT:?}
 K=${XOS_KERNEL:-$(uname -r)}
@@ -87,6 +91,7 @@ path_round() {	# SETUP ROUND
 		esac | emit "$1" "$2"
 	done
 }
+erounds=$rounds
 want path || rounds=0
 [ "$rounds" = 0 ] || log "path: $rounds rounds"
 for r in $(seq 1 "$rounds"); do
@@ -100,6 +105,26 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 load
+
+# --- 1b. enforced limits: a job with limits against one without --------
+enforce_round() {	# SETUP ROUND
+	local op n
+	for op in fork exec thread; do
+		case $op in fork) n=$nfork ;; exec) n=$nexec ;; thread) n=$nthread ;; esac
+		case $1 in
+		job) "$XB" path --op $op --n "$n" --in-job ;;
+		limited) "$XB" path --op $op --n "$n" --in-job --limited ;;
+		esac | sed -u 's/"bench":"path"/"bench":"enforce"/' | emit "$1" "$2"
+	done
+}
+want enforce || erounds=0
+[ "$erounds" = 0 ] || log "enforce: $erounds rounds"
+for r in $(seq 1 "$erounds"); do
+	if [ $((r % 2)) = 1 ]; then order="job limited"; else order="limited job"; fi
+	for s in $order; do
+		enforce_round "$s" "$r"
+	done
+done
 
 # --- 5. probe cost: function_graph durations of the probe functions ------
 T=/sys/kernel/tracing

@@ -50,16 +50,22 @@ def load(files):
     return recs
 
 
-def path_section(recs):
-    """Per mode and op: the cost of each setup and its ratio to the
-    unloaded run of the same round."""
-    out = {}
+def by_mode_op_round(recs):
+    """(mode, {op: {round: {setup: record}}}) for each mode, in order."""
     for mode in sorted({r["mode"] for r in recs}):
         by = {}
         for r in recs:
             if r["mode"] == mode:
                 by.setdefault(r["op"], {}).setdefault(r["round"], {})[
                     r["setup"]] = r
+        yield mode, by
+
+
+def path_section(recs):
+    """Per mode and op: the cost of each setup and its ratio to the
+    unloaded run of the same round."""
+    out = {}
+    for mode, by in by_mode_op_round(recs):
         m = {}
         for op, rounds in by.items():
             o = {}
@@ -77,6 +83,28 @@ def path_section(recs):
                               if setup in x and "unloaded" in x]
                     o["ratio_" + setup + key] = stats(ratios)
             m[op] = o
+        out[mode] = m
+    return out
+
+
+def enforce_section(recs):
+    """Per mode and op: a job with enforced limits against one without,
+    the ratio of the two in each round."""
+    out = {}
+    for mode, by in by_mode_op_round(recs):
+        m = {}
+        for op, rounds in by.items():
+            both = [x for x in rounds.values() if "job" in x and
+                    "limited" in x]
+            m[op] = {
+                "job": stats([x["job"]["mean_ns"] for x in both]),
+                "limited": stats([x["limited"]["mean_ns"] for x in both]),
+                "ratio": stats([x["limited"]["mean_ns"] / x["job"]["mean_ns"]
+                                for x in both]),
+                "ratio_per_op_median": stats(
+                    [x["limited"]["median_ns"] / x["job"]["median_ns"]
+                     for x in both]),
+            }
         out[mode] = m
     return out
 
@@ -451,6 +479,25 @@ def table(res):
                              x["bytes"] / 2**20, x["bytes_per_task"],
                              x["bytes_per_job"], x["hash_table_bytes"] / 2**20))
             L.append("")
+        enf = kr.get("enforce")
+        for mode in sorted(enf or {}):
+            unit = "ns, plain TCG" if mode == "wall" else "instructions"
+            L.append("Enforced limits (%s per operation: each round's "
+                     "mean, median over the rounds): a caller in a job "
+                     "with --cpu-time and --time set against one in a job "
+                     "without; the ratio is taken round by round:\n" % unit)
+            L.append("| Operation | in a job | in a limited job | ratio "
+                     "(median, min-max) | rounds |")
+            L.append("|---|---|---|---|---|")
+            for op in sorted(enf[mode]):
+                o = enf[mode][op]
+                if not o["ratio"]:
+                    continue
+                L.append("| %s | %s | %s | %.4f (%.4f-%.4f) | %d |" % (
+                    OP_NAMES.get(op, op), fmt_ns(o["job"]["median"]),
+                    fmt_ns(o["limited"]["median"]), o["ratio"]["median"],
+                    o["ratio"]["min"], o["ratio"]["max"], o["ratio"]["n"]))
+            L.append("")
         big = kr.get("bigjob")
         for mode in sorted(big or {}):
             bm = big[mode]
@@ -529,6 +576,7 @@ def main():
             "events": events_section(sel("events")),
             "memory": mem_section(sel("mem"), sel("mem_info")),
             "bigjob": bigjob_section(sel("bigjob"), sel("bigjob_env")),
+            "enforce": enforce_section(sel("enforce")),
         }
         res["kernels"][k]["targets"] = targets(res["kernels"][k])
     if a.check:

@@ -4,7 +4,7 @@
  * measures one thing in the current boot and prints JSON lines on stdout,
  * one per sample; bench/report.py turns them into medians and ratios.
  *
- *   xosbench path   --op fork|exec|thread|getppid --n N [--in-job]
+ *   xosbench path   --op fork|exec|thread|getppid --n N [--in-job [--limited]]
  *   xosbench query  --sizes 1,10,... --reps R [--cgroup DIR]
  *   xosbench events --count C --rate R [--rcvbuf BYTES] [--listener-nice N]
  *                   [--stall]
@@ -80,13 +80,25 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Creates a job for the calling process (raw netlink: no libnl state). */
-static int job_new_self(struct nlr *n, uint16_t family, uint64_t *id)
+/*
+ * JOB_NEW for the caller; @limited: with a CPU-time and a wall-clock limit
+ * the module enforces (an hour and a day: they never fire in a run).
+ */
+static int job_new_limited(struct nlr *n, uint16_t family, uint64_t *id,
+			   bool limited)
 {
 	struct nlmsghdr *h;
 	char buf[4096] __attribute__((aligned(4)));
 	ssize_t len;
 
 	h = nlr_start(n, family, 0, XOS_JOB_CMD_NEW, XOS_JOB_GENL_VERSION);
+	if (limited) {
+		struct nlattr *nest = nlr_nest_start(h, XOS_JOB_A_LIMITS);
+
+		nlr_put_u64(h, XOS_JOB_LIMIT_A_CPU_TIME_NS, 3600ULL * 1000000000);
+		nlr_put_u64(h, XOS_JOB_LIMIT_A_TIME_NS, 86400ULL * 1000000000);
+		nlr_nest_end(h, nest);
+	}
 	if (send(n->fd, h, h->nlmsg_len, 0) < 0)
 		return -errno;
 	len = recv(n->fd, buf, sizeof(buf), 0);
@@ -104,6 +116,11 @@ static int job_new_self(struct nlr *n, uint16_t family, uint64_t *id)
 		*id = a ? nlr_get_u64(a) : 0;
 	}
 	return 0;
+}
+
+static int job_new_self(struct nlr *n, uint16_t family, uint64_t *id)
+{
+	return job_new_limited(n, family, id, false);
 }
 
 static uint16_t resolve(struct nlr *n, const char *name)
@@ -130,24 +147,28 @@ static void *thread_nop(void *arg)
 static int cmd_path(int argc, char **argv)
 {
 	const char *op = "fork";
-	int n = 1000, in_job = 0, c, i, warm;
+	int n = 1000, in_job = 0, limited = 0, c, i, warm;
 	char nop[4096];
 	uint64_t *t, total = 0, sum_trim = 0;
 	static const struct option opts[] = {
 		{ "op", 1, NULL, 'o' }, { "n", 1, NULL, 'n' },
-		{ "in-job", 0, NULL, 'j' }, { "joined", 0, NULL, 'J' }, { 0 } };
+		{ "in-job", 0, NULL, 'j' }, { "joined", 0, NULL, 'J' },
+		{ "limited", 0, NULL, 'L' }, { 0 } };
 
-	while ((c = getopt_long(argc, argv, "o:n:jJ", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:jJL", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': op = optarg; break;
 		case 'n': n = atoi(optarg); break;
 		case 'j': in_job = 1; break;
+		case 'L': limited = 1; break;
 		case 'J': in_job = 2; break;	/* re-executed in a job */
 		default: return 2;
 		}
 	}
 	if (n < 10)
 		die("path: --n must be at least 10");
+	if (limited && in_job != 1)
+		die("path: --limited needs --in-job");
 	snprintf(nop, sizeof(nop), "%s/xosbench-nop", prog_dir);
 	if (in_job == 1) {
 		/*
@@ -158,7 +179,7 @@ static int cmd_path(int argc, char **argv)
 		struct nlr *nl = malloc(sizeof(*nl));
 		uint16_t fam = resolve(nl, XOS_JOB_GENL_NAME);
 		char self[4096], nbuf[16];
-		int err = job_new_self(nl, fam, NULL);
+		int err = job_new_limited(nl, fam, NULL, limited);
 
 		if (err)
 			die("path: JOB_NEW: %s", strerror(-err));

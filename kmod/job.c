@@ -561,6 +561,7 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			   xa_mk_value(0));
 	if (atomic_inc_return(&xos_job_nr_jobs) > max) {
 		atomic_dec(&xos_job_nr_jobs);
+		kfree(limits);
 		NL_SET_ERR_MSG(extack, "too many jobs on this node (module parameter max_jobs)");
 		return ERR_PTR(-ENOSPC);
 	}
@@ -1121,9 +1122,12 @@ static int xos_job_kill_check(struct xos_job *job, u32 *nr_signalled,
 int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 		 u32 *nr_denied)
 {
+	/* a JOB_KILL whose signal ends a process by default ends the job */
+	bool ends = !priv && !sig_kernel_stop(sig) && !sig_kernel_ignore(sig);
 	struct xos_task *xt;
 	u32 sent = 0, denied = 0;
 	unsigned int pass;
+	bool kill_ended;
 	u64 gen;
 
 	if (!sig)
@@ -1135,6 +1139,12 @@ int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 		mutex_unlock(&xos_job_kill_lock);
 		return -ESRCH;
 	}
+	/*
+	 * Before the first signal: the last member may exit of it before
+	 * this kill looks at the job again. Taken back if none was sent.
+	 */
+	kill_ended = job->kill_ended;
+	job->kill_ended |= ends;
 	gen = ++job->kill_gen;
 	job->kill_sig = sig;
 	job->kill_running = true;
@@ -1173,6 +1183,8 @@ int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 	job->kill_end_ns = ktime_get_ns();
 	if (sig == SIGKILL && !denied)
 		job->flags |= XOS_JOB_F_KILLED;
+	if (!sent)
+		job->kill_ended = kill_ended;
 	spin_unlock(&job->lock);
 	mutex_unlock(&xos_job_kill_lock);
 	*nr_signalled = sent;
@@ -1384,6 +1396,32 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		xos_acct_count_state(&s->states, xt->task);
 	}
 	spin_unlock(&job->lock);
+}
+
+struct task_struct *xos_job_member_in_cgroup(struct xos_job *job)
+{
+	struct task_struct *t = NULL;
+	struct xos_task *xt;
+
+	if (!job->cgrp)
+		return ERR_PTR(-ENOENT);
+	/* as in xos_job_anchor(); the oldest member first, the anchor */
+	spin_lock(&job->lock);
+	if (!job->anchor) {
+		spin_unlock(&job->lock);
+		return ERR_PTR(-ESRCH);
+	}
+	rcu_read_lock();
+	list_for_each_entry(xt, &job->members, job_node) {
+		if (task_dfl_cgroup(xt->task) == job->cgrp) {
+			t = xt->task;
+			get_task_struct(t);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	spin_unlock(&job->lock);
+	return t ?: ERR_PTR(-ENOENT);
 }
 
 struct task_struct *xos_job_anchor(struct xos_job *job,

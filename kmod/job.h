@@ -151,7 +151,10 @@ struct xos_job {
 	u64 kill_end_ns;
 	int kill_sig;
 	bool kill_running;
-	/* a JOB_KILL sent a signal that ends a process by default */
+	/*
+	 * A JOB_KILL sent a signal that ends a process by default (set
+	 * before it is sent, see xos_job_kill()).
+	 */
 	bool kill_ended;
 	/*
 	 * Why it ends: the first process's exit (the leader's exit code,
@@ -224,6 +227,14 @@ void xos_task_acct(struct xos_task *xt, struct xos_acct *a);
 struct task_struct *xos_job_anchor(struct xos_job *job,
 				   struct pid_namespace *pid_ns,
 				   pid_t *pid, u64 *start_ns);
+
+/*
+ * The oldest live member in the job's recorded cgroup, referenced;
+ * ERR_PTR(-ENOENT) when none is there any more, -ESRCH when the job has
+ * no member left. Walks the members under the job's lock until it finds
+ * one (JOB_ENTER only).
+ */
+struct task_struct *xos_job_member_in_cgroup(struct xos_job *job);
 
 u32 xos_job_count(void);
 u64 xos_job_task_count(void);

@@ -669,7 +669,7 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 {
 	bool admin = xos_job_nl_admin(skb);
 	bool cgroups = !info->attrs[XOS_JOB_A_NO_CGROUP];
-	struct task_struct *anchor;
+	struct task_struct *anchor, *src = NULL;
 	struct xos_job *job, *cur;
 	u64 id, cur_id = 0, start_ns = 0;
 	struct sk_buff *msg;
@@ -718,6 +718,26 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 			       "joining the job's cgroups needs a single-threaded caller (or XOS_JOB_A_NO_CGROUP)");
 		goto out_job;
 	}
+	/*
+	 * The job's cgroup is the one recorded at JOB_NEW, wherever the
+	 * anchor has gone since: the caller takes the cgroups of a member
+	 * that is in it. Looked for before joining, so that a refusal
+	 * leaves the caller where it was.
+	 */
+	if (cgroups) {
+		src = xos_job_member_in_cgroup(job);
+		if (IS_ERR(src)) {
+			err = PTR_ERR(src);
+			src = NULL;
+			if (err == -ESRCH)
+				XOS_NL_ERR_FMT(info->extack, "the job has ended",
+					       "job %llu has ended", id);
+			else
+				NL_SET_ERR_MSG(info->extack,
+					       "no member of the job is in its cgroup any more; ask with XOS_JOB_A_NO_CGROUP and join it through cgroupfs");
+			goto out_job;
+		}
+	}
 	err = xos_job_adopt(job, current, admin, &n, info->extack);
 	if (err == -ESRCH) {
 		XOS_NL_ERR_FMT(info->extack, "the job has ended or was killed",
@@ -735,7 +755,7 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "the job has no member left");
 		goto out_job;
 	}
-	err = cgroups ? cgroup_attach_task_all(anchor, current) : 0;
+	err = cgroups ? cgroup_attach_task_all(src, current) : 0;
 	put_task_struct(anchor);
 	if (err) {
 		XOS_NL_ERR_FMT(info->extack,
@@ -758,6 +778,8 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 		err = xos_job_put_cgroup(msg, job->cgrp);
 	err = xos_job_nl_send(msg, hdr, info, err);
 out_job:
+	if (src)
+		put_task_struct(src);
 	xos_job_put(job);
 	return err;
 }
@@ -783,12 +805,6 @@ static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "job has ended");
 		goto out_job;
-	}
-	/* the job ends because it was told to: its end state says so */
-	if (sent && !sig_kernel_stop(sig) && !sig_kernel_ignore(sig)) {
-		spin_lock(&job->lock);
-		job->kill_ended = true;
-		spin_unlock(&job->lock);
 	}
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);

@@ -8,6 +8,14 @@
 XOS_TIME_SCALE=${XOS_TIME_SCALE:-1}
 [[ $XOS_TIME_SCALE =~ ^[1-9][0-9]*$ ]] || XOS_TIME_SCALE=1
 
+# TAP lines of a script test: its counter n and its status fail start at
+# 0 in the script. ok/notok DESCRIPTION; check DESCRIPTION EXPR DETAIL
+# evaluates EXPR and reports DETAIL when it fails.
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+# shellcheck disable=SC2034 # the script reads fail
+notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
+check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
+
 # xsleep SECONDS: a settling pause, scaled
 xsleep() {
 	sleep "$(awk -v s="$1" -v k="$XOS_TIME_SCALE" 'BEGIN { print s * k }')"

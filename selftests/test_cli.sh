@@ -6,8 +6,6 @@ set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 # expect STATUS STDERR_PATTERN CMD...
 expect() {
 	local want=$1 pat=$2 rc

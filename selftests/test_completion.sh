@@ -4,8 +4,6 @@
 # names, namespace lists, and the ids of the live jobs.
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 echo "1..12"

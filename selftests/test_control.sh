@@ -17,9 +17,6 @@ set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
 # jf JSON KEY: a number or string field of a one-line JSON object
 jf() { grep -oE "\"$2\":(\"[^\"]*\"|[0-9]+|null|true|false)" <<<"$1" | head -1 | cut -d: -f2- | tr -d '"'; }
 # record LABEL: the end-of-job record of the job labelled LABEL

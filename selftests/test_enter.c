@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,6 +88,111 @@ TEST(enter_replies_with_anchor)
 	EXPECT_EQ(2, job.procs_started);
 	close(gate);
 	reap(anchor);
+	xosjob_close(ctx);
+}
+
+/* Moves @pid into cgroup @dir (under /sys/fs/cgroup); 0 or -1. */
+static int move_to(const char *dir, pid_t pid)
+{
+	char path[256], v[16];
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/cgroup.procs", dir);
+	snprintf(v, sizeof(v), "%d", pid);
+	return write_file(path, v);
+}
+
+struct entered {
+	int err;
+	char msg[256];
+	char reply_cgroup[256];
+	char cgroup[256];	/* this process's, after the enter */
+};
+
+/* Forks a process that enters @id (with the kernel's cgroup move). */
+static void enter_and_tell(uint64_t id, struct entered *out)
+{
+	int p[2];
+	pid_t e;
+
+	memset(out, 0, sizeof(*out));
+	if (pipe(p))
+		return;
+	e = fork();
+	if (e == 0) {
+		struct xosjob_anchor a;
+		struct xosjob_ctx *c;
+		struct entered r = { 0 };
+		FILE *f;
+
+		if (xosjob_open(&c))
+			_exit(10);
+		r.err = xosjob_enter(c, id, false, &a);
+		snprintf(r.msg, sizeof(r.msg), "%.200s", xosjob_strerror(c));
+		snprintf(r.reply_cgroup, sizeof(r.reply_cgroup), "%.200s", a.cgroup);
+		f = fopen("/proc/self/cgroup", "r");
+		if (!f || !fgets(r.cgroup, sizeof(r.cgroup), f))
+			_exit(11);
+		r.cgroup[strcspn(r.cgroup, "\n")] = 0;
+		if (write(p[1], &r, sizeof(r)) != sizeof(r))
+			_exit(12);
+		_exit(0);
+	}
+	if (read(p[0], out, sizeof(*out)) != sizeof(*out))
+		out->err = -EIO;
+	reap(e);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * The kernel's cgroup move takes the job's recorded cgroup (the first
+ * process's at JOB_NEW), not the anchor's when the anchor moved away; and
+ * refuses, leaving the caller outside the job, when no member is there.
+ */
+TEST(enter_joins_the_recorded_cgroup)
+{
+	int gate1 = -1, gate2 = -1;
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	struct entered r;
+	uint32_t n;
+	pid_t p1, p2;
+	uint64_t id;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	mkdir("/sys/fs/cgroup/xos-rec-a", 0755);
+	mkdir("/sys/fs/cgroup/xos-rec-b", 0755);
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	p1 = spawn_gated(&gate1, NULL, NULL);
+	p2 = spawn_gated(&gate2, NULL, NULL);
+	ASSERT_EQ(0, move_to("xos-rec-a", p1));
+	ASSERT_EQ(0, move_to("xos-rec-a", p2));
+	ASSERT_EQ(0, xosjob_new(ctx, "rec", p1, &id));
+	ASSERT_EQ(0, xosjob_attach(ctx, id, p2, &n));
+	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	EXPECT_STREQ("/xos-rec-a", job.cgroup);
+	/* the anchor leaves; the other member stays in the job's cgroup */
+	ASSERT_EQ(0, move_to("xos-rec-b", p1));
+	enter_and_tell(id, &r);
+	EXPECT_EQ(0, r.err) TH_LOG("%s", r.msg);
+	EXPECT_STREQ("0::/xos-rec-a", r.cgroup);
+	EXPECT_STREQ("/xos-rec-a", r.reply_cgroup);
+	/* nobody is left there: refused, and the caller joined nothing */
+	ASSERT_EQ(0, move_to("xos-rec-b", p2));
+	enter_and_tell(id, &r);
+	EXPECT_EQ(-ENOENT, r.err);
+	EXPECT_NE(NULL, strstr(r.msg, "no member of the job is in its cgroup"))
+		TH_LOG("'%s'", r.msg);
+	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+	/* the two members and the first enter's process */
+	EXPECT_EQ(3, job.procs_started) TH_LOG("a refused enter joined the job");
+	close(gate1);
+	close(gate2);
+	reap(p1);
+	reap(p2);
+	rmdir("/sys/fs/cgroup/xos-rec-a");
+	rmdir("/sys/fs/cgroup/xos-rec-b");
 	xosjob_close(ctx);
 }
 

@@ -23,9 +23,6 @@ set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
 # The pid of the ${3:-sleep} run by the job labelled $1 (its worker).
 worker_of() {
 	local p _

@@ -31,9 +31,6 @@ if [ ! -d $FS ]; then
 	exit 4
 fi
 n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
 echo "1..18"
 
 # first value of a top-level key in one line of compact JSON

@@ -244,6 +244,34 @@ static void put_u64(struct nlmsghdr *h, uint16_t type, uint64_t v)
 	put(h, type, &v, 8);
 }
 
+/*
+ * A limits nest: any limit types (one past the last too), values that
+ * are valid or at and past their bounds. Enforced limits that would fire
+ * are never valid here (at least an hour): the fuzzer's jobs must end
+ * when it ends them.
+ */
+static void put_limits(struct nlmsghdr *h)
+{
+	static const char *const lists[] = { "0", "0-1", "0,1", "1-0", "x",
+					     "", "0-", "0,,1" };
+	struct nlattr *nest = nlr_nest_start(h, XOS_JOB_A_LIMITS);
+	int i, n = 1 + rn(4);
+
+	for (i = 0; i < n; i++) {
+		uint16_t t = 1 + rn(XOS_JOB_LIMIT_A_MAX + 1);
+
+		if (t == XOS_JOB_LIMIT_A_CPUS || t == XOS_JOB_LIMIT_A_MEMS)
+			nlr_put_str(h, t, lists[rn(8)]);
+		else if (t == XOS_JOB_LIMIT_A_CPU_TIME_NS ||
+			 t == XOS_JOB_LIMIT_A_TIME_NS)
+			put_u64(h, t, chance(10) ? 0 :
+				3600ULL * 1000000000 + rnd() % (1ULL << 62));
+		else
+			put_u64(h, t, chance(30) ? rnd() : rn(20000));
+	}
+	nlr_nest_end(h, nest);
+}
+
 /* A valid request of kind @k. */
 static void build_seed(struct msg *m, int k)
 {
@@ -272,6 +300,10 @@ static void build_seed(struct msg *m, int k)
 		if (chance(20))
 			put_u32(h, XOS_JOB_A_OWNER_UID,
 				(uint32_t[]){ 0, 65534, 1000, ~0U }[rn(4)]);
+		if (chance(15))
+			put(h, XOS_JOB_A_OWN_CGROUP, NULL, 0);
+		if (chance(30))
+			put_limits(h);
 		break;
 	case 2:
 		h = mstart(m, doit, XOS_JOB_CMD_GET);
@@ -574,12 +606,16 @@ static enum kind job_attr_kind(int t)
 	case XOS_JOB_A_FLAGS: case XOS_JOB_A_SIGNAL:
 	case XOS_JOB_A_NR_SIGNALLED: case XOS_JOB_A_NR_DENIED:
 	case XOS_JOB_A_NR_ATTACHED: case XOS_JOB_A_RING_SIZE:
+	case XOS_JOB_A_END_STATE: case XOS_JOB_A_EXIT_STATUS:
 		return K_U32;
 	case XOS_JOB_A_MODULE_VERSION: case XOS_JOB_A_LABEL:
+	case XOS_JOB_A_CGROUP:
 		return K_STR;
 	case XOS_JOB_A_ENDED: case XOS_JOB_A_NO_CGROUP:
+	case XOS_JOB_A_OWN_CGROUP:
 		return K_FLAG;
 	case XOS_JOB_A_TASK: case XOS_JOB_A_STATS: case XOS_JOB_A_STATES:
+	case XOS_JOB_A_LIMITS:
 		return K_NEST;
 	case XOS_JOB_A_UNSPEC:
 		return K_NONE;
@@ -597,6 +633,7 @@ static enum kind task_attr_kind(int t)
 	case XOS_JOB_TASK_A_COMM: return K_STR;
 	case XOS_JOB_TASK_A_START_BOOTTIME: return K_U64;
 	case XOS_JOB_TASK_A_STATS: return K_NEST;
+	case XOS_JOB_TASK_A_PRIVATE: return K_FLAG;
 	default: return K_NONE;
 	}
 }
@@ -617,7 +654,16 @@ static enum kind states_attr_kind(int t)
 	return t > XOS_JOB_STATES_A_PAD && t <= XOS_JOB_STATES_A_MAX ? K_U64 : K_NONE;
 }
 
-enum level { L_JOB, L_TASK, L_STATS, L_STATES };
+static enum kind limits_attr_kind(int t)
+{
+	if (t == XOS_JOB_LIMIT_A_PAD)
+		return K_PAD;
+	if (t == XOS_JOB_LIMIT_A_CPUS || t == XOS_JOB_LIMIT_A_MEMS)
+		return K_STR;
+	return t > XOS_JOB_LIMIT_A_PAD && t <= XOS_JOB_LIMIT_A_MAX ? K_U64 : K_NONE;
+}
+
+enum level { L_JOB, L_TASK, L_STATS, L_STATES, L_LIMITS };
 
 /*
  * Every attribute in [p, p+len) has a known type and the documented size,
@@ -641,7 +687,8 @@ static int64_t check_attrs(const char *p, size_t len, enum level lv, int depth)
 		t = a->nla_type & NLA_TYPE_MASK;
 		plen = a->nla_len - NLA_HDRLEN;
 		k = lv == L_JOB ? job_attr_kind(t) : lv == L_TASK ? task_attr_kind(t) :
-			lv == L_STATS ? stats_attr_kind(t) : states_attr_kind(t);
+			lv == L_STATS ? stats_attr_kind(t) :
+			lv == L_LIMITS ? limits_attr_kind(t) : states_attr_kind(t);
 		if ((k == K_U8 && plen != 1) || (k == K_U32 && plen != 4) ||
 		    (k == K_U64 && plen != 8) || (k == K_FLAG && plen) ||
 		    (k == K_PAD && plen) || k == K_NONE ||
@@ -663,6 +710,8 @@ static int64_t check_attrs(const char *p, size_t len, enum level lv, int depth)
 				sub = L_TASK;
 			else if (lv == L_JOB && t == XOS_JOB_A_STATES)
 				sub = L_STATES;
+			else if (lv == L_JOB && t == XOS_JOB_A_LIMITS)
+				sub = L_LIMITS;
 
 			if (depth > 3 || check_attrs(p + NLA_HDRLEN, plen, sub, depth + 1) < 0)
 				return -1;

@@ -134,16 +134,18 @@
  *            XOS_JOB_A_OWNER_UID         u32
  *   The calling process (with all its threads) becomes a member of the
  *   job, so everything it and its children do is the job's; then the
- *   calling thread is moved into every cgroup of the anchor
- *   (cgroup_attach_task_all()), unless NO_CGROUP. That move bypasses
- *   cgroupfs permissions, so it is for admins only (EPERM otherwise): an
- *   owner sends NO_CGROUP and writes to the cgroup.procs of the job's
- *   recorded cgroup (XOS_JOB_A_CGROUP), which is where a consumer should
- *   land when the anchor has moved elsewhere ("xosjob enter" always does
- *   so). Namespaces, root, cwd and credentials are userspace's to take,
- *   from the anchor: see "xosjob enter". A caller already in the job
- *   only joins the cgroups.
- *   Errors: ENOENT (no job the caller may see), ESRCH (the job has ended,
+ *   calling thread is moved into every cgroup of the oldest member that
+ *   is in the job's recorded cgroup (XOS_JOB_A_CGROUP; the anchor unless
+ *   it moved away), with cgroup_attach_task_all(), unless NO_CGROUP.
+ *   When no member is left in the recorded cgroup, ENOENT, before
+ *   joining. That move bypasses cgroupfs permissions, so it is for
+ *   admins only (EPERM otherwise): an owner sends NO_CGROUP and writes to
+ *   the recorded cgroup's cgroup.procs ("xosjob enter" always does so).
+ *   Namespaces, root, cwd and credentials are userspace's to take, from
+ *   the anchor: see "xosjob enter". A caller already in the job only
+ *   joins the cgroups.
+ *   Errors: ENOENT (no job the caller may see, or no member in its
+ *   cgroup), ESRCH (the job has ended,
  *   ends meanwhile, or was killed), EPERM (a non-admin member of another
  *   job), EINVAL (cgroups asked for from a multi-threaded process). If
  *   joining the cgroups fails, the caller is a member already: it should

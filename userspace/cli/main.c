@@ -10,6 +10,15 @@ const char *prog = "xosjob";
 const char *subcmd;
 
 #define JSON_OPT "  --json         machine-readable output (one JSON value)\n"
+#define LIMIT_OPTS \
+	"  --cpu-time D   total CPU time of the whole job (all members,\n" \
+	"                 exited ones included): SIGXCPU to every process at\n" \
+	"                 the limit, SIGKILL after the grace period\n" \
+	"  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n" \
+	"                 grace period\n" \
+	"  --grace D, --cpu-time-grace D\n" \
+	"                 between the first signal and SIGKILL (default 10s,\n" \
+	"                 0: SIGKILL at once, at most 1h)\n"
 #define LIM \
 	"  cgroup v2 limits, in a cgroup of the job's own:\n" \
 	"      --memory-max SIZE, --memory-high SIZE, --swap-max SIZE\n" \
@@ -44,14 +53,7 @@ static const struct subcommand subcommands[] = {
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
 	  "  -p, --pid PID  place process PID in the job (admin only)\n"
-	  "  --cpu-time D   total CPU time of the whole job (all members,\n"
-	  "                 exited ones included): SIGXCPU to every process at\n"
-	  "                 the limit, SIGKILL after the grace period\n"
-	  "  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n"
-	  "                 grace period\n"
-	  "  --grace D, --cpu-time-grace D\n"
-	  "                 between the first signal and SIGKILL (default 10s,\n"
-	  "                 0: SIGKILL at once, at most 1h)\n"
+	  LIMIT_OPTS
 	  JSON_OPT
 	  LIM
 	  "\n"
@@ -67,14 +69,7 @@ static const struct subcommand subcommands[] = {
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
-	  "  --cpu-time D   total CPU time of the whole job (all members,\n"
-	  "                 exited ones included): SIGXCPU to every process at\n"
-	  "                 the limit, SIGKILL after the grace period\n"
-	  "  -t, --time D   wall-clock limit: SIGTERM, then SIGKILL after the\n"
-	  "                 grace period\n"
-	  "  --grace D, --cpu-time-grace D\n"
-	  "                 between the first signal and SIGKILL (default 10s,\n"
-	  "                 0: SIGKILL at once, at most 1h)\n"
+	  LIMIT_OPTS
 	  LIM
 	  "\n"
 	  "Durations: 90 (seconds), 1.5s, 500ms, 2m30s, 1h, 1d. The module\n"
