@@ -202,10 +202,11 @@ klog=$out/console.log
 logs=("$out/console.log")
 [ "$klog" = "$out/console.log" ] || logs+=("$klog")
 # The OOM killer's report (a test's memory hog under memory.max) prints a
-# stack by design: its "Call Trace:" up to "Mem-Info:" is no splat. Any
-# other report inside it still is.
+# stack by design: its "Call Trace:" up to "Mem-Info:" (a memory cgroup's
+# report has none: up to its "Killed process" line) is no splat. Any other
+# report inside it still is.
 scan=$out/klog.scan
-awk '/invoked oom-killer:/ { oom = 1 } /Mem-Info:/ { oom = 0 }
+awk '/invoked oom-killer:/ { oom = 1 } /Mem-Info:|Killed process [0-9]/ { oom = 0 }
 	!(oom && /Call Trace:/)' "${logs[@]}" >"$scan"
 if grep -aqE "$splat" "$scan"; then
 	echo "vm.sh: SPLAT in the guest kernel log of $rel$where:" >&2
