@@ -10,7 +10,8 @@
  *   A  unshares every namespace of LIST (pid for its children only),
  *      maps its uid/gid to 0 in a new user namespace (as `unshare -r`),
  *      makes every mount private, sets the hostname, brings up lo in a
- *      new network namespace, binds DIR on itself, then forks
+ *      new network namespace, binds DIR on itself (and a small /dev on
+ *      DIR/dev), then forks
  *   I  pid 1 of the new pid namespace (this program): it mounts the job's
  *      fresh procfs on DIR/proc (or /proc), which only a process inside
  *      the pid namespace can do, and tells A so over a pipe;
@@ -238,6 +239,52 @@ out:
 	return err;
 }
 
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
+
+/*
+ * DIR/dev, if DIR has one: a tmpfs with the harmless device nodes of the
+ * host bound in (a new tmpfs in a user namespace could not hold working
+ * nodes), and the fd links. Nothing else of the host's /dev.
+ */
+static int make_dev(const struct isolate_opts *o, uint64_t id)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	};
+	char dev[PATH_MAX + 8], path[PATH_MAX + 32], host[32];
+	struct stat st;
+	size_t i;
+	int fd;
+
+	snprintf(dev, sizeof(dev), "%s/dev", o->root_path);
+	if (stat(dev, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755"))
+		return job_fail(id, "cannot mount a tmpfs on %s: %s", dev,
+				strerror(errno));
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		snprintf(path, sizeof(path), "%s/%s", dev, dev_nodes[i]);
+		if (stat(host, &st))
+			continue;	/* the host has none */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 || close(fd) ||
+		    mount(host, path, NULL, MS_BIND, NULL))
+			return job_fail(id, "cannot bind %s into the job's /dev: %s",
+					host, strerror(errno));
+	}
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dev, links[i][1]);
+		if (symlink(links[i][0], path))
+			return job_fail(id, "cannot make %s: %s", path,
+					strerror(errno));
+	}
+	return 0;
+}
+
 /* In A: every namespace, the ids, mounts private, hostname, lo, DIR. */
 static int make_namespaces(const struct isolate_opts *o, uint64_t id)
 {
@@ -271,6 +318,8 @@ static int make_namespaces(const struct isolate_opts *o, uint64_t id)
 				  MS_BIND | MS_REC, NULL))
 		return job_fail(id, "cannot bind %s on itself: %s",
 				o->root_path, strerror(errno));
+	if (o->root_path && make_dev(o, id))
+		return EXIT_FAIL;
 	return 0;
 }
 
