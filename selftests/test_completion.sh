@@ -8,7 +8,7 @@ ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-echo "1..9"
+echo "1..11"
 # shellcheck disable=SC1091
 source /usr/share/bash-completion/bash_completion
 # shellcheck disable=SC1091
@@ -35,6 +35,8 @@ expect "--prometheus" xosjob collect --p
 expect "--ended --from --help --json" xosjob list --
 expect "KILL" xosjob kill -s KIL
 expect "user,mnt" xosjob enter --ns user,m
+expect "--isolate" xosjob run --is
+expect "pid,mnt" xosjob run --isolate pid,m
 xosjob run --label completion -- sleep 300 &
 member=$!
 job=$(job_of_pid $member)
