@@ -113,7 +113,7 @@ check "members: run is the job's anchor" \
 check "members: the init is in the job" '[ -n "$init" ] && [ -n "$j" ] && [ "$(xosjob id "$init")" = "$j" ]' "init ${init:-none}"
 check "members: the command is in the job" '[ -n "$worker" ] && [ -n "$j" ] && [ "$(xosjob id "$worker")" = "$j" ]' "worker ${worker:-none}"
 check "members: the command is in a pid namespace of its own" \
-	'[ "$(readlink /proc/"$worker"/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] &&
+	'[ -n "$worker" ] && [ "$(readlink /proc/"$worker"/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] &&
 	 [ "$(readlink /proc/"$runpid"/ns/pid_for_children)" = "$(readlink /proc/"$worker"/ns/pid)" ]' \
 	"$(readlink /proc/"$worker"/ns/pid)"
 kill -TERM "$runpid"
@@ -203,7 +203,7 @@ done
 OUT=$(xosjob enter "$j" -- sh -c "$PROBE" 2>&1)
 rc=$?
 check "enter: exits 0" '[ $rc = 0 ] && [ -n "$worker" ]' "rc $rc, worker ${worker:-none}: $OUT"
-check "enter: a member of the job" '[ "$(val job)" = "$j" ]' "$OUT"
+check "enter: a member of the job" '[ -n "$j" ] && [ "$(val job)" = "$j" ]' "$OUT"
 check "enter: the job's hostname" '[ "$(val host)" = iso-enter ]' "$OUT"
 check "enter: the job's root" \
 	'[ "$(val marker)" = "root-$$" ] && [ "$(val hostonly)" = absent ] && [ "$(val cwd)" = / ]' "$OUT"
