@@ -306,8 +306,9 @@ static int make_namespaces(const struct isolate_opts *o, uint64_t id)
 		return EXIT_FAIL;
 	if ((o->ns & CLONE_NEWNS) &&
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return job_fail(id, "cannot make the job's mounts private: %s",
-				strerror(errno));
+		return job_fail(id, "cannot make the job's mounts private: %s%s",
+				strerror(errno), errno == EINVAL ?
+				" (the root is not a mount point: run in a chroot?)" : "");
 	if (o->hostname && sethostname(o->hostname, strlen(o->hostname)))
 		return job_fail(id, "cannot set the hostname '%s': %s",
 				o->hostname, strerror(errno));
