@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "isolate.h"
 
 /* Exits with the command's status, or 126/127 if it cannot run. */
 static int exec_in_job(struct xosjob_ctx *ctx, uint64_t id, char *argv[])
@@ -33,6 +34,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 {
 	const char *label = NULL, *pid_arg = NULL, *owner_arg = NULL;
 	const char *cpu_time = NULL, *wall_time = NULL, *grace = NULL;
+	struct isolate_opts iso = { 0 };
 	/* run takes no --pid: it starts after that entry */
 	const struct option_spec opts[] = {
 		{ "pid", 'p', &pid_arg, NULL },
@@ -42,6 +44,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		{ "time", 't', &wall_time, NULL },
 		{ "cpu-time-grace", 0, &grace, NULL },
 		{ "grace", 0, &grace, NULL },
+		ISOLATE_OPTIONS(iso),
 		{ NULL },
 	};
 	struct xosjob_new_req req = { .owner = XOSJOB_OWNER_DEFAULT };
@@ -79,12 +82,19 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	req.limits.has_grace = grace;
 	req.label = label;
 	req.owner = owner;
+	if (isolate_parse(&iso, n > 0))
+		return EXIT_USAGE;
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
 	if (n) {
 		if (xosjob_new_req(ctx, &req, &id))
 			return fail_ctx(ctx);
+		/* after NEW: the job's init and namespaces are in it */
+		if (iso.ns && (err = isolate_job(&iso, id)) != ISOLATE_EXEC) {
+			xosjob_close(ctx);
+			return err;
+		}
 		return exec_in_job(ctx, id, argv);
 	}
 	/*
