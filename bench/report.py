@@ -222,7 +222,8 @@ def mem_section(recs, infos):
         per_obj = lambda s: s[3] * PAGE / (s[3] * PAGE // s[1])
         k512 = b["populated"]["slabs"].get("kmalloc-512")
         k256 = b["populated"]["slabs"].get("kmalloc-256")
-        info = [i for i in infos if i["in_job"] and i["nr_jobs"] == jobs]
+        # jobs of earlier parts may still be ending (a slow debug kernel)
+        info = [i for i in infos if i["in_job"] and i["nr_jobs"] >= jobs]
         res["%dx%d" % (jobs, tasks)] = {
             "jobs": jobs, "tasks_per_job": tasks, "tasks": ntasks,
             "module_reported_tasks": max([i["nr_tasks"] for i in info] or [0]),

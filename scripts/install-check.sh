@@ -71,8 +71,12 @@ for how in shared static; do
 	out=$(LD_LIBRARY_PATH=$dest/usr/lib "$stage/client-$how")
 	[ "$out" = "$expected" ] || { echo "install-check: $how client printed '$out'" >&2; fail=1; }
 done
-ldd "$stage/client-static" | grep -q libxosjob && { echo "install-check: static client uses the shared library" >&2; fail=1; }
-LD_LIBRARY_PATH=$dest/usr/lib ldd "$stage/client-shared" | grep -q "$dest/usr/lib/libxosjob.so.0" ||
+# ldd's whole output first: under pipefail, grep -q quitting at the first
+# match could kill ldd with SIGPIPE and fail the pipeline
+libs=$(ldd "$stage/client-static" 2>&1 || true)
+grep -q libxosjob <<<"$libs" && { echo "install-check: static client uses the shared library" >&2; fail=1; }
+libs=$(LD_LIBRARY_PATH=$dest/usr/lib ldd "$stage/client-shared" 2>&1 || true)
+grep -q "$dest/usr/lib/libxosjob.so.0" <<<"$libs" ||
 	{ echo "install-check: shared client does not use the installed library" >&2; fail=1; }
 
 # the man pages render cleanly

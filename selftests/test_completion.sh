@@ -6,7 +6,7 @@ ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 n=0 fail=0
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-echo "1..12"
+echo "1..14"
 # shellcheck disable=SC1091
 source /usr/share/bash-completion/bash_completion
 # shellcheck disable=SC1091
@@ -33,6 +33,8 @@ expect "--prometheus" xosjob collect --p
 expect "--ended --from --help --json" xosjob list --
 expect "KILL" xosjob kill -s KIL
 expect "user,mnt" xosjob enter --ns user,m
+expect "--isolate" xosjob run --is
+expect "pid,mnt" xosjob run --isolate pid,m
 expect "freeze" xosjob fre
 expect "--cpu-max --cpu-time --cpu-time-grace --cpu-weight --cpus" xosjob run --cpu
 expect "max" xosjob new --memory-high m

@@ -237,12 +237,15 @@ static enum kind kind_of(int level, int t)
 		case XOS_JOB_A_ANCHOR_PID: case XOS_JOB_A_FLAGS:
 		case XOS_JOB_A_NR_SIGNALLED: case XOS_JOB_A_NR_DENIED:
 		case XOS_JOB_A_NR_ATTACHED: case XOS_JOB_A_RING_SIZE:
+		case XOS_JOB_A_END_STATE: case XOS_JOB_A_EXIT_STATUS:
 			return K_U32;
 		case XOS_JOB_A_MODULE_VERSION: case XOS_JOB_A_LABEL:
+		case XOS_JOB_A_CGROUP:
 			return K_STR;
 		case XOS_JOB_A_ENDED:
 			return K_FLAG;
 		case XOS_JOB_A_TASK: case XOS_JOB_A_STATS: case XOS_JOB_A_STATES:
+		case XOS_JOB_A_LIMITS:
 			return K_NEST;
 		case XOS_JOB_A_ALLOC_FAILURES: case XOS_JOB_A_ID:
 		case XOS_JOB_A_CREATED_REALTIME: case XOS_JOB_A_CREATED_BOOTTIME:
@@ -252,6 +255,7 @@ static enum kind kind_of(int level, int t)
 		case XOS_JOB_A_ELAPSED_NS: case XOS_JOB_A_SEQ:
 		case XOS_JOB_A_ENDED_REALTIME: case XOS_JOB_A_ENDED_BOOTTIME:
 		case XOS_JOB_A_OLDEST_SEQ: case XOS_JOB_A_ANCHOR_START_BOOTTIME:
+		case XOS_JOB_A_CGROUP_ID: case XOS_JOB_A_NR_OOM_KILLED:
 			return K_U64;
 		}
 		return K_BAD;
@@ -267,9 +271,15 @@ static enum kind kind_of(int level, int t)
 			return K_U64;
 		case XOS_JOB_TASK_A_STATS:
 			return K_NEST;
+		case XOS_JOB_TASK_A_PRIVATE:
+			return K_FLAG;
 		}
 		return K_BAD;
 	}
+	if (level == 4)		/* limits */
+		return t == XOS_JOB_LIMIT_A_CPUS || t == XOS_JOB_LIMIT_A_MEMS ?
+			K_STR : t > XOS_JOB_LIMIT_A_PAD && t <= XOS_JOB_LIMIT_A_MAX ?
+			K_U64 : K_BAD;
 	if (level == 2)		/* stats */
 		return t == XOS_JOB_STATS_A_DELAYACCT ? K_U8 :
 			t > XOS_JOB_STATS_A_PAD && t <= XOS_JOB_STATS_A_MAX ?
@@ -304,7 +314,8 @@ static int check_bytes(const char *p, size_t len, int level)
 			return off + 1;	/* bytes after the NUL, or none */
 		if (k == K_NEST) {
 			int sub = level == 0 && t == XOS_JOB_A_TASK ? 1 :
-				level == 0 && t == XOS_JOB_A_STATES ? 3 : 2;
+				level == 0 && t == XOS_JOB_A_STATES ? 3 :
+				level == 0 && t == XOS_JOB_A_LIMITS ? 4 : 2;
 			int bad = check_bytes(p + off + NLA_HDRLEN, plen, sub);
 
 			if (bad)
@@ -373,6 +384,8 @@ TEST_F(sec, replies_have_no_stray_bytes)
 	/* every length modulo 4, for labels and for comms */
 	static const char *const labels[] = { "a", "ab", "abc", "abcd" };
 	static const char *const comms[] = { "x", "xy", "xyz", "xyzw" };
+	static const char *const cpus[] = { "0", "0,1", "0-1", "0-12" };
+	struct xosjob_new_req req = { .owner = XOSJOB_OWNER_DEFAULT };
 	struct nlr *n = malloc(sizeof(*n));
 	struct nlmsghdr *h;
 	uint64_t ids[4], ended[4];
@@ -391,7 +404,14 @@ TEST_F(sec, replies_have_no_stray_bytes)
 		ASSERT_EQ(0, reap(pids[i]));
 		/* that one ended with its member; a live one, comm of that length */
 		pids[i] = spawn_gated(&gates[i], named, (void *)comms[i]);
-		ASSERT_EQ(0, xosjob_new(self->c, labels[i], pids[i], &ids[i]));
+		/* with limits: a nest, strings of every length modulo 4 */
+		req.label = labels[i];
+		req.pid = pids[i];
+		req.limits.time_ns = 3600ULL * 1000000000;
+		snprintf(req.limits.cpus, sizeof(req.limits.cpus), "%s",
+			 cpus[i]);
+		ASSERT_EQ(0, xosjob_new_req(self->c, &req, &ids[i]))
+			TH_LOG("%s", xosjob_strerror(self->c));
 		open_gate(gates[i]);
 	}
 	usleep(XOS_SCALED(100000));	/* the comms are set */
@@ -418,7 +438,7 @@ TEST_F(sec, replies_have_no_stray_bytes)
 	}
 	/* ATTACH and ENTER answers, for a process made for it */
 	{
-		int g;
+		int g = -1;
 		pid_t p = spawn_gated(&g, NULL, NULL);
 
 		h = nlr_start(n, fam, 0, XOS_JOB_CMD_ATTACH, 1);

@@ -55,6 +55,8 @@ static const struct subcommand subcommands[] = {
 	  "  -p, --pid PID  place process PID in the job (admin only)\n"
 	  LIMIT_OPTS
 	  JSON_OPT
+	  "  --isolate LIST, --hostname NAME, --root DIR\n"
+	  "                 with CMD: as for run\n"
 	  LIM
 	  "\n"
 	  "With CMD, this process becomes the job's first member and executes\n"
@@ -64,19 +66,36 @@ static const struct subcommand subcommands[] = {
 	  "process is moved into the job's new cgroup, which stays after the\n"
 	  "job.\n" },
 	{ "run", NULL, cmd_run,
-	  "[--label L] [--owner UID] [--cpu-time D] [--time D] [--grace D] [LIMITS] [--] CMD [ARG...]",
+	  "[--label L] [--owner UID] [--cpu-time D] [--time D] [--grace D]\n"
+	  "       [--isolate LIST] [--hostname NAME] [--root DIR] [LIMITS] [--] CMD [ARG...]",
 	  "create a job and run CMD in it (new with a command)",
 	  "  -l, --label L  a label of up to 255 bytes\n"
 	  "  -o, --owner UID\n"
 	  "                 owner uid or user name (admin only)\n"
 	  LIMIT_OPTS
+	  "  --isolate LIST\n"
+	  "                 run the job in new namespaces, of\n"
+	  "                 pid,mnt,net,uts,ipc,user,cgroup or all. With pid,\n"
+	  "                 xosjob is the namespace's init (pid 1): it reaps\n"
+	  "                 orphans, forwards TERM INT HUP QUIT USR1 USR2 to\n"
+	  "                 CMD, and the job ends when CMD exits; the job gets\n"
+	  "                 its own /proc (pid implies mnt)\n"
+	  "  --hostname NAME\n"
+	  "                 the job's hostname, up to 64 bytes (implies uts)\n"
+	  "  --root DIR     root the job in DIR (pivot_root; implies mnt): DIR\n"
+	  "                 needs a proc/ directory for the job's /proc; a dev/\n"
+	  "                 one gets null, zero, full, random, urandom, tty\n"
 	  LIM
 	  "\n"
 	  "Durations: 90 (seconds), 1.5s, 500ms, 2m30s, 1h, 1d. The module\n"
 	  "enforces --cpu-time and --time itself: signals that are ignored or\n"
 	  "blocked, and members that detach, do not escape them.\n"
-	  "XOS_JOB_ID is set in CMD's environment. The exit status is CMD's,\n"
-	  "or 126/127 if it cannot be executed.\n"
+	  "XOS_JOB_ID is set in CMD's environment. The exit status is CMD's\n"
+	  "(128+N if signal N killed it), or 126/127 if it cannot be executed.\n"
+	  "A user other than root isolates through a user namespace, added to\n"
+	  "LIST if missing, with its uid and gid mapped to 0 (as unshare -r).\n"
+	  "The job's processes, its init included, are all members; xosjob\n"
+	  "enter lands in its namespaces, root and /proc.\n"
 	  "\n"
 	  "Without limits, this process becomes the job's first member and\n"
 	  "executes CMD. With limits (or --cgroup-parent) the job gets a new\n"

@@ -24,6 +24,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
+#include "isolate.h"
 
 /*
  * The one place a job is created: JOB_NEW with @base's label, owner and
@@ -102,7 +103,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 /* The child: into the cgroup, then the job, then the command. */
 static int job_child(char *argv[], const struct xosjob_new_req *base,
-		     const struct cg_job *cg)
+		     const struct isolate_opts *iso, const struct cg_job *cg)
 {
 	struct xosjob_ctx *ctx;
 	char cur[4096];
@@ -122,11 +123,16 @@ static int job_child(char *argv[], const struct xosjob_new_req *base,
 		return EXIT_FAIL;
 	if (create_job(ctx, base, 0, cg, &id))
 		return fail_ctx(ctx);
+	/* after NEW: the job's init and namespaces are in it */
+	if (iso->ns && (err = isolate_job(iso, id)) != ISOLATE_EXEC) {
+		xosjob_close(ctx);
+		return err;
+	}
 	return exec_in_job(ctx, id, argv);
 }
 
 static int supervise(char *argv[], const struct xosjob_new_req *base,
-		     struct cg_job *cg)
+		     const struct isolate_opts *iso, struct cg_job *cg)
 {
 	struct sigaction sa = { .sa_sigaction = forward,
 				.sa_flags = SA_SIGINFO };
@@ -143,7 +149,7 @@ static int supervise(char *argv[], const struct xosjob_new_req *base,
 		return EXIT_FAIL;
 	}
 	if (pid == 0)
-		_exit(job_child(argv, base, cg));
+		_exit(job_child(argv, base, iso, cg));
 	child_pid = pid;
 	session_leader = getsid(0) == getpid();
 	sigemptyset(&sa.sa_mask);
@@ -206,6 +212,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	const char *label = NULL, *pid_arg = NULL, *owner_arg = NULL;
 	const char *cpu_time = NULL, *wall_time = NULL, *grace = NULL;
 	struct cg_args cga = { 0 };
+	struct isolate_opts iso = { 0 };
 	/* run takes no --pid: it starts after that entry */
 	const struct option_spec opts[] = {
 		{ "pid", 'p', &pid_arg, NULL },
@@ -215,6 +222,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		{ "time", 't', &wall_time, NULL },
 		{ "cpu-time-grace", 0, &grace, NULL },
 		{ "grace", 0, &grace, NULL },
+		ISOLATE_OPTIONS(iso),
 		CG_OPTIONS(cga),
 		{ NULL },
 	};
@@ -254,16 +262,23 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	req.limits.has_grace = grace;
 	req.label = label;
 	req.owner = owner;
+	if (isolate_parse(&iso, n > 0))
+		return EXIT_USAGE;
 	if (cg_parse(&cga, &cg))
 		return EXIT_USAGE;
 	if (n && cg.wanted)
-		return cg_create(&cg) ?: supervise(argv, &req, &cg);
+		return cg_create(&cg) ?: supervise(argv, &req, &iso, &cg);
 	ctx = open_ctx();
 	if (!ctx)
 		return EXIT_FAIL;
 	if (n) {
 		if (create_job(ctx, &req, 0, &cg, &id))
 			return fail_ctx(ctx);
+		/* after NEW: the job's init and namespaces are in it */
+		if (iso.ns && (err = isolate_job(&iso, id)) != ISOLATE_EXEC) {
+			xosjob_close(ctx);
+			return err;
+		}
 		return exec_in_job(ctx, id, argv);
 	}
 	/*
