@@ -49,29 +49,31 @@ nsenter -a -t "$(xosjob get --json "$sjob" | python3 -c 'import json,sys; print(
 	sh -c 'hostname; cat /proc/self/cgroup; xosjob id $$'
 xosjob kill -s KILL "$sjob" >/dev/null
 
-# Job control: a job in a cgroup of its own with a total CPU-time limit
-# the module enforces; frozen, thawed, then ended by that limit.
-mkdir -p /sys/fs/cgroup/demo-limited
-say "xosjob run --label limited --cpu-time 6s --grace 500ms -- sh -c 'trap \"\" XCPU; spin & spin' &   # in its own cgroup"
-( echo $BASHPID >/sys/fs/cgroup/demo-limited/cgroup.procs
-  exec xosjob run --label limited --cpu-time 6s --grace 500ms -- sh -c '
-	sh -c "trap \"\" XCPU; while :; do :; done" & while :; do :; done' ) &
-for _ in $(seq 50); do
-	ljob=$(xosjob list --json | python3 -c 'import json,sys; print(*[j["id"] for j in json.load(sys.stdin) if j["label"]=="limited"])')
+# Job control: a job in a cgroup of its own, with cgroup limits, a total
+# CPU-time limit the module enforces, and namespaces of its own; frozen,
+# thawed, then ended by its CPU-time limit.
+say "xosjob run --label limited --memory-max 64M --pids-max 50 --cpu-time 10s --grace 500ms --isolate pid,uts --hostname limited -- sh -c 'spin & spin' &"
+xosjob run --label limited --memory-max 64M --pids-max 50 --cpu-time 10s \
+	--grace 500ms --isolate pid,uts --hostname limited -- sh -c '
+	sh -c "trap \"\" XCPU; while :; do :; done" & while :; do :; done' &
+for _ in $(seq 150); do
+	ljob=$(xosjob list 2>/dev/null | awk '$NF == "limited" { print $1 }')
 	[ -n "$ljob" ] && break
 	sleep 0.1
 done
-say "echo 1 >/sys/fs/cgroup/demo-limited/cgroup.freeze; xosjob get $ljob   # frozen: its CPU time stands still"
-echo 1 >/sys/fs/cgroup/demo-limited/cgroup.freeze
-sleep 1
-xosjob get "$ljob" | grep -E '^job|flags|cgroup|limits|cpu-time|grace|states|run time'
+run xosjob freeze "$ljob"
+say "xosjob get $ljob   # frozen: its CPU time stands still"
+xosjob get "$ljob" | grep -E '^job|flags|cgroup|limits|cpu-time|grace|memory-max|pids-max|states|run time'
 sleep 1
 xosjob get "$ljob" | grep -E 'run time'
-say "echo 0 >/sys/fs/cgroup/demo-limited/cgroup.freeze   # thawed: it spins on until the limit"
-echo 0 >/sys/fs/cgroup/demo-limited/cgroup.freeze
+say "xosjob enter $ljob -- hostname   # refused while frozen"
+xosjob enter "$ljob" -- hostname
+run xosjob thaw "$ljob"
+say "xosjob enter $ljob -- sh -c 'hostname; ls /proc | grep -c \"^[0-9]\"'   # its hostname, only its processes"
+xosjob enter "$ljob" -- sh -c 'hostname; ls /proc | grep -c "^[0-9]"'
 for _ in $(seq 100); do xosjob get "$ljob" 2>/dev/null | grep -q 'end state' && break; sleep 0.2; done
 say "xosjob get $ljob      # its record says why it ended"
-xosjob get "$ljob" | grep -E '^job|flags|end state|exit status|limits|cpu-time|grace|run time'
+xosjob get "$ljob" | grep -E '^job|flags|end state|exit status|cpu-time|grace|run time'
 run xosjob kill -s KILL "$job"
 sleep 1
 say "xosjob get $job      # the job ended with its last member: its final record"
