@@ -17,6 +17,18 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
+# worker_of RUNPID: the command of an isolated `xosjob run` (the child of
+# its init, the run's child), or nothing after 5 s (scaled)
+worker_of() {
+	local init w="" _
+	for _ in $(seq "$(xpolls 50)"); do
+		init=$(pgrep -P "$1" | head -1)
+		[ -n "$init" ] && w=$(pgrep -P "$init" | head -1)
+		[ -n "$w" ] && break
+		sleep 0.1
+	done
+	echo "$w"
+}
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
@@ -99,15 +111,9 @@ check "pid: other namespaces are the host's" \
 # with the init, which exits with the command's status
 xosjob run --label iso-members --isolate pid -- sleep 300 &
 runpid=$!
-init="" worker=""
 j=$(job_by_label iso-members)
-init=""
-for _ in $(seq "$(xpolls 50)"); do
-	init=$(pgrep -P "$runpid" | head -1)
-	[ -n "$init" ] && worker=$(pgrep -P "$init" | head -1)
-	[ -n "$worker" ] && break
-	sleep 0.1
-done
+worker=$(worker_of "$runpid")
+init=$(pgrep -P "$runpid" | head -1)
 check "members: run is the job's anchor" \
 	'xosjob get "$j" | grep -qx "  anchor pid: $runpid"' "$(xosjob get "$j" 2>&1 | grep anchor)"
 check "members: the init is in the job" '[ -n "$init" ] && [ -n "$j" ] && [ "$(xosjob id "$init")" = "$j" ]' "init ${init:-none}"
@@ -193,13 +199,7 @@ check "root: a network namespace of its own" \
 xosjob run --label iso-enter --isolate all --root "$root" --hostname iso-enter -- sleep 300 &
 runpid=$!
 j=$(job_by_label iso-enter)
-worker=""
-for _ in $(seq "$(xpolls 50)"); do
-	init=$(pgrep -P "$runpid" | head -1)
-	[ -n "$init" ] && worker=$(pgrep -P "$init" | head -1)
-	[ -n "$worker" ] && break
-	sleep 0.1
-done
+worker=$(worker_of "$runpid")
 OUT=$(xosjob enter "$j" -- sh -c "$PROBE" 2>&1)
 rc=$?
 check "enter: exits 0" '[ $rc = 0 ] && [ -n "$worker" ]' "rc $rc, worker ${worker:-none}: $OUT"
@@ -234,13 +234,7 @@ check "unprivileged: user is implied; --root works" \
 "${NOBODY[@]}" xosjob run --label iso-nobody --isolate pid,uts --hostname iso-nobody -- sleep 300 &
 runpid=$!
 j=$(job_by_label iso-nobody)
-worker=""
-for _ in $(seq "$(xpolls 50)"); do
-	init=$(pgrep -P "$runpid" | head -1)
-	[ -n "$init" ] && worker=$(pgrep -P "$init" | head -1)
-	[ -n "$worker" ] && break
-	sleep 0.1
-done
+worker=$(worker_of "$runpid")
 OUT=$("${NOBODY[@]}" xosjob enter --no-cgroup "$j" -- sh -c "$PROBE" 2>&1)
 check "unprivileged: the owner enters its job's namespaces" \
 	'[ -n "$worker" ] && [ "$(val host)" = iso-nobody ] && [ "$(val pid1)" = xosjob ] &&
