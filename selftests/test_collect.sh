@@ -143,6 +143,9 @@ for line in open(prom, encoding="utf-8"):
         sys.exit(f"bad line: {line!r}")
     labels = {k: re.sub(r'\\(.)', lambda x: {"n": "\n"}.get(x[1], x[1]), v)
               for k, v in pair.findall(m[2])}
+    if "job_id" not in labels:
+        # the collector's own series (xos_job_collector_ended_total{state})
+        continue
     jobs.setdefault(labels["job_id"], {})[(m[1], labels.get("state", labels.get("mode", "")))] = \
         (labels["job_label"], float(m[3]))
 live = json.loads(subprocess.run(["xosjob", "list", "--json"], capture_output=True).stdout)

@@ -54,9 +54,10 @@ check "cpu-time: the job ended" '[ -n "$rec" ]' "no record after 60 s"
 check "cpu-time: its end state is cpu-time-limit" \
 	'[ "$(jf "$rec" end_state)" = cpu-time-limit ]' "$rec"
 used=$(jf "$rec" runtime_ns)
-# the stated bound, with 10 ms per CPU for ticks and the worker's wake-up
+# the stated bound, with 100 ms per CPU for a tick and the worker's
+# wake-up: a TCG guest on a loaded host is descheduled for tens of ms
 # (XOS_TIME_SCALE widens only that allowance on a debug kernel)
-bound=$((2000000000 + ncpu * (grace_ms + 10 * XOS_TIME_SCALE) * 1000000))
+bound=$((2000000000 + ncpu * (grace_ms + 100 * XOS_TIME_SCALE) * 1000000))
 check "cpu-time: total CPU $used ns is at least the limit" \
 	'[ "${used:-0}" -ge 2000000000 ]' "$rec"
 check "cpu-time: total CPU $used ns is within the bound $bound ns ($ncpu CPUs)" \
