@@ -163,7 +163,8 @@ for j in live:
 print(f"{seen} live jobs with their labels and task counts")
 sys.exit(seen != 2)
 PY
-check '[ $? = 0 ]' "the file holds the live jobs, labels escaped and read back intact, task counts right: $(cat /tmp/c.py)"
+rc=$?
+check '[ $rc = 0 ]' "the file holds the live jobs, labels escaped and read back intact, task counts right: $(cat /tmp/c.py)"
 # both end, and their records are in the ring, before the next collection
 xosjob kill -s KILL "$weird_id" >/dev/null
 xosjob kill -s KILL "$two_id" >/dev/null
