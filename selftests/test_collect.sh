@@ -87,7 +87,8 @@ done
 xsleep 2.5	# two rewrites at --interval 1
 kill -TERM "$col"
 wait "$col"
-check '[ $? = 0 ]' "SIGTERM: the collector flushed and exited 0"
+rc=$?
+check '[ $rc = 0 ]' "SIGTERM: the collector flushed and exited 0 (exit $rc)"
 
 xosjob list --ended --json >/tmp/c.ring
 verify() {	# verify EXPECTED_IDS_PATTERN: every record once, equal to the kernel's
