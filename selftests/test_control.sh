@@ -149,6 +149,23 @@ check "cgroup: still that one after the anchor moved away" \
 	'[ "$(jf "$js" cgroup)" = /xos-ctl-a ]' "$js; anchor in $(cat /proc/$runner/cgroup)"
 kill "$runner"
 wait "$runner" 2>/dev/null
+# the owner kills the anchor; the member left has moved to another cgroup
+sh -c "echo \$\$ >$a/cgroup.procs; exec xosjob run --label cgrec2 -- sh -c 'sleep 300 & exec sleep 301'" &
+runner=$!
+id=$(job_of_pid "$runner")
+member=""
+for _ in $(seq "$(xpolls 50)"); do
+	member=$(pgrep -x -P "$runner" sleep)
+	[ -n "$member" ] && break
+	sleep 0.1
+done
+echo "$member" >"$b/cgroup.procs"
+kill -KILL "$runner"
+wait "$runner" 2>/dev/null
+out=$(xosjob enter "$id" -- cat /proc/self/cgroup 2>&1)
+check "cgroup: enter lands in the recorded cgroup, its anchor killed and its member moved away" \
+	'grep -qx "0::/xos-ctl-a" <<<"$out"' "member ${member:-none}: $out"
+xosjob kill -s KILL "$id" >/dev/null 2>&1
 
 # --- freeze -------------------------------------------------------------
 f=$cgroot/xos-ctl-f
