@@ -62,8 +62,10 @@ check "cpu-time: total CPU $used ns is at least the limit" \
 	'[ "${used:-0}" -ge 2000000000 ]' "$rec"
 check "cpu-time: total CPU $used ns is within the bound $bound ns ($ncpu CPUs)" \
 	'[ "${used:-0}" -le "$bound" ]' "$rec"
-check "cpu-time: the flags say a limit hit and the job was killed" \
-	'[ "$(jf "$rec" limit_hit)" = true ] && [ "$(jf "$rec" killed)" = true ]' "$rec"
+# killed too when a member outlived the grace (on a slow kernel the one
+# that traps SIGXCPU may not have set its trap yet, and all die at once)
+check "cpu-time: the flags say a limit hit" \
+	'[ "$(jf "$rec" limit_hit)" = true ]' "$rec"
 check "cpu-time: run exits as its command did (SIGXCPU or SIGKILL)" \
 	'[ "$rc" = 152 ] || [ "$rc" = 137 ]' "rc $rc"
 check "cpu-time: the record keeps the limits" \
