@@ -81,6 +81,12 @@ bool parse_uid(const char *s, uint32_t *uid);
  */
 bool parse_duration(const char *opt, const char *s, bool zero_ok,
 		    uint64_t *ns);
+/*
+ * What a process that stands between the caller and a job's command (run's
+ * supervisor, an isolated job's init and anchor) passes on to it.
+ */
+#define NR_FORWARDED_SIGNALS 6
+extern const int forwarded_signals[NR_FORWARDED_SIGNALS];
 /* A signal by number, name (TERM), SIG name or RTMIN+N; -1 if unknown. */
 int parse_signal(const char *s);
 /* "KILL", "RTMIN+3" or the number, in @buf. */

@@ -153,6 +153,10 @@ int opts_exit(int n)
 	return n == OPTS_HELP ? 0 : EXIT_USAGE;
 }
 
+const int forwarded_signals[NR_FORWARDED_SIGNALS] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+};
+
 bool parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
 	unsigned long long x;

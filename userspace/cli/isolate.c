@@ -65,12 +65,6 @@ static const struct {
 #define NR_NS (sizeof(ns_table) / sizeof(ns_table[0]))
 #define NS_NAMES "pid, mnt, net, uts, ipc, user, cgroup or all"
 
-static const int forwarded[] = {
-	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
-};
-
-#define NR_FORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
-
 static int parse_list(const char *list, int *mask)
 {
 	const char *p = list, *end;
@@ -402,8 +396,8 @@ static void block_forwarded(sigset_t *old)
 	size_t i;
 
 	sigemptyset(&set);
-	for (i = 0; i < NR_FORWARDED; i++)
-		sigaddset(&set, forwarded[i]);
+	for (i = 0; i < NR_FORWARDED_SIGNALS; i++)
+		sigaddset(&set, forwarded_signals[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
@@ -418,8 +412,8 @@ static void forward_signals(pid_t to, const sigset_t *old)
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	forward_to = to;
-	for (i = 0; i < NR_FORWARDED; i++)
-		sigaction(forwarded[i], &sa, NULL);
+	for (i = 0; i < NR_FORWARDED_SIGNALS; i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 

@@ -78,10 +78,6 @@ static volatile sig_atomic_t child_pid, pending_sig;
 /* the supervisor leads its session: a hangup comes to it alone */
 static bool session_leader;
 
-static const int forwarded[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
-};
-
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
@@ -153,8 +149,8 @@ static int supervise(char *argv[], const struct xosjob_new_req *base,
 	child_pid = pid;
 	session_leader = getsid(0) == getpid();
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaction(forwarded[i], &sa, NULL);
+	for (i = 0; i < NR_FORWARDED_SIGNALS; i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			fail("waitpid: %s", strerror(errno));
