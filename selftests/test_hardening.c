@@ -152,26 +152,38 @@ TEST(kill_reaches_process_without_leader)
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
 	uint32_t sent = 0, denied = 0;
-	uint64_t id;
-	int i;
+	uint64_t id = 0;
+	int i, p[2];
 	pid_t pid;
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	if (pid == 0) {
 		struct xosjob_ctx *c;
 		pthread_t th;
-		uint64_t own;
+		uint64_t own = 0;
 
+		close(p[0]);
 		if (xosjob_open(&c) || xosjob_new(c, "leaderless", 0, &own))
 			_exit(1);
 		for (i = 0; i < 3; i++)
 			if (pthread_create(&th, NULL, sleeper, NULL))
 				_exit(1);
+		/*
+		 * The id goes through the pipe: once the leader has left, a
+		 * lookup by its pid finds no job, and a parent polling for it
+		 * could lose that race.
+		 */
+		if (write(p[1], &own, sizeof(own)) != sizeof(own))
+			_exit(1);
+		close(p[1]);
 		pthread_exit(NULL);
 	}
 	ASSERT_LT(0, pid);
-	id = wait_own_job(ctx, pid, 0);
+	close(p[1]);
+	ASSERT_EQ(sizeof(id), read(p[0], &id, sizeof(id)));
+	close(p[0]);
 	ASSERT_NE(0, id);
 	/* the leader has left: 3 threads, one process */
 	for (i = 0; i < XOS_SCALED(500); i++) {
