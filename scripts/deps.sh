@@ -14,6 +14,8 @@ pkgs=(
 	python3 python3-yaml python3-jsonschema liburing-dev
 	util-linux procps iproute2 strace e2fsprogs
 	man-db groff-base dkms openssl bash-completion
+	slurmctld slurmd slurm-client slurm-wlm-basic-plugins munge libslurm-dev
+	libpam0g-dev pamtester openssh-server criu
 )
 # promtool (checks the collector's Prometheus file) is taken out of Debian's
 # prometheus package: installing that package would also set up and start
@@ -45,6 +47,14 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if [ ${#missing[@]} != 0 ]; then
 	echo "deps: installing ${missing[*]}"
+	# munged, slurmctld, slurmd and sshd are started only inside the test
+	# guests: a policy-rc.d that says 101 keeps the packages' maintainer
+	# scripts from starting them on the host.
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 0755 /usr/sbin/policy-rc.d
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ -z "${missing_promtool:-}" ] || install_promtool
