@@ -39,7 +39,7 @@ expect() {
 	fi
 }
 unset XOSJOB_CGROUP_PARENT
-echo "1..42"
+echo "1..46"
 
 # --- a job with limits: its own cgroup, the supervisor outside -------------
 xosjob run --label lim-basic --memory-max 64M --memory-high 60M --pids-max 50 \
@@ -271,6 +271,48 @@ expect 1 "cgroup /xos_job is not delegated to uid $NOBODY: /sys/fs/cgroup/xos_jo
 	inlogin setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob run --memory-max 48M -- true
 expect 1 "cgroup /xos-lim-nodeleg is not delegated to uid $NOBODY: /sys/fs/cgroup/xos-lim-nodeleg/cgroup.procs is not writable" \
 	inlogin setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups xosjob run --cgroup-parent xos-lim-nodeleg --pids-max 5 -- true
+
+# --- io: direct writes to a real block device held to io.max ----------------
+# 9p and tmpfs have no block device: a loop device over an image on tmpfs,
+# with ext4, gives the job one to write to.
+IMG=/tmp/xos-lim-io.img IOD=/tmp/xos-lim-io
+modprobe loop 2>/dev/null
+loopdev="" mm=""
+if truncate -s 64M $IMG && mkfs.ext4 -q -F $IMG && loopdev=$(losetup -f --show $IMG) &&
+	mkdir -p $IOD && mount "$loopdev" $IOD; then
+	mm=$(lsblk -dno MAJ:MIN "$loopdev" | tr -d ' ')
+fi
+check "a block device: $loopdev ($mm), ext4 over an image on tmpfs, mounted on $IOD" \
+	'[ -n "$mm" ] && mountpoint -q $IOD' "loop '$loopdev' maj:min '$mm' $(grep -m1 loop /proc/modules)"
+# 4 MiB written with O_DIRECT (no page cache between dd and the device):
+# 2 s at 2 MiB/s; without the limit a small fraction of that
+# shellcheck disable=SC2016
+io_job='cg=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)
+	t0=$(date +%s%N)
+	dd if=/dev/zero of='$IOD'/$1 bs=64k count=64 oflag=direct 2>/dev/null || echo "dd failed"
+	echo "ms $((($(date +%s%N) - t0) / 1000000))"
+	echo "io.max $(cat $cg/io.max)"
+	echo "io.weight $(cat $cg/io.weight | tr "\n" " ")"
+	echo "io.stat $(cat $cg/io.stat | tr "\n" " ")"
+	echo "write_bytes $(xosjob get --json $XOS_JOB_ID | python3 -c "import json,sys; print(json.load(sys.stdin)[\"stats\"][\"write_bytes\"])")"'
+xosjob run --io-max "$mm wbps=2M" --io-weight 250 -- sh -c "$io_job" sh limited >/tmp/lim.io1 2>&1
+rc1=$?
+xosjob run --io-weight 250 -- sh -c "$io_job" sh free >/tmp/lim.io2 2>&1
+rc2=$?
+ms1=$(sed -n 's/^ms //p' /tmp/lim.io1) ms2=$(sed -n 's/^ms //p' /tmp/lim.io2)
+check "--io-max \"$mm wbps=2M\": 4 MiB of direct writes take ${ms1} ms (2000 at the limit); the same job without it ${ms2} ms" \
+	'[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "${ms1:-0}" -ge 1500 ] && [ "${ms2:-9999}" -le 750 ] && [ "$ms1" -ge $((ms2 * 2)) ] &&
+	 grep -qx "io.max $mm rbps=max wbps=2097152 riops=max wiops=max" /tmp/lim.io1 && ! grep -q "^io.max $mm" /tmp/lim.io2' \
+	"rc $rc1 $rc2: $(cat /tmp/lim.io1 /tmp/lim.io2)"
+wb=$(sed -n "s/^io.stat .*$mm [^w]*wbytes=\([0-9]*\).*/\1/p" /tmp/lim.io1)
+jwb=$(sed -n 's/^write_bytes //p' /tmp/lim.io1)
+check "the I/O shows: the job's io.stat says wbytes=$wb on $mm, its own figures write_bytes $jwb" \
+	'[ "${wb:-0}" -ge 4194304 ] && [ "${jwb:-0}" -ge 4194304 ]' "$(cat /tmp/lim.io1)"
+check "--io-weight 250 is written: io.weight of both jobs says default 250" \
+	'grep -q "^io.weight default 250" /tmp/lim.io1 && grep -q "^io.weight default 250" /tmp/lim.io2' "$(grep io.weight /tmp/lim.io1 /tmp/lim.io2)"
+umount $IOD 2>/dev/null
+[ -n "$loopdev" ] && losetup -d "$loopdev"
+rm -f $IMG
 
 # --- refused: usage errors (2) and operational ones (1) ----------------------
 ncpu=$(awk -F'[-,]' '{ print NF }' $MNT/cpuset.cpus.effective)

@@ -781,20 +781,167 @@ static int write_limits(struct cg_job *cg)
 	return 0;
 }
 
+/* --- a transient systemd scope ------------------------------------------ */
+
+/*
+ * systemd's "Control Group APIs and Delegation": on a systemd host a
+ * program may create cgroups only below a unit with Delegate=yes, and a
+ * cgroup with controllers enabled for its children holds no process (the
+ * no-internal-processes rule). So run, given no parent, re-executes itself
+ * through systemd-run --scope -p Delegate=yes (--user for an unprivileged
+ * owner): the same process, the same arguments, now the only process of
+ * a new scope. There it moves itself into the scope's child "supervisor",
+ * enables the controllers the limits need in the scope's
+ * cgroup.subtree_control, and makes the job's cgroup a sibling of
+ * "supervisor". systemd removes the scope's tree once it is empty.
+ */
+#define SCOPE_ENV "XOSJOB_SYSTEMD_SCOPE"
+#define SCOPE_SUPERVISOR "supervisor"
+
+bool cg_systemd_host(void)
+{
+	return !access("/run/systemd/system", F_OK);
+}
+
+/* Into a new scope through systemd-run; returns only on failure. */
+static int exec_in_scope(void)
+{
+	char exe[PATH_MAX], unit[64], sock[PATH_MAX + 32];
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	const char *fixed[] = { "systemd-run", "--scope", "--quiet",
+				"--collect", "-p", "Delegate=yes" };
+	char unit_opt[80], **argv;
+	size_t i, n = 0, nargs = 0;
+	ssize_t len;
+	bool user = geteuid() != 0;
+	struct timespec t;
+
+	if (!main_argv)
+		return fail("internal error: no arguments to re-execute");
+	if (user) {
+		/* systemd-run --user asks the owner's manager, not PID 1 */
+		if (!rt || !*rt)
+			return fail("systemd runs this host and uid %u needs a transient scope of its own, but XDG_RUNTIME_DIR is not set: there is no systemd user manager to ask (log in through a session with pam_systemd, or loginctl enable-linger), or give --cgroup-parent (or XOSJOB_CGROUP_PARENT) inside a subtree delegated to you",
+				    geteuid());
+		snprintf(sock, sizeof(sock), "%s/systemd/private", rt);
+		if (access(sock, F_OK))
+			return fail("systemd runs this host, but uid %u has no systemd user manager to ask for a transient scope (%s: %s): log in through a session with pam_systemd, or loginctl enable-linger; or give --cgroup-parent (or XOSJOB_CGROUP_PARENT) inside a subtree delegated to you",
+				    geteuid(), sock, strerror(errno));
+	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0)
+		return fail("cannot find this program (/proc/self/exe): %s",
+			    strerror(errno));
+	exe[len] = 0;
+	clock_gettime(CLOCK_REALTIME, &t);
+	/* pid and time: no clash with a scope a former holder of the pid left */
+	snprintf(unit, sizeof(unit), "xosjob-%d-%lld", getpid(),
+		 (long long)t.tv_sec);
+	snprintf(unit_opt, sizeof(unit_opt), "--unit=%s", unit);
+	while (main_argv[nargs])
+		nargs++;
+	argv = calloc(sizeof(fixed) / sizeof(fixed[0]) + nargs + 4,
+		      sizeof(*argv));
+	if (!argv)
+		return fail("out of memory");
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		argv[n++] = (char *)fixed[i];
+	if (user)
+		argv[n++] = "--user";
+	argv[n++] = unit_opt;
+	argv[n++] = "--";
+	argv[n++] = exe;
+	for (i = 1; i < nargs; i++)
+		argv[n++] = main_argv[i];
+	if (setenv(SCOPE_ENV, unit, 1))
+		return fail("cannot set %s: %s", SCOPE_ENV, strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	execvp(argv[0], argv);
+	fail("systemd runs this host and no --cgroup-parent was given, so the job needs a transient scope, but systemd-run cannot run: %s",
+	     strerror(errno));
+	unsetenv(SCOPE_ENV);
+	free(argv);
+	return EXIT_FAIL;
+}
+
+/*
+ * After systemd-run: check that this process is in the scope it asked
+ * for (and alone there), step into "supervisor", and make the scope the
+ * parent with the controllers the limits need enabled.
+ */
+static int enter_scope(struct cg_job *cg, const char *unit,
+		       const struct controller_need *need)
+{
+	const char *mnt = cg_mount();
+	char cur[4096], want[80], dir[4096 + 64], sup[4096 + 128];
+	char path[4096 + 192], avail[1024];
+	size_t lc, lw;
+	int err, i;
+
+	snprintf(want, sizeof(want), "/%s.scope", unit);
+	if (!cg_of_pid(0, cur, sizeof(cur)))
+		return fail("cannot read /proc/self/cgroup: %s", strerror(errno));
+	lc = strlen(cur);
+	lw = strlen(want);
+	if (lc < lw || strcmp(cur + lc - lw, want))
+		return fail("systemd-run did not place this process in the transient scope %s.scope: its cgroup is %s",
+			    unit, cur);
+	if (strlen(cur) >= sizeof(cg->parent) - 64)
+		return fail("scope cgroup %s: path too long", cur);
+	snprintf(cg->parent, sizeof(cg->parent), "%s", cur);
+	snprintf(dir, sizeof(dir), "%s%s", mnt, cur);
+	snprintf(sup, sizeof(sup), "%s/%s", dir, SCOPE_SUPERVISOR);
+	if (mkdir(sup, 0755) && errno != EEXIST)
+		return fail("cannot create %s in the transient scope %s.scope: %s%s",
+			    sup, unit, strerror(errno),
+			    errno == EACCES || errno == EPERM ?
+			    " (systemd did not delegate the scope: Delegate=yes was not honoured)" : "");
+	err = cg_move_to(sup, 0);
+	if (err)
+		return fail("cannot move the supervisor into %s: %s", sup,
+			    strerror(-err));
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	if (read_file(path, avail, sizeof(avail)) < 0)
+		return fail("cannot read %s: %s", path, strerror(errno));
+	/*
+	 * what the scope lacks is left to check_controllers, which says
+	 * which option needs it
+	 */
+	for (i = 0; need[i].name; i++)
+		if (need[i].needed && has_word(avail, need[i].name) &&
+		    enable_controller(dir, cur, need[i].name))
+			return EXIT_FAIL;
+	cg->scope = true;
+	return 0;
+}
+
 int cg_create(struct cg_job *cg)
 {
 	struct controller_need need[6];
 	const char *mnt = cg_mount();
+	const char *unit = getenv(SCOPE_ENV);
 	char dir[4096 + 64];
 	bool dflt = !cg->parent[0];
 	int i;
 
 	needed_controllers(cg, need);
-	if (dflt) {
-		if (!access("/run/systemd/system", F_OK))
-			return fail("systemd runs this host: there is no default cgroup parent. Give --cgroup-parent (or XOSJOB_CGROUP_PARENT) inside a subtree delegated to you (a Delegate=yes unit, e.g. systemd-run --user -p Delegate=yes); systemd's \"Control Group APIs and Delegation\" forbids cgroups elsewhere in its tree");
-		snprintf(cg->parent, sizeof(cg->parent), DEFAULT_PARENT);
+	if (unit) {
+		/* kept from the job's command */
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", unit);
+		unsetenv(SCOPE_ENV);
+		if (dflt && enter_scope(cg, name, need))
+			return EXIT_FAIL;
+		dflt = false;
+	} else if (dflt && cg_systemd_host()) {
+		if (!cg->may_scope)
+			return fail("systemd runs this host: there is no default cgroup parent for a running process. Give --cgroup-parent (or XOSJOB_CGROUP_PARENT) inside a subtree delegated to you (a Delegate=yes unit, e.g. systemd-run --user --scope -p Delegate=yes), or start the command with xosjob run, which makes a transient scope of its own");
+		return exec_in_scope();
 	}
+	if (dflt)
+		snprintf(cg->parent, sizeof(cg->parent), DEFAULT_PARENT);
 	snprintf(dir, sizeof(dir), "%s%s", mnt,
 		 strcmp(cg->parent, "/") ? cg->parent : "");
 	if (dflt && make_default_parent(need, dir))

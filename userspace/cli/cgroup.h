@@ -3,7 +3,9 @@
  * xosjob: the CLI's cgroup v2 code. A job started with limits (run, new)
  * gets a cgroup of its own, a leaf under a parent cgroup: --cgroup-parent,
  * else $XOSJOB_CGROUP_PARENT, else (no systemd) /xos_job, created on
- * demand with the needed controllers enabled. freeze and thaw write the
+ * demand with the needed controllers enabled; on a systemd host, run
+ * re-executes itself in a transient scope with Delegate=yes and the job's
+ * cgroup is made in it, beside the supervisor's. freeze and thaw write the
  * job's recorded cgroup's cgroup.freeze.
  */
 #ifndef XOSJOB_CGROUP_H
@@ -57,6 +59,9 @@ struct cg_job {
 	char path[4096 + 128];	/* the job's cgroup directory, absolute */
 	char rel[4096 + 64];	/* the same relative to the mount */
 	bool created;
+	/* the caller runs a command: it may re-execute in a systemd scope */
+	bool may_scope;
+	bool scope;		/* parent is a transient scope made for us */
 };
 
 /*
@@ -68,9 +73,18 @@ int cg_parse(const struct cg_args *a, struct cg_job *cg);
 /*
  * Finds the parent, checks delegation, controllers and the machine's
  * bounds, creates the job's cgroup and writes the limits: 0, or the
- * message printed, nothing left behind, and EXIT_FAIL.
+ * message printed, nothing left behind, and EXIT_FAIL. On a systemd host
+ * with no parent given and may_scope set, it first re-executes the
+ * program through systemd-run (returning only if that fails); in the
+ * scope, the scope is the parent and the caller is in its "supervisor".
  */
 int cg_create(struct cg_job *cg);
+
+/*
+ * Is this a systemd host (/run/systemd/system)? There, without a parent,
+ * cg_create re-executes the program in a transient scope (may_scope).
+ */
+bool cg_systemd_host(void);
 
 /* Moves process @pid (0: the caller) into the job's cgroup: 0 or -errno. */
 int cg_move(const struct cg_job *cg, pid_t pid);

@@ -26,6 +26,7 @@ struct subcommand {
 
 extern const char *prog;
 extern const char *subcmd;	/* the name the user typed */
+extern char **main_argv;	/* main's argv as given, NULL-terminated */
 
 /* "xosjob: <subcmd>: message" and a hint on stderr; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

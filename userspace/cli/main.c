@@ -2,12 +2,14 @@
 /* xosjob: command-line client of the xos_job kernel module. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 const char *prog = "xosjob";
 const char *subcmd;
+char **main_argv;
 
 #define JSON_OPT "  --json         machine-readable output (one JSON value)\n"
 #define LIMIT_OPTS \
@@ -258,6 +260,16 @@ int main(int argc, char *argv[])
 {
 	int ret;
 
+	/*
+	 * parse_opts reorders argv: run re-executes itself in a systemd
+	 * scope with the arguments as given (cgroup.c)
+	 */
+	main_argv = calloc(argc + 1, sizeof(*main_argv));
+	if (!main_argv) {
+		fail("out of memory");
+		return EXIT_FAIL;
+	}
+	memcpy(main_argv, argv, argc * sizeof(*argv));
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

@@ -262,6 +262,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 		return EXIT_USAGE;
 	if (cg_parse(&cga, &cg))
 		return EXIT_USAGE;
+	cg.may_scope = n > 0;
 	if (n && cg.wanted)
 		return cg_create(&cg) ?: supervise(argv, &req, &iso, &cg);
 	ctx = open_ctx();
