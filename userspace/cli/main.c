@@ -41,8 +41,9 @@ char **main_argv;
 	"      --cgroup-parent PATH\n" \
 	"                 where the job's cgroup is made, relative to the\n" \
 	"                 cgroup2 mount (default: $XOSJOB_CGROUP_PARENT, else\n" \
-	"                 /xos_job without systemd; none with systemd: a\n" \
-	"                 subtree delegated to you)\n"
+	"                 /xos_job without systemd; with systemd, a command\n" \
+	"                 gets a transient scope with Delegate=yes through\n" \
+	"                 systemd-run --scope, --user for non-root)\n"
 
 static const struct subcommand subcommands[] = {
 	{ "info", NULL, cmd_info, "[--json]",
