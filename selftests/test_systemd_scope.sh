@@ -9,9 +9,12 @@
 # real one (/lib/systemd/systemd of the host), started as PID 1 of a pid,
 # mount and cgroup namespace of this guest, with a /run of its own (there
 # /run/systemd/system exists) and a cgroup2 mount rooted at its cgroup;
-# every xosjob of the test runs in those namespaces (nsenter). Refusals:
-# no user manager for an unprivileged owner, no systemd-run, new for a
-# running process; each with its message and nothing left behind.
+# every xosjob of the test runs in those namespaces (nsenter). An
+# unprivileged owner gets a scope from its own user manager (systemd
+# --user, started as user@.service would). Refusals: by the user manager
+# (a process outside the user's tree), no user manager, no systemd-run,
+# new for a running process; each with its message and nothing left
+# behind.
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -20,7 +23,7 @@ MNT=/sys/fs/cgroup
 C=$MNT/xos-sd		# systemd's cgroup: "/" inside its namespace
 NOBODY=65534
 SD=/lib/systemd/systemd
-echo "1..13"
+echo "1..16"
 
 # every controller the limits use, down to systemd's root
 for c in cpuset cpu io memory pids; do
@@ -78,8 +81,8 @@ scope=${cg%/*}
 check "run --memory-max 64M --pids-max 40 --cpu-weight 50: the job's cgroup $cg is in a transient scope" \
 	'[[ $cg =~ ^/system\.slice/xosjob-[0-9]+-[0-9]+\.scope/job-[0-9]+$ ]]' "rc $rc $(cat /tmp/sd.out /tmp/sd.err)"
 check "the limits are written there: $(val limits)" '[ "$(val limits)" = "67108864 40 50 " ]' "$(cat /tmp/sd.out)"
-check "systemd made the unit: $(val unit)" \
-	'[ "$(val unit)" = "ActiveState=active ControlGroup=$scope Delegate=yes Id=${scope##*/} " ]' "$(val unit) (scope $scope)"
+check "systemd made the unit: $(val unit); systemd-run named it: $(cat /tmp/sd.err)" \
+	'[ "$(val unit)" = "ActiveState=active ControlGroup=$scope Delegate=yes Id=${scope##*/} " ] && [ "$(cat /tmp/sd.err)" = "Running scope as unit: ${scope##*/}" ]' "$(val unit) (scope $scope) $(cat /tmp/sd.err)"
 check "no internal process: the scope's cgroup holds none ('$(val scope_procs)'), the supervisor (pid $(val sup_pid)) is in $scope/supervisor, memory pids cpu enabled below" \
 	'[ -z "$(val scope_procs)" ] && [ "$(val sup_procs)" = "$(val sup_pid) " ] && [[ " $(val subtree) " == *" memory "* ]] && [[ " $(val subtree) " == *" pids "* ]] && [[ " $(val subtree) " == *" cpu "* ]]' \
 	"$(cat /tmp/sd.out)"
@@ -95,6 +98,66 @@ for _ in $(seq "$(xpolls 50)"); do
 done
 check "systemd removed the scope and its cgroups when the job ended" \
 	'[ -n "$gone" ] && ! sdin systemctl is-active -q "${scope##*/}"' "gone '$gone': $(sdin find "$MNT$scope" 2>&1 | head)"
+
+# --- an unprivileged owner: its own systemd user manager ---------------------
+# As user@.service runs it: systemd --user as the user, in a service with
+# the same Delegate= (pids memory cpu); its runtime directory made by root
+# (user-runtime-dir@.service there, which needs logind). No default
+# dependencies: sysinit.target would run systemd-tmpfiles, which empties
+# the guest's /tmp. A login session's
+# processes live in the user's tree, from which the user manager may move
+# them: "login" stands for it (without the system D-Bus, the user manager
+# cannot ask PID 1 to move a process from elsewhere).
+US=xos-user-$NOBODY.service
+U=$MNT/system.slice/$US
+RT=/run/user/$NOBODY
+t0=$(date +%s%N)
+sdin sh -c "mkdir -p $RT /run/systemd/user && chown $NOBODY:$NOBODY $RT && chmod 700 $RT &&
+	printf '[Unit]\nDescription=xosjob test\nDefaultDependencies=no\n' >/run/systemd/user/xos-test.target"
+sdin systemd-run --quiet --unit=$US -p DefaultDependencies=no -p "Delegate=pids memory cpu" --uid=$NOBODY --gid=$NOBODY \
+	-E XDG_RUNTIME_DIR=$RT -- $SD --user --unit=xos-test.target --log-level=notice
+for _ in $(seq "$(xpolls 900)"); do
+	sdin test -S $RT/systemd/private && break
+	sleep 0.1
+done
+ms=$((($(date +%s%N) - t0) / 1000000))
+sdin sh -c "mkdir -p $U/login && chown -R $NOBODY:$NOBODY $U/login"
+ulogin() { # CMD...: as $NOBODY, from its login cgroup, with its runtime directory
+	# shellcheck disable=SC2016
+	sdin sh -c 'echo $$ >'"$U"'/login/cgroup.procs && exec setpriv --reuid='$NOBODY' --regid='$NOBODY' --clear-groups env XDG_RUNTIME_DIR='$RT' "$@"' sh "$@"
+}
+# shellcheck disable=SC2016
+ulogin xosjob run --memory-max 32M --pids-max 9 -- sh -c '
+	cg=$(cut -d: -f3 /proc/self/cgroup) scope=${cg%/*}
+	echo "cg $cg"
+	echo "limits $(cat /sys/fs/cgroup$cg/memory.max /sys/fs/cgroup$cg/pids.max | tr "\n" " ")"
+	echo "owner $(stat -c %u /sys/fs/cgroup$scope /sys/fs/cgroup$cg | tr "\n" " ")$(id -u)"
+	echo "scope_procs $(cat /sys/fs/cgroup$scope/cgroup.procs | tr "\n" " ")"
+	echo "unit $(systemctl --user show -p Id -p Delegate -p ActiveState -p ControlGroup ${scope##*/} | sort | tr "\n" " ")"
+	echo "job $(xosjob id $$)"' >/tmp/sd.out 2>/tmp/sd.err
+rc=$?
+ucg=$(val cg)
+uscope=${ucg%/*}
+check "uid $NOBODY, its user manager up in $ms ms: run --memory-max 32M --pids-max 9 makes $ucg" \
+	'[ $rc = 0 ] && [[ $ucg =~ ^/system\.slice/$US/app\.slice/xosjob-[0-9]+-[0-9]+\.scope/job-[0-9]+$ ]] && [ "$(val limits)" = "33554432 9 " ]' \
+	"rc $rc $(cat /tmp/sd.out /tmp/sd.err) $(sdin systemctl status $US --no-pager 2>&1 | head -20)"
+check "its user manager made the scope ($(val unit)), delegated to uid $NOBODY (owner $(val owner)), no process in it; the command in job $(val job)" \
+	'[ "$(val unit)" = "ActiveState=active ControlGroup=$uscope Delegate=yes Id=${uscope##*/} " ] && [ "$(val owner)" = "$NOBODY $NOBODY $NOBODY" ] &&
+	 [ -z "$(val scope_procs)" ] && [ -n "$(val job)" ]' "scope $uscope: $(cat /tmp/sd.out /tmp/sd.err)"
+# systemd refusing: from outside the user's tree (here the guest's root
+# cgroup) the user manager cannot move the process into its scope
+before=$(sdin find $U -type d | sort)
+sdin setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups env XDG_RUNTIME_DIR=$RT xosjob run --pids-max 5 -- true >/tmp/sd.out 2>/tmp/sd.err
+rc=$?
+after=""
+for _ in $(seq "$(xpolls 50)"); do
+	after=$(sdin find $U -type d | sort)
+	[ "$after" = "$before" ] && break
+	sleep 0.1
+done
+check "the user manager refuses a scope for a process outside the user's tree: systemd-run says so ($(head -c 200 /tmp/sd.err)), exit $rc, nothing left" \
+	'[ $rc = 1 ] && grep -q "Job failed" /tmp/sd.err && [ "$after" = "$before" ] && [ -z "$(sdin setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups env XDG_RUNTIME_DIR=$RT systemctl --user list-units --all --no-legend "xosjob-*" 2>&1)" ]' \
+	"rc $rc $(cat /tmp/sd.out /tmp/sd.err) before $before after $after"
 
 # --- a parent given: no scope ------------------------------------------------
 sdin sh -c 'mkdir -p /sys/fs/cgroup/xos-sd-manual && echo +pids >/sys/fs/cgroup/xos-sd-manual/cgroup.subtree_control'

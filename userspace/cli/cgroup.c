@@ -808,8 +808,12 @@ static int exec_in_scope(void)
 {
 	char exe[PATH_MAX], unit[64], sock[PATH_MAX + 32];
 	const char *rt = getenv("XDG_RUNTIME_DIR");
-	const char *fixed[] = { "systemd-run", "--scope", "--quiet",
-				"--collect", "-p", "Delegate=yes" };
+	/*
+	 * no --quiet: it would hide why systemd refused ("Job failed"), and
+	 * the unit's name is worth a line
+	 */
+	const char *fixed[] = { "systemd-run", "--scope", "--collect", "-p",
+				"Delegate=yes" };
 	char unit_opt[80], **argv;
 	size_t i, n = 0, nargs = 0;
 	ssize_t len;
