@@ -285,7 +285,8 @@ fi
 check "a block device: $loopdev ($mm), ext4 over an image on tmpfs, mounted on $IOD" \
 	'[ -n "$mm" ] && mountpoint -q $IOD' "loop '$loopdev' maj:min '$mm' $(grep -m1 loop /proc/modules)"
 # 4 MiB written with O_DIRECT (no page cache between dd and the device):
-# 4 s at 1 MiB/s; without the limit 0.03-0.4 s under TCG
+# 4 s at 1 MiB/s. Without the limit 0.03-1.2 s under TCG on a loaded
+# host: the contrast is a ratio, at least twice as fast, not a time.
 # shellcheck disable=SC2016
 io_job='cg=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)
 	t0=$(date +%s%N)
@@ -301,7 +302,7 @@ xosjob run --io-weight 250 -- sh -c "$io_job" sh free >/tmp/lim.io2 2>&1
 rc2=$?
 ms1=$(sed -n 's/^ms //p' /tmp/lim.io1) ms2=$(sed -n 's/^ms //p' /tmp/lim.io2)
 check "--io-max \"$mm wbps=1M\": 4 MiB of direct writes take ${ms1} ms (4000 at the limit); the same job without it ${ms2} ms" \
-	'[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "${ms1:-0}" -ge 3200 ] && [ "${ms2:-9999}" -le 1600 ] && [ "$ms1" -ge $((ms2 * 2)) ] &&
+	'[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "${ms1:-0}" -ge 3200 ] && [ -n "$ms2" ] && [ "$ms1" -ge $((ms2 * 2)) ] &&
 	 grep -qx "io.max $mm rbps=max wbps=1048576 riops=max wiops=max" /tmp/lim.io1 && ! grep -q "^io.max $mm" /tmp/lim.io2' \
 	"rc $rc1 $rc2: $(cat /tmp/lim.io1 /tmp/lim.io2)"
 wb=$(sed -n "s/^io.stat .*$mm [^w]*wbytes=\([0-9]*\).*/\1/p" /tmp/lim.io1)

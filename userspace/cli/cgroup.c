@@ -871,8 +871,8 @@ static int exec_in_scope(void)
 
 /*
  * After systemd-run: check that this process is in the scope it asked
- * for (and alone there), step into "supervisor", and make the scope the
- * parent with the controllers the limits need enabled.
+ * for, step into "supervisor", and make the scope the parent with the
+ * controllers the limits need enabled.
  */
 static int enter_scope(struct cg_job *cg, const char *unit,
 		       const struct controller_need *need)
@@ -916,7 +916,6 @@ static int enter_scope(struct cg_job *cg, const char *unit,
 		if (need[i].needed && has_word(avail, need[i].name) &&
 		    enable_controller(dir, cur, need[i].name))
 			return EXIT_FAIL;
-	cg->scope = true;
 	return 0;
 }
 
@@ -931,7 +930,7 @@ int cg_create(struct cg_job *cg)
 
 	needed_controllers(cg, need);
 	if (unit) {
-		/* kept from the job's command */
+		/* the job's command must not inherit it */
 		char name[64];
 
 		snprintf(name, sizeof(name), "%s", unit);

@@ -61,7 +61,6 @@ struct cg_job {
 	bool created;
 	/* the caller runs a command: it may re-execute in a systemd scope */
 	bool may_scope;
-	bool scope;		/* parent is a transient scope made for us */
 };
 
 /*
