@@ -192,9 +192,14 @@ expect 1 "the job needs a transient scope, but systemd-run cannot run: No such f
 	env PATH=/nonexistent "$(command -v xosjob)" run --pids-max 5 -- true
 sdin sleep 300 &
 slp=$!
+spid=""
+for _ in $(seq "$(xpolls 100)"); do
+	spid=$(sdin pgrep -nx sleep) && break
+	sleep 0.1
+done
 expect 1 "systemd runs this host: there is no default cgroup parent for a running process.*start the command with xosjob run" \
-	xosjob new --pid "$(sdin pgrep -nx sleep)" --memory-max 64M
-kill $slp 2>/dev/null
+	xosjob new --pid "$spid" --memory-max 64M
+sdin kill "$spid"
 wait $slp 2>/dev/null
 
 # systemd, its namespaces and its cgroups go with its PID 1
