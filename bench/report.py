@@ -284,8 +284,8 @@ def bigjob_section(recs, env):
 
 def lockwait_section(recs):
     """The longest fork() of a member while another process queried its
-    job in a loop (job_get_loop) or ran as many INFO round trips, which
-    take no job lock (info_loop): per job size, the median over
+    job in a loop (job_get_loop) or ran INFO round trips, which take no
+    job lock, for as long (info_loop): per job size, the median over
     repetitions of each window's maximum, and the ratio of the two."""
     out = {}
     for r in recs:
@@ -526,8 +526,8 @@ def table(res):
             L.append("A member's longest fork() while another process "
                      "queries its job (plain TCG, 2 vCPUs, ns; median over "
                      "repetitions of each window's maximum; a window is "
-                     "20 JOB_GETs of the job, or 20 INFO round trips, which "
-                     "take no job lock):\n")
+                     "20 JOB_GETs of the job, or INFO round trips, which "
+                     "take no job lock, for as long as that took):\n")
             L.append("| tasks | longest fork, JOB_GET loop | longest fork, "
                      "INFO loop | ratio | 20 JOB_GETs take | forks seen |")
             L.append("|---|---|---|---|---|---|")

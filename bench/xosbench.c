@@ -896,7 +896,7 @@ static int cmd_bigjob(int argc, char **argv)
 	struct fork_watch *fw = NULL;
 	struct nlr *xn = malloc(sizeof(*xn));
 	uint16_t xfam;
-	uint64_t id, t0, setup_ns;
+	uint64_t id, t0, setup_ns, loop_ns = 0;
 	pid_t creator, fpid = 0, pid;
 	uint32_t sent, denied;
 	long want;
@@ -1044,12 +1044,21 @@ static int cmd_bigjob(int argc, char **argv)
 			} else {
 				struct xosjob_info info;
 
-				for (i = 0, err = 0; i < LOCKWAIT_QUERIES && !err; i++)
+				/*
+				 * INFO round trips for as long as the JOB_GET
+				 * loop before took: the forks it sees are the
+				 * baseline
+				 */
+				for (i = 0, err = 0; !err &&
+				     (i < LOCKWAIT_QUERIES ||
+				      (sig == -5 && now_ns() - t0 < loop_ns)); i++)
 					err = sig == -4 ? xosjob_get(ctx, id, &job) :
 					      xosjob_info(ctx, &info);
 				entries = sig == -4 ? (long)job.nr_tasks : want;
 			}
 			dt = now_ns() - t0;
+			if (sig == -4)
+				loop_ns = dt;
 			if (fw)
 				fw->window = 0;
 			if (err)
