@@ -912,7 +912,8 @@ static int cmd_bigjob(int argc, char **argv)
 		{ "tasks_dump_lib", -2 }, { "job_get", -3 },
 		/*
 		 * --lockwait: LOCKWAIT_QUERIES JOB_GETs of the big job back to
-		 * back, against as many INFO round trips (netlink, no job lock)
+		 * back, against INFO round trips (netlink, no job lock) for as
+		 * long
 		 */
 		{ "job_get_loop", -4 }, { "info_loop", -5 } };
 	int op0, op_end;

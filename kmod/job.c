@@ -1436,7 +1436,16 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	 */
 	rcu_read_lock();
 	list_for_each_entry_rcu(xt, &job->members, job_node) {
-		xos_acct_read(&cur, xt->task, NULL);
+		/*
+		 * The high-water marks are the process's: read through its
+		 * representative only. One that leaves during the walk is
+		 * either counted here or claims itself, and adds them to
+		 * @missed with its final figures.
+		 */
+		if (READ_ONCE(xt->is_proc))
+			xos_acct_read(&cur, xt->task, NULL);
+		else
+			xos_acct_read_thread(&cur, xt->task);
 		if (xchg(&xt->walk_gen, gen) == gen)
 			continue;
 		xos_acct_add(&s->acct, &cur, xt->base);
