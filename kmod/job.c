@@ -1386,6 +1386,9 @@ void xos_task_acct(struct xos_task *xt, struct xos_acct *a)
 	xos_acct_add(a, &cur, xt->base);
 }
 
+/* Members a snapshot sums under the job's lock; above, under RCU. */
+#define XOS_JOB_SNAP_LOCKED_MAX 16
+
 void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s)
 {
@@ -1413,8 +1416,13 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		rcu_read_unlock();
 	}
 	s->acct = job->dead;
-	if (unlikely(job->walk_missed)) {
-		/* another walk runs (callers are serialized: never expected) */
+	/*
+	 * A small job is summed under the lock: the hold is short and
+	 * bounded, and cheaper than the claims. So is one whose members
+	 * another walk is claiming (callers are serialized: not expected).
+	 */
+	if (job->nr_tasks <= XOS_JOB_SNAP_LOCKED_MAX ||
+	    unlikely(job->walk_missed)) {
 		list_for_each_entry(xt, &job->members, job_node) {
 			xos_acct_read(&cur, xt->task, NULL);
 			xos_acct_add(&s->acct, &cur, xt->base);

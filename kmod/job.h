@@ -48,16 +48,16 @@ struct cgroup;
  * All netlink operations are serialized by genl_mutex (the family is not
  * parallel_ops); only the probes run concurrently with them.
  *
- * A snapshot (JOB_GET, JOB_LIST) sums the members under RCU, not under the
- * lock, so that a query of a large job never keeps its forks and exits
- * waiting for the whole walk. Each member is counted exactly once by a
- * claim: the walk marks a member it has read with its generation
- * (xchg(->walk_gen)), and a member that leaves while the walk runs does the
- * same under the job's lock before it reads its final figures; whoever
- * swaps in the generation first counts the member, the leaver into the
- * walk's ->walk_missed. The walker reads before it claims and the leaver
- * claims before it reads, so a member counted by the walk never shows
- * more than its final figures (sums never go down).
+ * A snapshot (JOB_GET, JOB_LIST) of a job of more than a few members sums
+ * them under RCU, not under the lock, so that a query of a large job never
+ * keeps its forks and exits waiting for the whole walk. Each member is
+ * counted exactly once by a claim: the walk marks a member it has read
+ * with its generation (xchg(->walk_gen)), and a member that leaves while
+ * the walk runs does the same under the job's lock before it reads its
+ * final figures; whoever swaps in the generation first counts the member,
+ * the leaver into the walk's ->walk_missed. The walker reads before it
+ * claims and the leaver claims before it reads, so a member counted by
+ * the walk never shows more than its final figures (sums never go down).
  */
 
 /*
@@ -233,10 +233,11 @@ struct xos_job_snap {
 };
 
 /*
- * Costs one read of every live member, under RCU (the job's lock is taken
- * twice, briefly): in proportion to the job's size, never to the number of
- * tasks on the system. Callers are serialized (genl_mutex); one that finds
- * a walk running walks under the lock instead.
+ * Costs one read of every live member: in proportion to the job's size,
+ * never to the number of tasks on the system. Under RCU, the job's lock
+ * taken twice briefly, except for a job of a few members, which is read
+ * under its lock. Callers are serialized (genl_mutex); one that finds a
+ * walk running walks under the lock instead.
  */
 void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s);

@@ -624,6 +624,115 @@ TEST_F_TIMEOUT(big, attach_is_all_or_nothing, 300)
 	xosjob_close(ctx);
 }
 
+/* A member that keeps starting short-lived threads that burn a little CPU. */
+static void *burn_briefly(void *arg)
+{
+	volatile unsigned long i;
+
+	for (i = 0; i < 20000; i++)
+		;
+	return arg;
+}
+
+static void churn_threads(int go)
+{
+	pthread_t parked;
+	char c;
+	int i;
+
+	/* attached first: a storm of thread creation may make JOB_ATTACH retry */
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	for (i = 0; i < 6; i++)
+		if (pthread_create(&parked, NULL, sleeper, NULL))
+			_exit(1);
+	for (;;) {
+		pthread_t th[8];
+		int i, n = 0;
+
+		for (i = 0; i < 8; i++)
+			n += !pthread_create(&th[n], NULL, burn_briefly, NULL);
+		for (i = 0; i < n; i++)
+			pthread_join(th[i], NULL);
+	}
+}
+
+/*
+ * A job of more members than a snapshot sums under the lock, whose members
+ * come and go all the time: each JOB_GET counts every member once, whether
+ * it leaves before, during or after the walk reaches it. A member lost by
+ * the walk makes the sums dip; one counted twice puts a snapshot above the
+ * final record.
+ */
+TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
+{
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job, last = { 0 };
+	uint64_t id;
+	int gate, i, p, dips = 0, go[2];
+	pid_t pids[4];
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, pipe(go));
+	pids[0] = spawn_gated(&gate, NULL, NULL);
+	ASSERT_EQ(0, xosjob_new(ctx, "churn", pids[0], &id));
+	/* 3 processes of 6 parked threads, each starting 8 threads at a time */
+	for (p = 1; p < 4; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0) {
+			churn_threads(go[0]);
+			_exit(0);
+		}
+		ASSERT_LT(0, pids[p]);
+		ASSERT_EQ(0, xosjob_attach(ctx, id, pids[p], &nattach));
+	}
+	ASSERT_EQ(3, write(go[1], "ggg", 3));
+	for (i = 0; i < 1500; i++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job))
+			TH_LOG("%s", xosjob_strerror(ctx));
+		if (job.stats.runtime_ns < last.stats.runtime_ns ||
+		    job.stats.minflt < last.stats.minflt ||
+		    job.stats.nivcsw + job.stats.nvcsw <
+		    last.stats.nivcsw + last.stats.nvcsw ||
+		    job.tasks_started < last.tasks_started) {
+			if (!dips++)
+				TH_LOG("snapshot %d went down: run time %llu after %llu ns, minflt %llu after %llu",
+				       i, (unsigned long long)job.stats.runtime_ns,
+				       (unsigned long long)last.stats.runtime_ns,
+				       (unsigned long long)job.stats.minflt,
+				       (unsigned long long)last.stats.minflt);
+		}
+		last = job;
+	}
+	EXPECT_EQ(0, dips);
+	/* the walk ran under RCU for most snapshots: the job was big */
+	EXPECT_LT(16, last.nr_tasks) TH_LOG("only %llu members",
+					     (unsigned long long)last.nr_tasks);
+	EXPECT_LT(1000, last.tasks_exited);
+	for (p = 1; p < 4; p++)
+		kill(pids[p], SIGKILL);
+	close(gate);
+	close(go[0]);
+	close(go[1]);
+	for (p = 0; p < 4; p++)
+		reap(pids[p]);
+	for (i = 0; i < XOS_SCALED(500); i++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		if (job.ended)
+			break;
+		usleep(10000);
+	}
+	ASSERT_TRUE(job.ended);
+	EXPECT_LE(last.stats.runtime_ns, job.stats.runtime_ns);
+	EXPECT_LE(last.stats.utime_ns + last.stats.stime_ns,
+		  job.stats.utime_ns + job.stats.stime_ns);
+	EXPECT_LE(last.stats.minflt, job.stats.minflt);
+	EXPECT_LE(last.stats.nvcsw + last.stats.nivcsw,
+		  job.stats.nvcsw + job.stats.nivcsw);
+	EXPECT_LE(last.stats.hiwater_rss_kb, job.stats.hiwater_rss_kb);
+	xosjob_close(ctx);
+}
+
 static int param(const char *name, int set)
 {
 	char path[128];
