@@ -669,7 +669,7 @@ TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job, last = { 0 };
 	uint64_t id;
-	int gate, i, p, dips = 0, go[2];
+	int gate = -1, i, p, dips = 0, go[2];
 	pid_t pids[4];
 
 	ASSERT_EQ(0, xosjob_open(&ctx));
