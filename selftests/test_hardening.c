@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -624,98 +626,136 @@ TEST_F_TIMEOUT(big, attach_is_all_or_nothing, 300)
 	xosjob_close(ctx);
 }
 
-/* A member that keeps starting short-lived threads that burn a little CPU. */
-static void *burn_briefly(void *arg)
+static void pin_to_cpu(int cpu)
 {
-	volatile unsigned long i;
+	cpu_set_t set;
 
-	for (i = 0; i < 20000; i++)
-		;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Leavers: each burns a few ms of CPU, says so, and exits when told. */
+#define NR_LEAVERS 100
+#define NR_PARKED 1000
+static int leave_go = -1, leave_done = -1;
+
+static void *burn_then_leave(void *arg)
+{
+	struct timespec t;
+	char c = 1;
+
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	while (t.tv_sec == 0 && t.tv_nsec < 3000000);
+	if (write(leave_done, &c, 1) != 1 || read(leave_go, &c, 1) != 1)
+		_exit(1);
+	/*
+	 * One after the other, 2 ms apart, on their own clock, the newest
+	 * first: the member that leaves is the last one a walk reaches.
+	 */
+	usleep(2000 * (NR_LEAVERS - (unsigned int)(uintptr_t)arg));
 	return arg;
 }
 
-static void churn_threads(int go)
-{
-	pthread_t parked;
-	char c;
-	int i;
-
-	/* attached first: a storm of thread creation may make JOB_ATTACH retry */
-	if (read(go, &c, 1) != 1)
-		_exit(1);
-	for (i = 0; i < 6; i++)
-		if (pthread_create(&parked, NULL, sleeper, NULL))
-			_exit(1);
-	for (;;) {
-		pthread_t th[8];
-		int i, n = 0;
-
-		for (i = 0; i < 8; i++)
-			n += !pthread_create(&th[n], NULL, burn_briefly, NULL);
-		for (i = 0; i < n; i++)
-			pthread_join(th[i], NULL);
-	}
-}
-
 /*
- * A job of more members than a snapshot sums under the lock, whose members
- * come and go all the time: each JOB_GET counts every member once, whether
- * it leaves before, during or after the walk reaches it. A member lost by
- * the walk makes the sums dip; one counted twice puts a snapshot above the
- * final record.
+ * A job of 1,000 parked threads and then 100 that are done burning CPU
+ * and leave one by one, the newest first, while JOB_GET reads the job over
+ * and over, its walk running under RCU (the job has more members than a
+ * snapshot sums under the lock). Each leaver takes 3 ms of run time with it
+ * to the job's exited figures, and hardly any new use is made meanwhile: a
+ * walk that lost a member as it left, before the walk reached it, shows a
+ * dip of 3 ms; one that counted it twice shows a snapshot above the final
+ * record.
  */
 TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
 {
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job, last = { 0 };
-	uint64_t id;
-	int gate = -1, i, p, dips = 0, go[2];
-	pid_t pids[4];
+	int go[2], done[2], idp[2], i, j, dips = 0;
+	uint64_t id = 0;
+	pid_t pid;
+	char c;
 
+	/*
+	 * The leavers on one CPU, the queries on another: woken on the
+	 * querier's CPU, a leaver would only ever exit between two walks.
+	 */
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU: leavers cannot exit during a walk");
 	ASSERT_EQ(0, xosjob_open(&ctx));
 	ASSERT_EQ(0, pipe(go));
-	pids[0] = spawn_gated(&gate, NULL, NULL);
-	ASSERT_EQ(0, xosjob_new(ctx, "churn", pids[0], &id));
-	/* 3 processes of 6 parked threads, each starting 8 threads at a time */
-	for (p = 1; p < 4; p++) {
-		pids[p] = fork();
-		if (pids[p] == 0) {
-			churn_threads(go[0]);
-			_exit(0);
+	ASSERT_EQ(0, pipe(done));
+	ASSERT_EQ(0, pipe(idp));
+	pin_to_cpu(0);
+	pid = fork();
+	if (pid == 0) {
+		struct xosjob_ctx *cc;
+		pthread_attr_t attr;
+		pthread_t th;
+		uint64_t own = 0;
+
+		pin_to_cpu(1);
+		leave_go = go[0];
+		leave_done = done[1];
+		if (xosjob_open(&cc) || xosjob_new(cc, "leavers", 0, &own) ||
+		    write(idp[1], &own, sizeof(own)) != sizeof(own)) {
+			fprintf(stderr, "leavers: no job: %s\n", xosjob_strerror(cc));
+			_exit(1);
 		}
-		ASSERT_LT(0, pids[p]);
-		ASSERT_EQ(0, xosjob_attach(ctx, id, pids[p], &nattach));
+		/*
+		 * Parked members first: a walk passes them all before it
+		 * reaches the leavers, which join last.
+		 */
+		if (pthread_attr_init(&attr) ||
+		    pthread_attr_setstacksize(&attr, 256 << 10))
+			_exit(1);
+		for (i = 0; i < NR_PARKED + NR_LEAVERS; i++) {
+			int err = pthread_create(&th, &attr, i < NR_PARKED ?
+						 sleeper : burn_then_leave,
+						 (void *)(uintptr_t)(i - NR_PARKED));
+
+			if (err) {
+				fprintf(stderr, "leavers: thread %d: %s\n", i,
+					strerror(err));
+				_exit(1);
+			}
+		}
+		for (;;)
+			pause();
 	}
-	ASSERT_EQ(3, write(go[1], "ggg", 3));
-	for (i = 0; i < 1500; i++) {
+	ASSERT_LT(0, pid);
+	/* the child's failure is an end of file, not a hang */
+	close(idp[1]);
+	close(done[1]);
+	ASSERT_EQ(sizeof(id), read(idp[0], &id, sizeof(id)));
+	for (i = 0; i < NR_LEAVERS; i++)
+		if (read(done[0], &c, 1) != 1)
+			break;
+	ASSERT_EQ(NR_LEAVERS, i);
+	ASSERT_EQ(0, xosjob_get(ctx, id, &last));
+	ASSERT_EQ(NR_PARKED + NR_LEAVERS + 1, last.nr_tasks);
+	for (i = 0; i < NR_LEAVERS; i++)
+		ASSERT_EQ(1, write(go[1], "x", 1));
+	/* back to back while they leave: most exits land in some walk */
+	for (j = 0; last.nr_tasks > NR_PARKED + 1 && j < 100000; j++) {
 		ASSERT_EQ(0, xosjob_get(ctx, id, &job))
 			TH_LOG("%s", xosjob_strerror(ctx));
 		if (job.stats.runtime_ns < last.stats.runtime_ns ||
-		    job.stats.minflt < last.stats.minflt ||
-		    job.stats.nivcsw + job.stats.nvcsw <
-		    last.stats.nivcsw + last.stats.nvcsw ||
-		    job.tasks_started < last.tasks_started) {
+		    job.stats.utime_ns + job.stats.stime_ns <
+		    last.stats.utime_ns + last.stats.stime_ns) {
 			if (!dips++)
-				TH_LOG("snapshot %d went down: run time %llu after %llu ns, minflt %llu after %llu",
-				       i, (unsigned long long)job.stats.runtime_ns,
-				       (unsigned long long)last.stats.runtime_ns,
-				       (unsigned long long)job.stats.minflt,
-				       (unsigned long long)last.stats.minflt);
+				TH_LOG("snapshot %d: the job's run time went down from %llu to %llu ns (%llu tasks left)",
+				       j, (unsigned long long)last.stats.runtime_ns,
+				       (unsigned long long)job.stats.runtime_ns,
+				       (unsigned long long)job.nr_tasks);
 		}
 		last = job;
 	}
-	EXPECT_EQ(0, dips);
-	/* the walk ran under RCU for most snapshots: the job was big */
-	EXPECT_LT(16, last.nr_tasks) TH_LOG("only %llu members",
-					     (unsigned long long)last.nr_tasks);
-	EXPECT_LT(1000, last.tasks_exited);
-	for (p = 1; p < 4; p++)
-		kill(pids[p], SIGKILL);
-	close(gate);
-	close(go[0]);
-	close(go[1]);
-	for (p = 0; p < 4; p++)
-		reap(pids[p]);
+	EXPECT_EQ(NR_PARKED + 1, last.nr_tasks);
+	EXPECT_EQ(0, dips) TH_LOG("%d of %d snapshots went down", dips, j);
+	kill(pid, SIGKILL);
+	reap(pid);
 	for (i = 0; i < XOS_SCALED(500); i++) {
 		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 		if (job.ended)
@@ -730,6 +770,10 @@ TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
 	EXPECT_LE(last.stats.nvcsw + last.stats.nivcsw,
 		  job.stats.nvcsw + job.stats.nivcsw);
 	EXPECT_LE(last.stats.hiwater_rss_kb, job.stats.hiwater_rss_kb);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(idp[0]);
 	xosjob_close(ctx);
 }
 
