@@ -553,7 +553,7 @@ def table(res):
                      "that are not stopped; SIGUSR1 runs a no-op handler. "
                      "The TASKS dump reads every entry, raw (64 KiB "
                      "receive buffer) and through libxosjob; JOB_GET sums "
-                     "every live member (under the job's lock):\n" % unit)
+                     "every live member (under RCU above 16 members):\n" % unit)
             L.append("| Job | tasks | KILL sig 0 | KILL SIGCONT | KILL "
                      "SIGUSR1 | TASKS dump (raw) | per entry | TASKS dump "
                      "(libxosjob) | JOB_GET | reps |")
