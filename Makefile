@@ -66,16 +66,18 @@ bench-bin: userspace
 
 # Benchmarks (not part of check): both kernels under -icount, then plain TCG.
 # BENCH=part,... (bench/guest.sh parts: path probes query events mem bigjob
-# enforce)
+# enforce lockwait)
 # runs only those, in the -icount boot, and leaves results.json and the
 # README alone.
 BENCH ?=
+# lockwait needs two vCPUs at once: the plain TCG boot
+BENCH_MODES ?= $(if $(filter lockwait,$(subst $(comma), ,$(BENCH))),wall,icount)
 bench: all
 ifeq ($(BENCH),)
 	@$(ROOT)/scripts/bench.sh --out $(ROOT)/bench/results.json \
 		--readme $(ROOT)/README.md $(KERNELS)
 else
-	@$(ROOT)/scripts/bench.sh --parts $(BENCH) --modes icount \
+	@$(ROOT)/scripts/bench.sh --parts $(BENCH) --modes $(BENCH_MODES) \
 		--out $(BUILD)/bench/results-$(subst $(comma),-,$(BENCH)).json $(KERNELS)
 endif
 

@@ -21,10 +21,14 @@
 # enforce: the cost of enforced limits on the path, fork/exec/thread in a
 #         job with --cpu-time and --time set against one without,
 #         interleaved rounds.
+# lockwait (wall only: it needs two vCPUs at once): the longest fork() of a
+#         member of a 1,000- and a 10,000-thread job while another process
+#         queries that job with JOB_GET in a loop, against the same loop of
+#         INFO round trips, which take no job lock.
 # smoke:  every part with tiny counts.
 set -euo pipefail
 mode=${1:?usage: guest.sh icount|wall|mem|smoke [PARTS]}
-parts=,${2:-path,probes,query,events,mem,bigjob,enforce},
+parts=,${2:-path,probes,query,events,mem,bigjob,enforce,lockwait},
 want() { case $parts in *,$1,*) return 0 ;; esac; return 1; }
 ROOT=${XOS_ROOT:?}
 K=${XOS_KERNEL:-$(uname -r)}
@@ -53,12 +57,13 @@ icount) rounds=7 nfork=100 nexec=50 nthread=300 sizes=1,10,100,1000,10000
 	mem_scales="" big_scales=${XOS_BENCH_BIGJOB:-"20x100 200x100"} breps=5 ;;
 wall) rounds=5 nfork=50 nexec=25 nthread=100 sizes=1,10,100,1000
 	qreps=5 ecount=500 rates="0" rates19="0" stall=3000 mem_scales=""
-	big_scales=${XOS_BENCH_BIGJOB:-} breps=5 ;;
+	big_scales=${XOS_BENCH_BIGJOB:-} breps=5
+	lock_scales=${XOS_BENCH_LOCKWAIT:-"10x100 100x100"} ;;
 mem) rounds=0 sizes="" ecount=0 mem_scales=${XOS_BENCH_MEM:-"100x100 1000x1"}
 	big_scales="" ;;
 smoke) rounds=2 nfork=20 nexec=10 nthread=20 sizes=1,10 qreps=1 ecount=50
 	rates="0" rates19="0" stall=100 mem_scales="5x3" big_scales="3x4"
-	breps=1 ;;
+	lock_scales="3x4" breps=1 ;;
 *) echo "guest.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
@@ -244,5 +249,12 @@ for sc in $big_scales; do
 		"$XB" bigjob --procs "${sc%x*}" --threads "${sc#*x}" --reps "$breps" \
 			$lx | emit loaded 0
 	done
+done
+# --- 7. a member's fork while its job is queried in a loop -------------------
+want lockwait || lock_scales=""
+for sc in ${lock_scales:-}; do
+	log "lockwait: ${sc%x*} processes x ${sc#*x} threads"
+	"$XB" bigjob --lockwait --procs "${sc%x*}" --threads "${sc#*x}" \
+		--reps "$breps" | emit loaded 0
 done
 log "done"

@@ -282,6 +282,28 @@ def bigjob_section(recs, env):
     return out
 
 
+def lockwait_section(recs):
+    """The longest fork() of a member while another process queried its
+    job in a loop (job_get_loop) or ran INFO round trips, which take no
+    job lock, for as long (info_loop): per job size, the median over
+    repetitions of each window's maximum, and the ratio of the two."""
+    out = {}
+    for r in recs:
+        o = out.setdefault(str(r["tasks"]), {"tasks": r["tasks"],
+                                             "samples": {}})
+        o["samples"].setdefault(r["op"], []).append(r)
+    for o in out.values():
+        s = o.pop("samples")
+        for op, v in s.items():
+            o[op] = {"fork_max": stats([x["fork_max_ns"] for x in v]),
+                     "forks": sum(x["forks"] for x in v),
+                     "window": stats([x["ns"] for x in v])}
+        if "job_get_loop" in o and "info_loop" in o:
+            o["ratio"] = (o["job_get_loop"]["fork_max"]["median"] /
+                          max(o["info_loop"]["fork_max"]["median"], 1))
+    return out
+
+
 def targets(kr):
     """The issue's targets against the icount figures."""
     t = []
@@ -499,6 +521,25 @@ def table(res):
                     fmt_ns(o["limited"]["median"]), o["ratio"]["median"],
                     o["ratio"]["min"], o["ratio"]["max"], o["ratio"]["n"]))
             L.append("")
+        lw = kr.get("lockwait")
+        if lw:
+            L.append("A member's longest fork() while another process "
+                     "queries its job (plain TCG, 2 vCPUs, ns; median over "
+                     "repetitions of each window's maximum; a window is "
+                     "20 JOB_GETs of the job, or INFO round trips, which "
+                     "take no job lock, for as long as that took):\n")
+            L.append("| tasks | longest fork, JOB_GET loop | longest fork, "
+                     "INFO loop | ratio | 20 JOB_GETs take | forks seen |")
+            L.append("|---|---|---|---|---|---|")
+            for key, o in sorted(lw.items(), key=lambda x: x[1]["tasks"]):
+                g, i = o.get("job_get_loop"), o.get("info_loop")
+                if not g or not i:
+                    continue
+                L.append("| %d | %s | %s | %.2f | %s | %d |" % (
+                    o["tasks"], fmt_ns(g["fork_max"]["median"]),
+                    fmt_ns(i["fork_max"]["median"]), o["ratio"],
+                    fmt_ns(g["window"]["median"]), g["forks"] + i["forks"]))
+            L.append("")
         big = kr.get("bigjob")
         for mode in sorted(big or {}):
             bm = big[mode]
@@ -512,7 +553,7 @@ def table(res):
                      "that are not stopped; SIGUSR1 runs a no-op handler. "
                      "The TASKS dump reads every entry, raw (64 KiB "
                      "receive buffer) and through libxosjob; JOB_GET sums "
-                     "every live member (under the job's lock):\n" % unit)
+                     "every live member (under RCU above 16 members):\n" % unit)
             L.append("| Job | tasks | KILL sig 0 | KILL SIGCONT | KILL "
                      "SIGUSR1 | TASKS dump (raw) | per entry | TASKS dump "
                      "(libxosjob) | JOB_GET | reps |")
@@ -578,6 +619,7 @@ def main():
             "memory": mem_section(sel("mem"), sel("mem_info")),
             "bigjob": bigjob_section(sel("bigjob"), sel("bigjob_env")),
             "enforce": enforce_section(sel("enforce")),
+            "lockwait": lockwait_section(sel("lockwait")),
         }
         res["kernels"][k]["targets"] = targets(res["kernels"][k])
     if a.check:

@@ -834,6 +834,9 @@ static int cmd_mem(int argc, char **argv)
 
 /* --- bigjob: JOB_KILL and a full TASKS dump of one big job ---------- */
 
+/* --lockwait: queries per measured window */
+#define LOCKWAIT_QUERIES 20
+
 /*
  * Shared with the forker (--forker): the window an operation runs in, and
  * per window the longest fork() a member made that started in it.
@@ -886,38 +889,51 @@ static int count_msg(const struct nlmsghdr *h, void *arg)
 static int cmd_bigjob(int argc, char **argv)
 {
 	int procs = 200, threads = 100, reps = 5, leaders_exit = 0, forker = 0;
+	int lockwait = 0;
 	int c, i, r, idx, pidp[2], window = 0;
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
 	struct fork_watch *fw = NULL;
 	struct nlr *xn = malloc(sizeof(*xn));
 	uint16_t xfam;
-	uint64_t id, t0, setup_ns;
+	uint64_t id, t0, setup_ns, loop_ns = 0;
 	pid_t creator, fpid = 0, pid;
 	uint32_t sent, denied;
 	long want;
 	static const struct option opts[] = {
 		{ "procs", 1, NULL, 'p' }, { "threads", 1, NULL, 't' },
 		{ "reps", 1, NULL, 'r' }, { "leaders-exit", 0, NULL, 'l' },
-		{ "forker", 0, NULL, 'f' }, { 0 } };
+		{ "forker", 0, NULL, 'f' }, { "lockwait", 0, NULL, 'w' },
+		{ 0 } };
 	/* signal 0 walks every member and signals none */
-	static const struct { const char *name; int sig; } ops[] = {
+	static const struct { const char *name; int sig; } all_ops[] = {
 		{ "kill_sig0", 0 }, { "kill_sigcont", SIGCONT },
 		{ "kill_sigusr1", SIGUSR1 }, { "tasks_dump", -1 },
-		{ "tasks_dump_lib", -2 }, { "job_get", -3 } };
-	const int nops = sizeof(ops) / sizeof(ops[0]);
+		{ "tasks_dump_lib", -2 }, { "job_get", -3 },
+		/*
+		 * --lockwait: LOCKWAIT_QUERIES JOB_GETs of the big job back to
+		 * back, against INFO round trips (netlink, no job lock) for as
+		 * long
+		 */
+		{ "job_get_loop", -4 }, { "info_loop", -5 } };
+	int op0, op_end;
 
-	while ((c = getopt_long(argc, argv, "p:t:r:lf", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:r:lfw", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': procs = atoi(optarg); break;
 		case 't': threads = atoi(optarg); break;
 		case 'r': reps = atoi(optarg); break;
 		case 'l': leaders_exit = 1; break;
 		case 'f': forker = 1; break;
+		case 'w': lockwait = forker = 1; break;
 		default: return 2;
 		}
 	}
-	if (procs < 1 || threads < 1 || reps < 1 || reps * 6 >= 64)
+	/* the first six, or --lockwait's two */
+	op0 = lockwait ? 6 : 0;
+	op_end = lockwait ? 8 : 6;
+	if (procs < 1 || threads < 1 || reps < 1 ||
+	    reps * (op_end - op0) >= 64)
 		die("bigjob: bad --procs, --threads or --reps");
 	want = (long)procs * threads;
 	xfam = resolve(xn, XOS_JOB_GENL_NAME);
@@ -995,11 +1011,11 @@ static int cmd_bigjob(int argc, char **argv)
 	       ",\"forker\":%s}\n", procs, threads, leaders_exit ? "true" : "false",
 	       job.nr_tasks, setup_ns, forker ? "true" : "false");
 	for (r = 0; r < reps; r++) {
-		for (idx = 0; idx < nops; idx++) {
+		for (idx = op0; idx < op_end; idx++) {
 			uint32_t sent = 0, denied = 0;
 			long entries = 0;
 			bool intr = false;
-			int dintr = 0, err, sig = ops[idx].sig;
+			int dintr = 0, err, sig = all_ops[idx].sig;
 			uint64_t dt;
 
 			/* a handled SIGUSR1 woke a thread per process: let them
@@ -1022,28 +1038,45 @@ static int cmd_bigjob(int argc, char **argv)
 			} else if (sig == -2) {
 				err = xosjob_tasks(ctx, id, count_task, &entries,
 						   &intr);
-			} else {
+			} else if (sig == -3) {
 				/* the sums over the live members */
 				err = xosjob_get(ctx, id, &job);
 				entries = job.nr_tasks;
+			} else {
+				struct xosjob_info info;
+
+				/*
+				 * INFO round trips for as long as the JOB_GET
+				 * loop before took: the forks it sees are the
+				 * baseline
+				 */
+				for (i = 0, err = 0; !err &&
+				     (i < LOCKWAIT_QUERIES ||
+				      (sig == -5 && now_ns() - t0 < loop_ns)); i++)
+					err = sig == -4 ? xosjob_get(ctx, id, &job) :
+					      xosjob_info(ctx, &info);
+				entries = sig == -4 ? (long)job.nr_tasks : want;
 			}
 			dt = now_ns() - t0;
+			if (sig == -4)
+				loop_ns = dt;
 			if (fw)
 				fw->window = 0;
 			if (err)
-				die("bigjob: %s: %s", ops[idx].name,
+				die("bigjob: %s: %s", all_ops[idx].name,
 				    sig == -1 ? xn->msg : xosjob_strerror(ctx));
 			/* the forker and its child of the moment are members too */
 			if (sig >= 0 ? sent < (uint32_t)procs + forker ||
 				       (!forker && sent != (uint32_t)procs) :
 			    entries < want)
-				die("bigjob: %s reached %ld of %ld", ops[idx].name,
+				die("bigjob: %s reached %ld of %ld", all_ops[idx].name,
 				    sig >= 0 ? (long)sent : entries, want);
-			printf("{\"bench\":\"bigjob\",\"procs\":%d,\"threads\":%d,"
+			printf("{\"bench\":\"%s\",\"procs\":%d,\"threads\":%d,"
 			       "\"leaders_exited\":%s,\"tasks\":%ld,\"op\":\"%s\","
 			       "\"rep\":%d,\"ns\":%" PRIu64 ",\"signalled\":%u,"
-			       "\"entries\":%ld,\"interrupted\":%s", procs, threads,
-			       leaders_exit ? "true" : "false", want, ops[idx].name,
+			       "\"entries\":%ld,\"interrupted\":%s",
+			       lockwait ? "lockwait" : "bigjob", procs, threads,
+			       leaders_exit ? "true" : "false", want, all_ops[idx].name,
 			       r, dt, sent, entries, intr ? "true" : "false");
 			if (fw) {
 				/* the last fork started in the window may still

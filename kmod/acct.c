@@ -36,11 +36,8 @@ static u64 xos_acct_mb_usec(u64 page_usec)
 	return mul_u64_u32_div(page_usec, PAGE_SIZE, 1000 * 1024);
 }
 
-void xos_acct_read(struct xos_acct *a, struct task_struct *t,
-		   const struct mm_struct *exited_mm)
+void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t)
 {
-	unsigned long rss, vm = 0;
-	struct mm_struct *mm;
 	u64 ut, st;
 
 	memset(a, 0, sizeof(*a));
@@ -88,6 +85,15 @@ void xos_acct_read(struct xos_acct *a, struct task_struct *t,
 		a->delay_count[XOS_ACCT_DELAY_WPCOPY] = READ_ONCE(d->wpcopy_count);
 	}
 #endif
+}
+
+void xos_acct_read(struct xos_acct *a, struct task_struct *t,
+		   const struct mm_struct *exited_mm)
+{
+	unsigned long rss, vm = 0;
+	struct mm_struct *mm;
+
+	xos_acct_read_thread(a, t);
 	/* signal->maxrss also holds the peak of an mm left by exec() */
 	rss = READ_ONCE(t->signal->maxrss);
 	if (exited_mm) {

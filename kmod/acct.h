@@ -61,6 +61,11 @@ struct xos_acct {
  */
 void xos_acct_read(struct xos_acct *a, struct task_struct *t,
 		   const struct mm_struct *exited_mm);
+/*
+ * The same without the two high-water marks (left 0), which belong to the
+ * process, not the thread: a sum over a process's threads reads them once.
+ */
+void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t);
 /* @sum += @cur - @base (@base may be NULL); maxima are merged. */
 void xos_acct_add(struct xos_acct *sum, const struct xos_acct *cur,
 		  const struct xos_acct *base);

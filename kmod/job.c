@@ -333,6 +333,7 @@ static void xos_task_add_locked(struct xos_job *job, struct xos_task *xt,
 	xt->job = job;
 	xt->is_proc = is_proc;
 	xt->seq = ++job->next_seq;
+	xt->walk_gen = job->walk_seq;
 	refcount_set(&xt->ref, 1);
 	list_add_tail_rcu(&xt->job_node, &job->members);
 	job->nr_tasks++;
@@ -417,6 +418,26 @@ static u8 xos_job_end_state(const struct xos_job *job)
 	if (job->first_status > 0)
 		return XOS_JOB_END_FAILED;
 	return XOS_JOB_END_COMPLETED;
+}
+
+/*
+ * @xt leaves @job: its figures since it joined, read now into @now, go to
+ * the members that left, and to a running snapshot walk that has not
+ * counted it yet (claimed before the read: see the overview in job.h).
+ * job->lock held.
+ */
+static void xos_task_settle_locked(struct xos_job *job, struct xos_task *xt,
+				   struct task_struct *t,
+				   const struct mm_struct *exited_mm,
+				   struct xos_acct *now)
+{
+	bool missed = job->walk_missed &&
+		      xchg(&xt->walk_gen, job->walk_seq) != job->walk_seq;
+
+	xos_acct_read(now, t, exited_mm);
+	xos_acct_add(&job->dead, now, xt->base);
+	if (missed)
+		xos_acct_add(job->walk_missed, now, xt->base);
 }
 
 /*
@@ -870,11 +891,14 @@ static bool xos_adopt_commit(struct xos_adopt *ad)
 		struct xos_adopt_slot *slot = &ad->slots[i];
 		struct xos_task *x = slot->x;
 
-		xos_acct_read(&now, slot->task, NULL);
+		if (slot->old)
+			xos_task_settle_locked(ad->oldjob, slot->old,
+					       slot->task, NULL, &now);
+		else
+			xos_acct_read(&now, slot->task, NULL);
 		*x->base = now;
 		WRITE_ONCE(x->mm, READ_ONCE(slot->task->mm));
 		if (slot->old) {
-			xos_acct_add(&ad->oldjob->dead, &now, slot->old->base);
 			/* the whole process leaves: its count goes with it */
 			if (slot->old->is_proc) {
 				WRITE_ONCE(slot->old->is_proc, false);
@@ -1014,8 +1038,7 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *p,
 			spin_unlock(&job->lock);
 		} else {
 			/* under the lock, as in xos_job_task_exiting() */
-			xos_acct_read(&now, t, NULL);
-			xos_acct_add(&job->dead, &now, x->base);
+			xos_task_settle_locked(job, x, t, NULL, &now);
 			xos_task_unlink_unlock(x);
 		}
 	}
@@ -1285,10 +1308,10 @@ out:
 
 /*
  * sched_process_exit probe: the task's final figures go to its job. They
- * are read under the job's lock: a snapshot reads the live task under the
- * same lock, and a tick between an earlier read and the lock would let it
- * see more run time than the exit then adds, so the job's sums would go
- * down.
+ * are read under the job's lock, after the claim on a running snapshot
+ * walk: a walk that counted the task read it before, and a tick between
+ * an earlier read and the claim would let the walk see more run time than
+ * the exit then adds, so the job's sums would go down.
  */
 void xos_job_task_exiting(struct task_struct *t)
 {
@@ -1298,8 +1321,7 @@ void xos_job_task_exiting(struct task_struct *t)
 	rcu_read_lock();
 	xt = xos_task_lock(t);
 	if (xt) {
-		xos_acct_read(&a, t, READ_ONCE(xt->mm));
-		xos_acct_add(&xt->job->dead, &a, xt->base);
+		xos_task_settle_locked(xt->job, xt, t, READ_ONCE(xt->mm), &a);
 		xos_task_unlink_unlock(xt);
 	}
 	rcu_read_unlock();
@@ -1364,11 +1386,15 @@ void xos_task_acct(struct xos_task *xt, struct xos_acct *a)
 	xos_acct_add(a, &cur, xt->base);
 }
 
+/* Members a snapshot sums under the job's lock; above, under RCU. */
+#define XOS_JOB_SNAP_LOCKED_MAX 16
+
 void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s)
 {
+	struct xos_acct cur, missed;
 	struct xos_task *xt;
-	struct xos_acct cur;
+	u64 gen;
 
 	memset(s, 0, sizeof(*s));
 	spin_lock(&job->lock);
@@ -1390,12 +1416,55 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		rcu_read_unlock();
 	}
 	s->acct = job->dead;
-	list_for_each_entry(xt, &job->members, job_node) {
-		xos_acct_read(&cur, xt->task, NULL);
+	/*
+	 * A small job is summed under the lock: the hold is short and
+	 * bounded, and cheaper than the claims. So is one whose members
+	 * another walk is claiming (callers are serialized: not expected).
+	 */
+	if (job->nr_tasks <= XOS_JOB_SNAP_LOCKED_MAX ||
+	    unlikely(job->walk_missed)) {
+		list_for_each_entry(xt, &job->members, job_node) {
+			xos_acct_read(&cur, xt->task, NULL);
+			xos_acct_add(&s->acct, &cur, xt->base);
+			xos_acct_count_state(&s->states, xt->task);
+		}
+		spin_unlock(&job->lock);
+		return;
+	}
+	gen = ++job->walk_seq;
+	memset(&missed, 0, sizeof(missed));
+	job->walk_missed = &missed;
+	spin_unlock(&job->lock);
+
+	/*
+	 * The members that were here when the walk began, each counted once:
+	 * by the walk if it claims the member first, else by the member as
+	 * it leaves, into @missed. Read, then claim (xchg() is a full
+	 * barrier): see the overview in job.h.
+	 */
+	rcu_read_lock();
+	list_for_each_entry_rcu(xt, &job->members, job_node) {
+		/*
+		 * The high-water marks are the process's: read through its
+		 * representative only. One that leaves during the walk is
+		 * either counted here or claims itself, and adds them to
+		 * @missed with its final figures.
+		 */
+		if (READ_ONCE(xt->is_proc))
+			xos_acct_read(&cur, xt->task, NULL);
+		else
+			xos_acct_read_thread(&cur, xt->task);
+		if (xchg(&xt->walk_gen, gen) == gen)
+			continue;
 		xos_acct_add(&s->acct, &cur, xt->base);
 		xos_acct_count_state(&s->states, xt->task);
 	}
+	rcu_read_unlock();
+
+	spin_lock(&job->lock);
+	job->walk_missed = NULL;
 	spin_unlock(&job->lock);
+	xos_acct_add(&s->acct, &missed, NULL);
 }
 
 struct task_struct *xos_job_member_in_cgroup(struct xos_job *job)

@@ -47,6 +47,17 @@ struct cgroup;
  *
  * All netlink operations are serialized by genl_mutex (the family is not
  * parallel_ops); only the probes run concurrently with them.
+ *
+ * A snapshot (JOB_GET, JOB_LIST) of a job of more than a few members sums
+ * them under RCU, not under the lock, so that a query of a large job never
+ * keeps its forks and exits waiting for the whole walk. Each member is
+ * counted exactly once by a claim: the walk marks a member it has read
+ * with its generation (xchg(->walk_gen)), and a member that leaves while
+ * the walk runs does the same under the job's lock before it reads its
+ * final figures; whoever swaps in the generation first counts the member,
+ * the leaver into the walk's ->walk_missed. The walker reads before it
+ * claims and the leaver claims before it reads, so a member counted by
+ * the walk never shows more than its final figures (sums never go down).
  */
 
 /*
@@ -93,6 +104,14 @@ struct xos_task {
 	 */
 	bool is_proc;
 	bool unlinked;			/* left its job; set under job->lock */
+	/*
+	 * The last snapshot walk that counted this member, or that the
+	 * member claimed as it left (see the overview); only ever swapped
+	 * with xchg(). Set to the running walk's generation when the entry
+	 * joins, so that a walk never counts a member that joined after it
+	 * started.
+	 */
+	u64 walk_gen;
 	struct rcu_head rcu;
 };
 
@@ -139,6 +158,13 @@ struct xos_job {
 	struct xos_job_record *rec;
 	u64 next_seq;
 	u64 members_gen;		/* bumped on join/leave (dump check) */
+	/*
+	 * The running snapshot walk (see the overview): its generation, and
+	 * where members that leave before it reached them add their figures
+	 * (the walker's own, on its stack; NULL: no walk runs).
+	 */
+	u64 walk_seq;
+	struct xos_acct *walk_missed;
 	u32 flags;			/* XOS_JOB_F_* */
 	/* no member left; never set back. READ_ONCE() without the lock */
 	bool ended;
@@ -207,8 +233,11 @@ struct xos_job_snap {
 };
 
 /*
- * Costs one read of every live member, under the job's lock: in proportion
- * to the job's size, never to the number of tasks on the system.
+ * Costs one read of every live member: in proportion to the job's size,
+ * never to the number of tasks on the system. Under RCU, the job's lock
+ * taken twice briefly, except for a job of a few members, which is read
+ * under its lock. Callers are serialized (genl_mutex); one that finds a
+ * walk running walks under the lock instead.
  */
 void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s);

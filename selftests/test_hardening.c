@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -621,6 +623,157 @@ TEST_F_TIMEOUT(big, attach_is_all_or_nothing, 300)
 	close(gate_b);
 	reap(pa);
 	reap(pb);
+	xosjob_close(ctx);
+}
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Leavers: each burns a few ms of CPU, says so, and exits when told. */
+#define NR_LEAVERS 100
+#define NR_PARKED 1000
+static int leave_go = -1, leave_done = -1;
+
+static void *burn_then_leave(void *arg)
+{
+	struct timespec t;
+	char c = 1;
+
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	while (t.tv_sec == 0 && t.tv_nsec < 3000000);
+	if (write(leave_done, &c, 1) != 1 || read(leave_go, &c, 1) != 1)
+		_exit(1);
+	/*
+	 * One after the other, 2 ms apart, on their own clock, the newest
+	 * first: the member that leaves is the last one a walk reaches.
+	 */
+	usleep(2000 * (NR_LEAVERS - (unsigned int)(uintptr_t)arg));
+	return arg;
+}
+
+/*
+ * A job of 1,000 parked threads and then 100 that are done burning CPU
+ * and leave one by one, the newest first, while JOB_GET reads the job over
+ * and over, its walk running under RCU (the job has more members than a
+ * snapshot sums under the lock). Each leaver takes 3 ms of run time with it
+ * to the job's exited figures, and hardly any new use is made meanwhile: a
+ * walk that lost a member as it left, before the walk reached it, shows a
+ * dip of 3 ms; one that counted it twice shows a snapshot above the final
+ * record.
+ */
+TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
+{
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job, last = { 0 };
+	int go[2], done[2], idp[2], i, j, dips = 0;
+	uint64_t id = 0;
+	pid_t pid;
+	char c;
+
+	/*
+	 * The leavers on one CPU, the queries on another: woken on the
+	 * querier's CPU, a leaver would only ever exit between two walks.
+	 */
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU: leavers cannot exit during a walk");
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	ASSERT_EQ(0, pipe(idp));
+	pin_to_cpu(0);
+	pid = fork();
+	if (pid == 0) {
+		struct xosjob_ctx *cc;
+		pthread_attr_t attr;
+		pthread_t th;
+		uint64_t own = 0;
+
+		pin_to_cpu(1);
+		leave_go = go[0];
+		leave_done = done[1];
+		if (xosjob_open(&cc) || xosjob_new(cc, "leavers", 0, &own) ||
+		    write(idp[1], &own, sizeof(own)) != sizeof(own)) {
+			fprintf(stderr, "leavers: no job: %s\n", xosjob_strerror(cc));
+			_exit(1);
+		}
+		/*
+		 * Parked members first: a walk passes them all before it
+		 * reaches the leavers, which join last.
+		 */
+		if (pthread_attr_init(&attr) ||
+		    pthread_attr_setstacksize(&attr, 256 << 10))
+			_exit(1);
+		for (i = 0; i < NR_PARKED + NR_LEAVERS; i++) {
+			int err = pthread_create(&th, &attr, i < NR_PARKED ?
+						 sleeper : burn_then_leave,
+						 (void *)(uintptr_t)(i - NR_PARKED));
+
+			if (err) {
+				fprintf(stderr, "leavers: thread %d: %s\n", i,
+					strerror(err));
+				_exit(1);
+			}
+		}
+		for (;;)
+			pause();
+	}
+	ASSERT_LT(0, pid);
+	/* the child's failure is an end of file, not a hang */
+	close(idp[1]);
+	close(done[1]);
+	ASSERT_EQ(sizeof(id), read(idp[0], &id, sizeof(id)));
+	for (i = 0; i < NR_LEAVERS; i++)
+		if (read(done[0], &c, 1) != 1)
+			break;
+	ASSERT_EQ(NR_LEAVERS, i);
+	ASSERT_EQ(0, xosjob_get(ctx, id, &last));
+	ASSERT_EQ(NR_PARKED + NR_LEAVERS + 1, last.nr_tasks);
+	for (i = 0; i < NR_LEAVERS; i++)
+		ASSERT_EQ(1, write(go[1], "x", 1));
+	/* back to back while they leave: most exits land in some walk */
+	for (j = 0; last.nr_tasks > NR_PARKED + 1 && j < 100000; j++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job))
+			TH_LOG("%s", xosjob_strerror(ctx));
+		if (job.stats.runtime_ns < last.stats.runtime_ns ||
+		    job.stats.utime_ns + job.stats.stime_ns <
+		    last.stats.utime_ns + last.stats.stime_ns) {
+			if (!dips++)
+				TH_LOG("snapshot %d: the job's run time went down from %llu to %llu ns (%llu tasks left)",
+				       j, (unsigned long long)last.stats.runtime_ns,
+				       (unsigned long long)job.stats.runtime_ns,
+				       (unsigned long long)job.nr_tasks);
+		}
+		last = job;
+	}
+	EXPECT_EQ(NR_PARKED + 1, last.nr_tasks);
+	EXPECT_EQ(0, dips) TH_LOG("%d of %d snapshots went down", dips, j);
+	kill(pid, SIGKILL);
+	reap(pid);
+	for (i = 0; i < XOS_SCALED(500); i++) {
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		if (job.ended)
+			break;
+		usleep(10000);
+	}
+	ASSERT_TRUE(job.ended);
+	EXPECT_LE(last.stats.runtime_ns, job.stats.runtime_ns);
+	EXPECT_LE(last.stats.utime_ns + last.stats.stime_ns,
+		  job.stats.utime_ns + job.stats.stime_ns);
+	EXPECT_LE(last.stats.minflt, job.stats.minflt);
+	EXPECT_LE(last.stats.nvcsw + last.stats.nivcsw,
+		  job.stats.nvcsw + job.stats.nivcsw);
+	EXPECT_LE(last.stats.hiwater_rss_kb, job.stats.hiwater_rss_kb);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(idp[0]);
 	xosjob_close(ctx);
 }
 
