@@ -28,14 +28,20 @@ wait
 JOB
 chmod 755 $W/job.sh
 say "runuser -u $U1 -- sbatch $W/job.sh    # a script, a child, a setsid daemon"
+: >$W/job.out
+chown $U1: $W/job.out
 job=$(cd $W && runuser -u $U1 -- sbatch --parsable -o $W/job.out $W/job.sh)
 echo "Submitted batch job $job"
-for _ in $(seq 300); do
-	[ "$(xosjob list --json | grep -c "\"slurm:$job\"")" = 1 ] &&
-		[ "$(xosjob list | awk -v l="slurm:$job" '$8 == l { print $3 }')" -ge 3 ] 2>/dev/null && break
-	sleep 0.1
+# the job's xos_job once its three processes are in: "ID NR_PROCS"
+job_procs() {
+	xosjob list --json | python3 -c "import json,sys; print(*[f\"{j['id']} {j['nr_procs']}\" for j in json.load(sys.stdin) if j.get('label')=='slurm:$job'])"
+}
+end=$(($(date +%s) + 60))
+while [ "$(date +%s)" -lt $end ]; do
+	read -r xid procs <<<"$(job_procs)"
+	[ "${procs:-0}" -ge 3 ] && break
+	sleep 0.5
 done
-xid=$(xosjob list | awk -v l="slurm:$job" '$8 == l { print $1 }')
 run xosjob list
 run xosjob tasks "$xid"
 # shellcheck disable=SC2016
@@ -46,10 +52,12 @@ say "ssh -p 2222 $U3@127.0.0.1 true     # $U3 has no job here"
 "${SSH[@]}" $U3@127.0.0.1 true 2>&1 | grep -v '^Warning: Permanently added'
 run xosjob get "$xid"
 run runuser -u $U1 -- scancel "$job"
-for _ in $(seq 300); do
+end=$(($(date +%s) + 60))
+while [ "$(date +%s)" -lt $end ]; do
 	xosjob list --ended | grep -q "slurm:$job\$" && break
-	sleep 0.1
+	sleep 0.5
 done
 run xosjob list --ended
+run cat $W/job.out
 say "grep spank_xos_job $LOG/slurmd.log"
 grep spank_xos_job $LOG/slurmd.log

@@ -45,6 +45,7 @@ slurm_env_stop() {
 	local p
 	# slurmd first: it tells slurmctld the epilogs are done
 	stop $W/sshd.pid
+	rmdir /sys/fs/cgroup/xos-sshd 2>/dev/null
 	stop $W/slurmd.pid
 	stop $W/slurmctld.pid
 	stop $munged_pid
@@ -153,7 +154,10 @@ sshd_start() {
 	EOF
 	[ -f $W/pam.d.sshd.orig ] || cp /etc/pam.d/sshd $W/pam.d.sshd.orig
 	pam_conf "$@"
-	/usr/sbin/sshd -f $W/sshd_config -E $LOG/sshd.log
+	# in a cgroup of its own, so that a login moved into the job's shows
+	mkdir -p /sys/fs/cgroup/xos-sshd
+	(echo $BASHPID >/sys/fs/cgroup/xos-sshd/cgroup.procs &&
+		exec /usr/sbin/sshd -f $W/sshd_config -E $LOG/sshd.log)
 	wait_for 100 bash -c 'echo >/dev/tcp/127.0.0.1/2222' 2>/dev/null
 }
 

@@ -19,7 +19,7 @@ n=0 fail=0
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=selftests/slurm_env.sh
 source "$(dirname "$0")/slurm_env.sh"
-echo "1..29"
+echo "1..30"
 
 for f in /usr/sbin/slurmd /usr/sbin/slurmctld /usr/sbin/munged /usr/sbin/sshd "$SPANK" "$PAMMOD" "$PAMLOGIN"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
@@ -182,16 +182,22 @@ cpu_of() {
 before=$(cpu_of "$x1")
 t0=$(date +%s)
 # shellcheck disable=SC2016
-out=$("${SSH[@]}" $U1@127.0.0.1 'xosjob id $$; python3 -c "
+# shellcheck disable=SC2016
+out=$("${SSH[@]}" $U1@127.0.0.1 'echo "ID $(xosjob id $$)"; python3 -c "
 import time
 e = time.process_time() + 1.0
-while time.process_time() < e: pass"; xosjob id $$' 2>$W/ssh.err)
+while time.process_time() < e: pass"; echo "ID $(xosjob id $$)"; echo "CG $(sed -n "s/^0:://p" /proc/$$/cgroup)"' 2>$W/ssh.err)
 t_ssh=$(($(date +%s) - t0))
 after=$(cpu_of "$x1")
+echo "$out" | sed 's/^/# login: /'
 check "ssh $U1@127.0.0.1:2222 lands in $U1's job: xosjob id \$\$ says $x1 (${t_ssh}s)" \
-	'[ "$(echo "$out" | sort -u)" = "$x1" ]' "got '$out', $(cat $W/ssh.err); $(tail -5 $LOG/sshd.log)"
+	'[ "$(echo "$out" | sed -n "s/^ID //p" | sort -u)" = "$x1" ]' "got '$out', $(cat $W/ssh.err); $(tail -5 $LOG/sshd.log)"
 check "1 s of CPU burnt in the login shows in the job's figures (+$(( (after - before) / 1000000 )) ms)" \
 	'[ $((after - before)) -ge 900000000 ]' "before $before after $after"
+cg=$(jget "$x1" '["cgroup"]')
+check "the login left sshd's cgroup /xos-sshd for the job's, $cg" \
+	'[ -n "$cg" ] && [ "$cg" != /xos-sshd ] && [ "$(echo "$out" | sed -n "s/^CG //p")" = "$cg" ]' \
+	"login in '$(echo "$out" | sed -n "s/^CG //p")', job's '$cg'"
 out=$("${SSH[@]}" $U3@127.0.0.1 'echo LOGGED-IN' 2>$W/ssh.err)
 check "$U3, without a running job, is refused and told why" \
 	'[ -z "$out" ] && grep -q "you have no running job on this node" $W/ssh.err' \
