@@ -10,6 +10,7 @@
 #   make check-debug       the same on a debug 6.12 (KASAN, lockdep, kmemleak...)
 #   make vm-run KERNEL=<release> CMD='...'
 #   make run | shell       demo | interactive guest shell (6.12)
+#   make run-slurm         demo with Slurm and sshd: a batch job, a login into it
 #   make install           module (running kernel), CLI, library, headers,
 #                          man pages, completion; DESTDIR, PREFIX honoured
 #   make dkms-install      register with DKMS: built for every kernel
@@ -35,7 +36,7 @@ comma := ,
 # CMD reaches vm.sh through the environment: no quoting is lost.
 export XOS_VM_CMD = $(value CMD)
 
-.PHONY: all modules userspace selftests check vm-run run shell deps clean \
+.PHONY: all modules userspace selftests check vm-run run run-slurm shell deps clean \
 	checkpatch headers check-harness host-checks spec-check dkms-check \
 	install uninstall dkms-install dkms-uninstall install-check fuzz \
 	bench bench-bin check-debug rt-check
@@ -128,6 +129,11 @@ fuzz: all
 run: all
 	@$(ROOT)/scripts/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/demo.sh
 
+# Slurm (munged, slurmctld, slurmd) and sshd in the guest: a batch job is
+# an xos_job, an ssh login lands in it, scancel kills what is left.
+run-slurm: all
+	@$(ROOT)/scripts/vm.sh --timeout 300 $(KERNEL) -- $(ROOT)/scripts/demo-slurm.sh
+
 shell: all
 	@$(ROOT)/scripts/vm.sh --shell $(KERNEL)
 
@@ -148,7 +154,15 @@ INSTALL_KERNEL ?= $(shell uname -r)
 VERSION := $(shell sed -n 's/^\#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' $(ROOT)/kmod/netlink.h)
 MODDIR := /lib/modules/$(INSTALL_KERNEL)/extra
 U := $(BUILD)/userspace
+# Where Debian's Slurm and PAM look, whatever PREFIX is: slurmd's plugin
+# directory (any path works in plugstack.conf; this one is Slurm's own),
+# and the PAM module directory that a bare "pam_xosjob.so" resolves to.
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+SLURM_PLUGINDIR ?= /usr/lib/$(MULTIARCH)/slurm-wlm
+PAMDIR ?= /lib/$(MULTIARCH)/security
 INSTALLED := $(MODDIR)/xos_job.ko $(BINDIR)/xosjob \
+	$(SLURM_PLUGINDIR)/spank_xos_job.so $(PAMDIR)/pam_xosjob.so \
+	$(MANDIR)/man8/spank_xos_job.8 $(MANDIR)/man8/pam_xosjob.8 \
 	$(LIBDIR)/libxosjob.so.0 $(LIBDIR)/libxosjob.so $(LIBDIR)/libxosjob.a \
 	$(LIBDIR)/pkgconfig/libxosjob.pc $(INCLUDEDIR)/xosjob.h \
 	$(INCLUDEDIR)/linux/xos_job.h $(MANDIR)/man8/xosjob.8 \
@@ -170,6 +184,10 @@ install: $(if $(NOBUILD),,userspace module-$(INSTALL_KERNEL))
 	install -D -m 0644 $(ROOT)/uapi/linux/xos_job.h $(DESTDIR)$(INCLUDEDIR)/linux/xos_job.h
 	install -D -m 0644 $(ROOT)/doc/xosjob.8 $(DESTDIR)$(MANDIR)/man8/xosjob.8
 	install -D -m 0644 $(ROOT)/doc/xos_job.7 $(DESTDIR)$(MANDIR)/man7/xos_job.7
+	install -D -m 0644 $(U)/spank_xos_job.so $(DESTDIR)$(SLURM_PLUGINDIR)/spank_xos_job.so
+	install -D -m 0644 $(U)/pam_xosjob.so $(DESTDIR)$(PAMDIR)/pam_xosjob.so
+	install -D -m 0644 $(ROOT)/doc/spank_xos_job.8 $(DESTDIR)$(MANDIR)/man8/spank_xos_job.8
+	install -D -m 0644 $(ROOT)/doc/pam_xosjob.8 $(DESTDIR)$(MANDIR)/man8/pam_xosjob.8
 	install -D -m 0644 $(ROOT)/userspace/xosjob.bash-completion \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/xosjob
 	install -D -m 0644 $(ROOT)/doc/xosjob-collect.service \

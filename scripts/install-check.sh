@@ -12,6 +12,7 @@ stage=$ROOT/build/install-check
 rm -rf "$stage"
 mkdir -p "$stage"
 dest=$stage/root
+multiarch=$(${CC:-gcc} -print-multiarch)
 mk=(make -s -C "$ROOT" DESTDIR="$dest" PREFIX=/usr INSTALL_KERNEL="$kernel")
 "${mk[@]}" install >"$stage/install.log" 2>&1 || { cat "$stage/install.log" >&2; exit 1; }
 fail=0
@@ -24,6 +25,9 @@ want=(
 	usr/share/man/man8/xosjob.8 usr/share/man/man7/xos_job.7
 	usr/share/bash-completion/completions/xosjob
 	usr/share/doc/xos_job/xosjob-collect.service
+	usr/lib/$multiarch/slurm-wlm/spank_xos_job.so
+	lib/$multiarch/security/pam_xosjob.so
+	usr/share/man/man8/spank_xos_job.8 usr/share/man/man8/pam_xosjob.8
 )
 for f in "${want[@]}"; do
 	[ -e "$dest/$f" ] || { echo "install-check: $f not installed" >&2; fail=1; }
@@ -79,8 +83,25 @@ libs=$(LD_LIBRARY_PATH=$dest/usr/lib ldd "$stage/client-shared" 2>&1 || true)
 grep -q "$dest/usr/lib/libxosjob.so.0" <<<"$libs" ||
 	{ echo "install-check: shared client does not use the installed library" >&2; fail=1; }
 
+# the plugins: the entry points slurmstepd and libpam look up, and
+# libxosjob inside (static, hidden), not a dependency on where it is
+plugin_ok() { # FILE SYMBOL...
+	local syms libs s
+	syms=$(nm -D --defined-only "$1")
+	libs=$(ldd "$1" 2>&1 || true)
+	for s in "${@:2}"; do
+		grep -qw "$s" <<<"$syms" || { echo "install-check: $1 does not export $s" >&2; return 1; }
+	done
+	! grep -qw xosjob_open <<<"$syms" && ! grep -q libxosjob <<<"$libs" ||
+		{ echo "install-check: $1 exports or needs libxosjob" >&2; return 1; }
+}
+plugin_ok "$dest/usr/lib/$multiarch/slurm-wlm/spank_xos_job.so" slurm_spank_init \
+	slurm_spank_task_init_privileged slurm_spank_job_epilog plugin_name spank_plugin_version || fail=1
+plugin_ok "$dest/lib/$multiarch/security/pam_xosjob.so" pam_sm_acct_mgmt pam_sm_open_session \
+	pam_sm_close_session || fail=1
+
 # the man pages render cleanly
-for m in man8/xosjob.8 man7/xos_job.7; do
+for m in man8/xosjob.8 man7/xos_job.7 man8/spank_xos_job.8 man8/pam_xosjob.8; do
 	warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$dest/usr/share/man/$m" 2>&1 >/dev/null || true)
 	[ -z "$warn" ] || { echo "install-check: $m: $warn" >&2; fail=1; }
 done
