@@ -106,6 +106,17 @@ void xos_acct_read(struct xos_acct *a, struct task_struct *t,
 		mm = t->active_mm;
 		if (mm == exited_mm)
 			vm = get_mm_hiwater_vm(mm);
+#ifdef CONFIG_BSD_PROCESS_ACCT
+		/*
+		 * Switched out (a slow or loaded machine): the process's last
+		 * thread still has its VM size at exit, which acct_collect()
+		 * took before exit_mm() (KiB; 0 for other threads). A lower
+		 * bound of the peak, rather than nothing.
+		 */
+		else
+			vm = READ_ONCE(t->signal->pacct.ac_mem) /
+			     (PAGE_SIZE / 1024);
+#endif
 	} else {
 		/* ->mm is cleared under task_lock() in exit_mm() */
 		task_lock(t);
