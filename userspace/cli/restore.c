@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xosjob restore --dir DIR: a checkpoint (xosjob checkpoint) back to life,
+ * as a new job with the old one's label, owner and limits, named as
+ * restored from it, whose figures go on from those saved.
+ *
+ * CRIU forks the restored processes itself, so they would start in
+ * CRIU's job (this program's, if any). They are put in the new job from
+ * CRIU's pre-resume action script (this program again, --criu-hook),
+ * while every restored process and thread exists but none runs: the
+ * tree's root becomes the new job's first process (JOB_NEW with its pid,
+ * so it is the job's anchor, whose namespaces `xosjob enter` takes) and
+ * every other process of the tree is attached to it. None has run a
+ * single instruction of its own code yet; what CRIU spent rebuilding
+ * them stays with CRIU's job (ATTACH counts from the move on). Running
+ * CRIU inside the new job instead would make CRIU itself a member (and
+ * the anchor) of the job, its work part of the job's figures, and the
+ * job's namespaces those of CRIU.
+ *
+ * CRIU runs with --manage-cgroups=ignore: the restored processes stay in
+ * the caller's cgroup, which the new job records as its own; CRIU's
+ * default would put them back into the old job's cgroup paths, which the
+ * old job's supervisor may have removed. CRIU stays the parent of the
+ * restored root and waits for it, and so does this program, which exits
+ * with the status of the job's first process, as `run` does.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ckpt.h"
+#include "cli.h"
+
+/* The restored tree below @pid, attached to job @id (threads too). */
+static int attach_tree(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
+		       int depth)
+{
+	char path[384], buf[4096], *tok, *save = NULL;
+	struct dirent *e;
+	uint32_t n;
+	DIR *d;
+
+	if (depth > 64)
+		return fail("the restored tree is deeper than 64");
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return fail("cannot read %s: %s", path, strerror(errno));
+	while ((e = readdir(d))) {
+		ssize_t len;
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/children", pid,
+			 e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		for (tok = strtok_r(buf, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			pid_t child = atoi(tok);
+
+			if (xosjob_attach(ctx, id, child, &n)) {
+				closedir(d);
+				return fail("cannot attach restored process %d to job %" PRIu64 ": %s",
+					    child, id, xosjob_strerror(ctx));
+			}
+			if (attach_tree(ctx, id, child, depth + 1)) {
+				closedir(d);
+				return EXIT_FAIL;
+			}
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+/* The new job's request, from the metadata. */
+static void new_request(const struct ckpt_meta *m, pid_t root,
+			struct xosjob_new_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->label = m->has_label ? m->label : NULL;
+	req->pid = root;
+	req->owner = m->owner_uid;
+	if (m->has_limits)
+		req->limits = m->limits;
+	req->restored_from = m->job_id;
+	req->base = &m->stats;
+}
+
+/* CRIU's pre-resume: the new job, before any restored process runs. */
+static int criu_hook(void)
+{
+	const char *action = getenv("CRTOOLS_SCRIPT_ACTION");
+	const char *init = getenv("CRTOOLS_INIT_PID");
+	const char *dir = getenv("XOSJOB_RESTORE_DIR");
+	const char *fd_s = getenv("XOSJOB_RESTORE_FD");
+	char path[PATH_MAX + 32], why[128], line[32];
+	struct xosjob_new_req req;
+	struct xosjob_ctx *ctx;
+	struct ckpt_meta *m;
+	uint64_t root, fd, id;
+	int len;
+
+	if (!action)
+		return usage_error("--criu-hook is CRIU's action script; it is not run by hand");
+	if (strcmp(action, "pre-resume"))
+		return 0;
+	if (!init || !dir || !fd_s || !parse_u64(init, INT32_MAX, &root) ||
+	    !parse_u64(fd_s, INT32_MAX, &fd))
+		return fail("CRIU hook: the restored root or the checkpoint directory is not known");
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return fail("out of memory");
+	snprintf(path, sizeof(path), "%s/%s", dir, CKPT_META);
+	if (ckpt_meta_read(path, m, why, sizeof(why)))
+		return fail("%s: %s", path, why);
+	ctx = open_ctx();
+	if (!ctx)
+		return EXIT_FAIL;
+	new_request(m, root, &req);
+	if (xosjob_new_req(ctx, &req, &id))
+		return fail_ctx(ctx);
+	if (attach_tree(ctx, id, root, 0)) {
+		/* CRIU kills the tree: the job ends with it */
+		xosjob_close(ctx);
+		return EXIT_FAIL;
+	}
+	xosjob_close(ctx);
+	free(m);
+	len = snprintf(line, sizeof(line), "%" PRIu64 "\n", id);
+	if (write(fd, line, len) != len)
+		return fail("cannot tell xosjob restore the new job: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/* Whether @dir holds CRIU's images at all (a quick check before CRIU). */
+static bool has_images(const char *dir)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/inventory.img", dir);
+	if (access(path, R_OK))
+		return false;
+	snprintf(path, sizeof(path), "%s/pstree.img", dir);
+	return !access(path, R_OK);
+}
+
+int cmd_restore(int argc, char *argv[])
+{
+	const char *dir_arg = NULL;
+	bool hook = false, json = false;
+	const struct option_spec opts[] = {
+		{ "dir", 'd', &dir_arg, NULL },
+		{ "criu-hook", 0, NULL, &hook },
+		{ NULL },
+	};
+	char dir[PATH_MAX], exe[PATH_MAX], script[PATH_MAX + 64];
+	char meta[PATH_MAX + 32], log[PATH_MAX + 32], why[128], fd_s[16];
+	char line[32] = "", *criu[16];
+	struct xosjob_job *job = NULL;
+	struct xosjob_ctx *ctx;
+	struct ckpt_meta *m = NULL;
+	int pipefd[2], status, n, a = 0, ret = EXIT_FAIL;
+	size_t got = 0;
+	uint64_t id = 0;
+	ssize_t r;
+	pid_t pid;
+	struct stat st;
+
+	n = parse_opts(argc, argv, opts, &json, false);
+	if (n < 0)
+		return opts_exit(n);
+	if (hook)
+		return criu_hook();
+	if (n)
+		return usage_error("unexpected argument '%s' (the checkpoint is --dir DIR)",
+				   argv[0]);
+	if (!dir_arg || !*dir_arg)
+		return usage_error("--dir DIR is needed: the checkpoint to restore");
+	if (!ckpt_admin())
+		return ckpt_not_admin();
+	if (!realpath(dir_arg, dir))
+		return fail("no checkpoint at %s: %s", dir_arg, strerror(errno));
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return fail("no checkpoint at %s: not a directory", dir_arg);
+	m = calloc(1, sizeof(*m));
+	job = calloc(1, sizeof(*job));
+	if (!m || !job) {
+		fail("out of memory");
+		goto out;
+	}
+	snprintf(meta, sizeof(meta), "%s/%s", dir, CKPT_META);
+	if (ckpt_meta_read(meta, m, why, sizeof(why))) {
+		fail("%s is no complete xosjob checkpoint: %s: %s", dir_arg,
+		     CKPT_META, why);
+		goto out;
+	}
+	if (!has_images(dir)) {
+		fail("%s is no complete xosjob checkpoint: CRIU's images (inventory.img, pstree.img) are missing",
+		     dir_arg);
+		goto out;
+	}
+	if (!ckpt_self_exe(exe, sizeof(exe))) {
+		fail("cannot find this program's path for CRIU's action script");
+		goto out;
+	}
+	if (pipe(pipefd)) {
+		fail("pipe: %s", strerror(errno));
+		goto out;
+	}
+	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
+	snprintf(fd_s, sizeof(fd_s), "%d", pipefd[1]);
+	snprintf(log, sizeof(log), "%s/restore.log", dir);
+	snprintf(script, sizeof(script), "'%s' restore --criu-hook", exe);
+	if (setenv("XOSJOB_RESTORE_DIR", dir, 1) ||
+	    setenv("XOSJOB_RESTORE_FD", fd_s, 1)) {
+		fail("setenv: %s", strerror(errno));
+		goto out;
+	}
+	criu[a++] = "criu";
+	criu[a++] = "restore";
+	criu[a++] = "-D";
+	criu[a++] = dir;
+	criu[a++] = "-o";
+	criu[a++] = log;
+	criu[a++] = "--action-script";
+	criu[a++] = script;
+	criu[a++] = "--manage-cgroups=ignore";
+	if (m->shell_job)
+		criu[a++] = "--shell-job";
+	criu[a] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		close(pipefd[0]);
+		if (null >= 0 && !m->shell_job) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		execvp(criu[0], criu);
+		fprintf(stderr, "%s: %s: cannot run criu: %s (make deps installs it)\n",
+			prog, subcmd, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* the hook writes the job's id once every process is in it */
+	while (got + 1 < sizeof(line) &&
+	       (r = read(pipefd[0], line + got, sizeof(line) - 1 - got)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += r;
+		if (memchr(line, '\n', got))
+			break;
+	}
+	close(pipefd[0]);
+	line[got] = 0;
+	if (!got || !parse_u64(strtok(line, "\n") ?: "", UINT64_MAX, &id)) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		fail("CRIU could not restore %s; no process of it runs:",
+		     dir_arg);
+		ckpt_log_errors(log);
+		goto out;
+	}
+	if (json) {
+		struct json o;
+
+		json_begin(&o, stdout);
+		json_u64(&o, "id", id);
+		json_u64(&o, "restored_from", m->job_id);
+		json_str(&o, "dir", dir);
+		json_end(&o);
+		putchar('\n');
+	} else {
+		printf("job %" PRIu64 " restored from job %" PRIu64 " (%s)\n",
+		       id, m->job_id, dir);
+	}
+	fflush(stdout);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	/* the job's first process's status, as run gives its command's */
+	ctx = open_ctx();
+	if (!ctx)
+		goto out;
+	if (xosjob_get(ctx, id, job) || !job->ended || !job->has_exit_status) {
+		xosjob_close(ctx);
+		ret = 0;
+		goto out;
+	}
+	xosjob_close(ctx);
+	ret = WIFEXITED(job->exit_status) ? WEXITSTATUS(job->exit_status) :
+	      128 + WTERMSIG(job->exit_status);
+out:
+	free(m);
+	free(job);
+	return ret;
+}
