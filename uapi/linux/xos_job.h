@@ -50,7 +50,8 @@
  *            XOS_JOB_A_RING_SIZE          u32  records kept (module
  *                                              parameter ended_ring)
  *
- * XOS_JOB_CMD_NEW (do; anyone for itself, admin with PID)
+ * XOS_JOB_CMD_NEW (do; anyone for itself; admin with PID, OWNER_UID,
+ *                 RESTORED_FROM or BASE)
  *   request: [XOS_JOB_A_LABEL]            string, at most 255 bytes
  *            [XOS_JOB_A_PID]              u32  process to place in the job
  *                                              (admin only); default: the

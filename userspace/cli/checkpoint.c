@@ -12,7 +12,8 @@
  * member anywhere else (placed in the job by attach or enter, or orphaned
  * outside the namespace) is refused before anything is written.
  *
- * CRIU runs this program again as its action script (--criu-hook). At
+ * CRIU runs this program again as its action script (by path alone,
+ * see main.c), with the job and DIR in its environment. At
  * post-dump, with the dump complete and the processes still frozen, the
  * hook reads the job's figures into DIR/xosjob.json and, unless the job is
  * left running, marks the job (JOB_CHECKPOINT): CRIU then kills the
@@ -213,8 +214,7 @@ bool ckpt_self_exe(char *buf, size_t len)
 	if (n <= 0)
 		return false;
 	buf[n] = 0;
-	/* it goes into a shell command, single-quoted */
-	return !strchr(buf, '\'');
+	return true;
 }
 
 void ckpt_log_errors(const char *log)
@@ -225,10 +225,10 @@ void ckpt_log_errors(const char *log)
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f) && shown < 6) {
+	while (fgets(line, sizeof(line), f) && shown < 8) {
 		/* CRIU's own noise on these kernels: tun is not built */
-		if (!strstr(line, "Error") || strstr(line, "tun") ||
-		    strstr(line, "util.c"))
+		if (strstr(line, "tun") || strstr(line, "util.c") ||
+		    (!strstr(line, "Error") && strncmp(line, "xosjob: ", 8)))
 			continue;
 		fprintf(stderr, "  criu: %s", line);
 		shown++;
@@ -267,7 +267,7 @@ static int run_criu(char *const argv[])
 }
 
 /* CRIU's post-dump: the figures now, and the mark. */
-static int criu_hook(void)
+static int checkpoint_hook(void)
 {
 	const char *action = getenv("CRTOOLS_SCRIPT_ACTION");
 	const char *id_s = getenv("XOSJOB_CKPT_JOB");
@@ -281,9 +281,7 @@ static int criu_hook(void)
 	uint64_t id;
 	int err;
 
-	if (!action)
-		return usage_error("--criu-hook is CRIU's action script; it is not run by hand");
-	if (strcmp(action, "post-dump"))
+	if (!action || strcmp(action, "post-dump"))
 		return 0;
 	if (!id_s || !dir || !parse_u64(id_s, UINT64_MAX, &id))
 		return fail("CRIU hook: the checkpoint's job and directory are not set");
@@ -316,6 +314,16 @@ static int criu_hook(void)
 	return 0;
 }
 
+int ckpt_criu_hook(void)
+{
+	subcmd = "criu-hook";
+	if (getenv("XOSJOB_CKPT_JOB"))
+		return checkpoint_hook();
+	if (getenv("XOSJOB_RESTORE_DIR"))
+		return ckpt_restore_hook();
+	return fail("run by CRIU as its action script, but not by xosjob checkpoint or restore");
+}
+
 /* Waits up to 30 s (the anchor ends with the tree): the job's record. */
 static bool wait_ended(struct xosjob_ctx *ctx, uint64_t id,
 		       struct xosjob_job *job)
@@ -336,14 +344,13 @@ static bool wait_ended(struct xosjob_ctx *ctx, uint64_t id,
 int cmd_checkpoint(int argc, char *argv[])
 {
 	const char *dir_arg = NULL;
-	bool leave = false, hook = false, json = false;
+	bool leave = false, json = false;
 	const struct option_spec opts[] = {
 		{ "dir", 'd', &dir_arg, NULL },
 		{ "leave-running", 'R', NULL, &leave },
-		{ "criu-hook", 0, NULL, &hook },
 		{ NULL },
 	};
-	char dir[PATH_MAX], exe[PATH_MAX], script[PATH_MAX + 64];
+	char dir[PATH_MAX], exe[PATH_MAX];
 	char log[PATH_MAX + 32], meta[PATH_MAX + 32], tmp[PATH_MAX + 64];
 	char root_s[16], id_s[24];
 	struct members *m = NULL;
@@ -360,8 +367,6 @@ int cmd_checkpoint(int argc, char *argv[])
 	n = parse_opts(argc, argv, opts, &json, false);
 	if (n < 0)
 		return opts_exit(n);
-	if (hook)
-		return criu_hook();
 	if (parse_one_job(n, argv, "which job?", &id))
 		return EXIT_USAGE;
 	if (!dir_arg || !*dir_arg)
@@ -460,7 +465,6 @@ int cmd_checkpoint(int argc, char *argv[])
 	snprintf(log, sizeof(log), "%s/dump.log", dir);
 	snprintf(meta, sizeof(meta), "%s/%s", dir, CKPT_META);
 	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, CKPT_META);
-	snprintf(script, sizeof(script), "'%s' checkpoint --criu-hook", exe);
 	snprintf(root_s, sizeof(root_s), "%u", root->pid);
 	snprintf(id_s, sizeof(id_s), "%" PRIu64, id);
 	if (setenv("XOSJOB_CKPT_JOB", id_s, 1) ||
@@ -480,7 +484,7 @@ int cmd_checkpoint(int argc, char *argv[])
 	criu[a++] = "-o";
 	criu[a++] = log;
 	criu[a++] = "--action-script";
-	criu[a++] = script;
+	criu[a++] = exe;
 	if (shell_job)
 		criu[a++] = "--shell-job";
 	if (leave)

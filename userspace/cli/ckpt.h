@@ -39,6 +39,16 @@ int ckpt_meta_write(const char *path, const struct ckpt_meta *m);
 int ckpt_meta_read(const char *path, struct ckpt_meta *m, char *why,
 		   size_t len);
 
+/*
+ * This program run by CRIU as its action script (no arguments,
+ * CRTOOLS_SCRIPT_ACTION set): checkpoint's post-dump hook when
+ * XOSJOB_CKPT_JOB is set, restore's pre-resume hook when XOSJOB_RESTORE_DIR
+ * is. The exit status is CRIU's go-ahead (0) or a failure of the dump or
+ * restore.
+ */
+int ckpt_criu_hook(void);
+int ckpt_restore_hook(void);
+
 /* Whether this process holds CAP_SYS_ADMIN (what CRIU and JOB_NEW need). */
 bool ckpt_admin(void);
 /* The refusal for a caller without it. */

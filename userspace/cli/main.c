@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "ckpt.h"
 #include "cli.h"
 
 const char *prog = "xosjob";
@@ -289,6 +292,12 @@ int main(int argc, char *argv[])
 {
 	int ret;
 
+	/*
+	 * CRIU runs its action script by path alone, without arguments: this
+	 * program as xosjob checkpoint's or restore's hook (checkpoint.c).
+	 */
+	if (argc == 1 && getenv("CRTOOLS_SCRIPT_ACTION"))
+		return ckpt_criu_hook();
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

@@ -6,7 +6,7 @@
  *
  * CRIU forks the restored processes itself, so they would start in
  * CRIU's job (this program's, if any). They are put in the new job from
- * CRIU's pre-resume action script (this program again, --criu-hook),
+ * CRIU's pre-resume action script (this program again, see main.c),
  * while every restored process and thread exists but none runs: the
  * tree's root becomes the new job's first process (JOB_NEW with its pid,
  * so it is the job's anchor, whose namespaces `xosjob enter` takes) and
@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ckpt.h"
@@ -104,25 +105,22 @@ static void new_request(const struct ckpt_meta *m, pid_t root,
 }
 
 /* CRIU's pre-resume: the new job, before any restored process runs. */
-static int criu_hook(void)
+int ckpt_restore_hook(void)
 {
 	const char *action = getenv("CRTOOLS_SCRIPT_ACTION");
 	const char *init = getenv("CRTOOLS_INIT_PID");
 	const char *dir = getenv("XOSJOB_RESTORE_DIR");
-	const char *fd_s = getenv("XOSJOB_RESTORE_FD");
+	const char *out = getenv("XOSJOB_RESTORE_OUT");
 	char path[PATH_MAX + 32], why[128], line[32];
 	struct xosjob_new_req req;
 	struct xosjob_ctx *ctx;
 	struct ckpt_meta *m;
-	uint64_t root, fd, id;
-	int len;
+	uint64_t root, id;
+	int len, fd;
 
-	if (!action)
-		return usage_error("--criu-hook is CRIU's action script; it is not run by hand");
-	if (strcmp(action, "pre-resume"))
+	if (!action || strcmp(action, "pre-resume"))
 		return 0;
-	if (!init || !dir || !fd_s || !parse_u64(init, INT32_MAX, &root) ||
-	    !parse_u64(fd_s, INT32_MAX, &fd))
+	if (!init || !dir || !out || !parse_u64(init, INT32_MAX, &root))
 		return fail("CRIU hook: the restored root or the checkpoint directory is not known");
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -137,16 +135,29 @@ static int criu_hook(void)
 	if (xosjob_new_req(ctx, &req, &id))
 		return fail_ctx(ctx);
 	if (attach_tree(ctx, id, root, 0)) {
-		/* CRIU kills the tree: the job ends with it */
+		/*
+		 * Nothing half-restored stays: the root is the init of the
+		 * restored pid namespace (or the tree's top), its end takes
+		 * the tree with it, and the job ends.
+		 */
+		kill(root, SIGKILL);
 		xosjob_close(ctx);
 		return EXIT_FAIL;
 	}
 	xosjob_close(ctx);
 	free(m);
+	/* the file xosjob restore made for the answer, and nothing else */
+	fd = open(out, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	len = snprintf(line, sizeof(line), "%" PRIu64 "\n", id);
-	if (write(fd, line, len) != len)
-		return fail("cannot tell xosjob restore the new job: %s",
-			    strerror(errno));
+	if (fd < 0 || write(fd, line, len) != len) {
+		fail("cannot tell xosjob restore the new job through %s: %s",
+		     out, strerror(errno));
+		kill(root, SIGKILL);
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAIL;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -165,30 +176,27 @@ static bool has_images(const char *dir)
 int cmd_restore(int argc, char *argv[])
 {
 	const char *dir_arg = NULL;
-	bool hook = false, json = false;
+	bool json = false;
 	const struct option_spec opts[] = {
 		{ "dir", 'd', &dir_arg, NULL },
-		{ "criu-hook", 0, NULL, &hook },
 		{ NULL },
 	};
-	char dir[PATH_MAX], exe[PATH_MAX], script[PATH_MAX + 64];
-	char meta[PATH_MAX + 32], log[PATH_MAX + 32], why[128], fd_s[16];
-	char line[32] = "", *criu[16];
+	char dir[PATH_MAX], exe[PATH_MAX];
+	char meta[PATH_MAX + 32], log[PATH_MAX + 32], why[128];
+	char out[] = "/tmp/xosjob-restore-XXXXXX", line[32] = "", *criu[16];
 	struct xosjob_job *job = NULL;
 	struct xosjob_ctx *ctx;
 	struct ckpt_meta *m = NULL;
-	int pipefd[2], status, n, a = 0, ret = EXIT_FAIL;
-	size_t got = 0;
+	int outfd = -1, status = 0, n, a = 0, ret = EXIT_FAIL;
+	bool criu_done = false;
 	uint64_t id = 0;
-	ssize_t r;
+	ssize_t got;
 	pid_t pid;
 	struct stat st;
 
 	n = parse_opts(argc, argv, opts, &json, false);
 	if (n < 0)
 		return opts_exit(n);
-	if (hook)
-		return criu_hook();
 	if (n)
 		return usage_error("unexpected argument '%s' (the checkpoint is --dir DIR)",
 				   argv[0]);
@@ -221,16 +229,15 @@ int cmd_restore(int argc, char *argv[])
 		fail("cannot find this program's path for CRIU's action script");
 		goto out;
 	}
-	if (pipe(pipefd)) {
-		fail("pipe: %s", strerror(errno));
+	/* CRIU closes what it inherits: the hook answers in a file */
+	outfd = mkostemp(out, O_CLOEXEC);
+	if (outfd < 0) {
+		fail("cannot make %s: %s", out, strerror(errno));
 		goto out;
 	}
-	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
-	snprintf(fd_s, sizeof(fd_s), "%d", pipefd[1]);
 	snprintf(log, sizeof(log), "%s/restore.log", dir);
-	snprintf(script, sizeof(script), "'%s' restore --criu-hook", exe);
 	if (setenv("XOSJOB_RESTORE_DIR", dir, 1) ||
-	    setenv("XOSJOB_RESTORE_FD", fd_s, 1)) {
+	    setenv("XOSJOB_RESTORE_OUT", out, 1)) {
 		fail("setenv: %s", strerror(errno));
 		goto out;
 	}
@@ -241,7 +248,7 @@ int cmd_restore(int argc, char *argv[])
 	criu[a++] = "-o";
 	criu[a++] = log;
 	criu[a++] = "--action-script";
-	criu[a++] = script;
+	criu[a++] = exe;
 	criu[a++] = "--manage-cgroups=ignore";
 	if (m->shell_job)
 		criu[a++] = "--shell-job";
@@ -256,7 +263,6 @@ int cmd_restore(int argc, char *argv[])
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-		close(pipefd[0]);
 		if (null >= 0 && !m->shell_job) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
@@ -266,24 +272,29 @@ int cmd_restore(int argc, char *argv[])
 			prog, subcmd, strerror(errno));
 		_exit(127);
 	}
-	close(pipefd[1]);
-	/* the hook writes the job's id once every process is in it */
-	while (got + 1 < sizeof(line) &&
-	       (r = read(pipefd[0], line + got, sizeof(line) - 1 - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	/*
+	 * The hook writes the job's id once every process is in it; CRIU
+	 * exiting first means it failed.
+	 */
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		got = pread(outfd, line, sizeof(line) - 1, 0);
+		if (got > 0 && memchr(line, '\n', got))
 			break;
-		}
-		got += r;
-		if (memchr(line, '\n', got))
+		if (criu_done)
 			break;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			criu_done = true;
+		else
+			nanosleep(&ts, NULL);
 	}
-	close(pipefd[0]);
-	line[got] = 0;
-	if (!got || !parse_u64(strtok(line, "\n") ?: "", UINT64_MAX, &id)) {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	line[got > 0 ? got : 0] = 0;
+	if (got <= 0 || !parse_u64(strtok(line, "\n") ?: "", UINT64_MAX, &id) ||
+	    (criu_done && status)) {
+		if (!criu_done)
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
 		fail("CRIU could not restore %s; no process of it runs:",
 		     dir_arg);
 		ckpt_log_errors(log);
@@ -303,7 +314,7 @@ int cmd_restore(int argc, char *argv[])
 		       id, m->job_id, dir);
 	}
 	fflush(stdout);
-	while (waitpid(pid, &status, 0) < 0)
+	while (!criu_done && waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			break;
 	/* the job's first process's status, as run gives its command's */
@@ -319,6 +330,10 @@ int cmd_restore(int argc, char *argv[])
 	ret = WIFEXITED(job->exit_status) ? WEXITSTATUS(job->exit_status) :
 	      128 + WTERMSIG(job->exit_status);
 out:
+	if (outfd >= 0) {
+		close(outfd);
+		unlink(out);
+	}
 	free(m);
 	free(job);
 	return ret;
