@@ -47,7 +47,7 @@ sys.exit(typ == 2 and struct.unpack_from("=i", h, 16)[0] != 0)  # NLMSG_ERROR'; 
 	echo "1..0 # SKIP kernel $(uname -r) has no unix_diag (CONFIG_UNIX_DIAG): CRIU cannot dump there"
 	exit 4
 fi
-echo "1..39"
+echo "1..40"
 
 T=$(mktemp -d)
 chmod 755 "$T"
@@ -88,16 +88,16 @@ else:
     count("daemon")
 EOF
 
-# start_job NAME [xosjob run options]: a job running the workload in
-# directory $T/NAME; prints the job id once all three count
+# start_job NAME [xosjob run options]: a job labelled ckpt-NAME running
+# the workload in directory $T/NAME; prints the job id once all three
+# count (with cgroup limits, run supervises it from outside the job)
 start_job() {
-	local d=$T/$1 id="" pid _
+	local d=$T/$1 label=ckpt-$1 id="" _
 	shift
 	mkdir -p "$d"
-	xosjob run "$@" -- unshare --pid --fork setsid python3 "$T/w.py" "$d" init \
+	xosjob run --label "$label" "$@" -- unshare --pid --fork setsid python3 "$T/w.py" "$d" init \
 		</dev/null >/dev/null 2>&1 &
-	pid=$!
-	id=$(job_of_pid "$pid")
+	id=$(job_by_label "$label")
 	for _ in $(seq "$(xpolls 300)"); do
 		[ -s "$d/init" ] && [ -s "$d/threads" ] && [ -s "$d/daemon" ] && break
 		sleep 0.1
@@ -174,7 +174,7 @@ members_of() {
 nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
 
 # --- checkpoint and restore ---
-J1=$(start_job a --label ckpt-a --cpu-time 1h)
+J1=$(start_job a --cpu-time 1h --memory-max 256M)
 check "a job of three counting processes in a pid namespace" \
 	'[ -n "$J1" ] && [ "$(procs "$T/a" | wc -w)" = 3 ]' \
 	"job '$J1', processes: $(procs "$T/a")"
@@ -196,7 +196,7 @@ check "its record says checkpointed" \
 	"$(xosjob get "$J1" 2>&1 | grep -E 'end|flags')"
 saved_rt=$(python3 -c "import json; print(json.load(open('$T/img-a/xosjob.json'))['stats']['runtime_ns'])" 2>/dev/null)
 check "xosjob.json: job id, label, owner, limits and the figures at the dump" \
-	'python3 -c "import json,sys; m=json.load(open(\"$T/img-a/xosjob.json\")); sys.exit(not (m[\"job_id\"]==$J1 and m[\"label\"]==\"ckpt-a\" and m[\"owner_uid\"]==0 and m[\"limits\"][\"cpu_time_ns\"]==3600*10**9 and m[\"stats\"][\"runtime_ns\"]>0))" && [ -s "$T/img-a/inventory.img" ]' \
+	'python3 -c "import json,sys; m=json.load(open(\"$T/img-a/xosjob.json\")); sys.exit(not (m[\"job_id\"]==$J1 and m[\"label\"]==\"ckpt-a\" and m[\"owner_uid\"]==0 and m[\"limits\"][\"cpu_time_ns\"]==3600*10**9 and m[\"limits\"][\"memory_max\"]==256<<20 and m[\"stats\"][\"runtime_ns\"]>0))" && [ -s "$T/img-a/inventory.img" ]' \
 	"$(cat "$T/img-a/xosjob.json" 2>&1)"
 
 restore_job "$T/img-a" "$T/rs-a"
@@ -231,6 +231,15 @@ check "the restored init is pid 1 of its namespace" '[ -n "$init_host" ]' "$P"
 check "restored from the old job, same label, owner and limits" \
 	'[ "$(field "$NEW" "[\"restored_from\"]")" = "$J1" ] && [ "$(field "$NEW" "[\"label\"]")" = ckpt-a ] && [ "$(field "$NEW" "[\"owner_uid\"]")" = 0 ] && [ "$(field "$NEW" "[\"limits\"][\"cpu_time_ns\"]")" = 3600000000000 ]' \
 	"$(xosjob get "$NEW" 2>&1 | head -20)"
+cg=$(field "$NEW" '["cgroup"]')
+in_cg=1
+for p in $P; do
+	# shellcheck disable=SC2034 # read by check's eval
+	[ "$(sed -n 's/^0:://p' "/proc/$p/cgroup")" = "$cg" ] || in_cg=0
+done
+check "in a cgroup of the new job's own, with the old job's memory.max" \
+	'[ "$(field "$NEW" "[\"own_cgroup\"]")" = True ] && [ "$(cat "/sys/fs/cgroup$cg/memory.max")" = $((256 << 20)) ] && [ $in_cg = 1 ]' \
+	"cgroup '$cg': $(cat "/sys/fs/cgroup$cg/memory.max" 2>&1); $(for p in $P; do cat "/proc/$p/cgroup"; done)"
 rt1=$(field "$NEW" '["stats"]["runtime_ns"]')
 check "the figures are at least those saved, the part before shown" \
 	'[ "$rt1" -ge "$saved_rt" ] && [ "$(field "$NEW" "[\"base_stats\"][\"runtime_ns\"]")" = "$saved_rt" ] && xosjob get "$NEW" | grep -q "of which before the restart"' \
@@ -249,10 +258,11 @@ check "kill works on the restored job" \
 	"left: $(procs "$T/a"); $(xosjob get "$NEW" 2>&1 | grep end)"
 reap_within "$RESTORER_PID"
 rc=$?
-check "restore exits with its first process's status (killed: 137)" '[ $rc = 137 ]' "rc $rc"
+check "restore exits with its first process's status (killed: 137), its cgroup removed" \
+	'[ $rc = 137 ] && [ ! -e "/sys/fs/cgroup$cg" ]' "rc $rc, $(ls -d "/sys/fs/cgroup$cg" 2>&1)"
 
 # --- --leave-running ---
-J2=$(start_job b --label ckpt-b)
+J2=$(start_job b)
 xosjob checkpoint "$J2" --dir "$T/img-b" --leave-running >"$T/ck.out" 2>"$T/ck.err"
 rc=$?
 check "checkpoint --leave-running exits 0" '[ $rc = 0 ]' "$(cat "$T/ck.out" "$T/ck.err")"
@@ -287,7 +297,7 @@ expect_refused() {
 		notok "$WHAT: $* -> $rc (want 1, /$PAT/), stderr: $(cat "$T/ref.err"), dir: $(ls "${DIR:-/nonexistent}" 2>&1)"
 	fi
 }
-J3=$(start_job c --label ckpt-c)
+J3=$(start_job c)
 sleep 300 >/dev/null 2>&1 &
 outsider=$!
 xosjob attach "$J3" "$outsider" >/dev/null

@@ -219,8 +219,9 @@ static const struct subcommand subcommands[] = {
 	  "restored from it: its figures go on from those saved (get shows which\n"
 	  "part came before). Prints the new job's id, then waits, as run does,\n"
 	  "and exits with the status of the job's first process (the tree's\n"
-	  "root). The processes stay in the caller's cgroup, which the new job\n"
-	  "records. Needs CAP_SYS_ADMIN and criu.\n" },
+	  "root). With the old job's cgroup limits, the processes get a cgroup of\n"
+	  "the job's own (as run makes it), else stay in the caller's. Needs\n"
+	  "CAP_SYS_ADMIN and criu.\n" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -17,10 +17,11 @@
  * the anchor) of the job, its work part of the job's figures, and the
  * job's namespaces those of CRIU.
  *
- * CRIU runs with --manage-cgroups=ignore: the restored processes stay in
- * the caller's cgroup, which the new job records as its own; CRIU's
- * default would put them back into the old job's cgroup paths, which the
- * old job's supervisor may have removed. CRIU stays the parent of the
+ * CRIU runs with --manage-cgroups=ignore, so the restored processes land
+ * in CRIU's own cgroup: a new one with the old job's cgroup limits, made
+ * as run makes it, if it had any, else the caller's. CRIU's default would
+ * put them back into the old job's cgroup paths, which the old job's
+ * supervisor may have removed. CRIU stays the parent of the
  * restored root and waits for it, and so does this program, which exits
  * with the status of the job's first process, as `run` does.
  */
@@ -37,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "ckpt.h"
 #include "cli.h"
 
@@ -90,6 +92,62 @@ static int attach_tree(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 	return 0;
 }
 
+/*
+ * The old job's cgroup limits as run takes them (--memory-max ...), for a
+ * cgroup of the new job's own: CRIU restores into the cgroup it runs in,
+ * so the limits the new job records are those its cgroup enforces. 0, or
+ * the message printed. io.max is not among a job's recorded limits and
+ * is not restored.
+ */
+static int restore_cgroup(const struct ckpt_meta *m, struct cg_job *cg)
+{
+	const struct xosjob_limits *l = &m->limits;
+	char mm[24], mh[24], sw[24], pm[24], cm[40], cw[24], iw[24];
+	struct cg_args a = { 0 };
+
+	memset(cg, 0, sizeof(*cg));
+	if (!m->has_limits)
+		return 0;
+	if (l->memory_max) {
+		snprintf(mm, sizeof(mm), "%" PRIu64, l->memory_max);
+		a.memory_max = mm;
+	}
+	if (l->memory_high) {
+		snprintf(mh, sizeof(mh), "%" PRIu64, l->memory_high);
+		a.memory_high = mh;
+	}
+	if (l->has_swap_max) {
+		snprintf(sw, sizeof(sw), "%" PRIu64, l->swap_max);
+		a.swap_max = sw;
+	}
+	if (l->pids_max) {
+		snprintf(pm, sizeof(pm), "%" PRIu64, l->pids_max);
+		a.pids_max = pm;
+	}
+	if (l->cpu_quota_us) {
+		/* run writes its percentage over a 100 ms period */
+		uint64_t q = l->cpu_quota_us * 100000 /
+			     (l->cpu_period_us ?: 100000);
+
+		snprintf(cm, sizeof(cm), "%" PRIu64 ".%03" PRIu64 "%%",
+			 q / 1000, q % 1000);
+		a.cpu_max = cm;
+	}
+	if (l->cpu_weight) {
+		snprintf(cw, sizeof(cw), "%" PRIu64, l->cpu_weight);
+		a.cpu_weight = cw;
+	}
+	if (l->io_weight) {
+		snprintf(iw, sizeof(iw), "%" PRIu64, l->io_weight);
+		a.io_weight = iw;
+	}
+	if (l->cpus[0])
+		a.cpus = l->cpus;
+	if (l->mems[0])
+		a.mems = l->mems;
+	return cg_parse(&a, cg) ? EXIT_FAIL : 0;
+}
+
 /* The new job's request, from the metadata. */
 static void new_request(const struct ckpt_meta *m, pid_t root,
 			struct xosjob_new_req *req)
@@ -102,6 +160,7 @@ static void new_request(const struct ckpt_meta *m, pid_t root,
 		req->limits = m->limits;
 	req->restored_from = m->job_id;
 	req->base = &m->stats;
+	req->own_cgroup = getenv("XOSJOB_RESTORE_OWN_CGROUP") != NULL;
 }
 
 /* CRIU's pre-resume: the new job, before any restored process runs. */
@@ -184,9 +243,11 @@ int cmd_restore(int argc, char *argv[])
 	char dir[PATH_MAX], exe[PATH_MAX];
 	char meta[PATH_MAX + 32], log[PATH_MAX + 32], why[128];
 	char out[] = "/tmp/xosjob-restore-XXXXXX", line[32] = "", *criu[16];
+	static volatile sig_atomic_t no_signal;
 	struct xosjob_job *job = NULL;
 	struct xosjob_ctx *ctx;
 	struct ckpt_meta *m = NULL;
+	struct cg_job *cg = NULL;
 	int outfd = -1, status = 0, n, a = 0, ret = EXIT_FAIL;
 	bool criu_done = false;
 	uint64_t id = 0;
@@ -210,7 +271,8 @@ int cmd_restore(int argc, char *argv[])
 		return fail("no checkpoint at %s: not a directory", dir_arg);
 	m = calloc(1, sizeof(*m));
 	job = calloc(1, sizeof(*job));
-	if (!m || !job) {
+	cg = calloc(1, sizeof(*cg));
+	if (!m || !job || !cg) {
 		fail("out of memory");
 		goto out;
 	}
@@ -229,6 +291,8 @@ int cmd_restore(int argc, char *argv[])
 		fail("cannot find this program's path for CRIU's action script");
 		goto out;
 	}
+	if (restore_cgroup(m, cg) || (cg->wanted && cg_create(cg)))
+		goto out;
 	/* CRIU closes what it inherits: the hook answers in a file */
 	outfd = mkostemp(out, O_CLOEXEC);
 	if (outfd < 0) {
@@ -237,7 +301,8 @@ int cmd_restore(int argc, char *argv[])
 	}
 	snprintf(log, sizeof(log), "%s/restore.log", dir);
 	if (setenv("XOSJOB_RESTORE_DIR", dir, 1) ||
-	    setenv("XOSJOB_RESTORE_OUT", out, 1)) {
+	    setenv("XOSJOB_RESTORE_OUT", out, 1) ||
+	    (cg->wanted && setenv("XOSJOB_RESTORE_OWN_CGROUP", "1", 1))) {
 		fail("setenv: %s", strerror(errno));
 		goto out;
 	}
@@ -262,7 +327,13 @@ int cmd_restore(int argc, char *argv[])
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int err = cg->wanted ? cg_move(cg, 0) : 0;
 
+		if (err) {
+			fprintf(stderr, "%s: %s: cannot move into cgroup %s: %s\n",
+				prog, subcmd, cg->rel, strerror(-err));
+			_exit(126);
+		}
 		if (null >= 0 && !m->shell_job) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
@@ -330,6 +401,12 @@ int cmd_restore(int argc, char *argv[])
 	ret = WIFEXITED(job->exit_status) ? WEXITSTATUS(job->exit_status) :
 	      128 + WTERMSIG(job->exit_status);
 out:
+	if (cg && cg->created) {
+		/* what CRIU restored has gone, or goes with the job */
+		cg_wait_empty(cg, &no_signal);
+		cg_remove(cg);
+	}
+	free(cg);
 	if (outfd >= 0) {
 		close(outfd);
 		unlink(out);
