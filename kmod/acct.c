@@ -18,8 +18,8 @@
 #include <linux/mutex.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/mm.h>
-#include <linux/slab.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/task_io_accounting_ops.h>
 #include <net/netlink.h>
 
