@@ -79,7 +79,7 @@ struct fuzz_shared {
 	pid_t pgids[MAX_PGIDS];
 	int npgids;
 	int respawns;
-	uint64_t kind_n[11], kind_ns[11];	/* per seed kind */
+	uint64_t kind_n[12], kind_ns[12];	/* per seed kind (kind_names) */
 };
 
 static struct fuzz_shared *sh;
@@ -1084,7 +1084,7 @@ static void fuzz_one(uint64_t idx)
 
 static const char *const kind_names[] = {
 	"INFO", "NEW", "GET(id)", "GET(pid)", "LIST", "LIST(ended)", "TASKS",
-	"ATTACH", "KILL", "ENTER", "random",
+	"ATTACH", "KILL", "ENTER", "CHECKPOINT", "random",
 };
 
 static bool past_deadline(void)
@@ -1274,7 +1274,7 @@ static void run_mode(struct __test_metadata *_metadata, enum mode mode, int shar
 	       (unsigned long long)sh->silent, (unsigned long long)sh->send_rejected,
 	       (unsigned long long)sh->probes, (unsigned long long)sh->new_ok,
 	       (unsigned long long)sh->enobufs, sh->respawns);
-	for (i = 0; i < 11; i++)
+	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
 		TH_LOG("  %-12s %6llu messages, %.2f ms each", kind_names[i],
 		       (unsigned long long)sh->kind_n[i],
 		       sh->kind_n[i] ? sh->kind_ns[i] / 1e6 / sh->kind_n[i] : 0);
