@@ -19,6 +19,7 @@
 #include <linux/sched/cputime.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/task_io_accounting_ops.h>
 #include <net/netlink.h>
 
@@ -298,6 +299,75 @@ int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,
 cancel:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
+}
+
+/*
+ * Every figure a job object sends, as a u64 (DELAYACCT says something of
+ * the reader's kernel, not a figure: it is not taken).
+ */
+const struct nla_policy xos_acct_policy[XOS_JOB_STATS_A_MAX + 1] = {
+	[XOS_JOB_STATS_A_UTIME_NS ... XOS_JOB_STATS_A_VIRTMEM_MB_US] = {
+		.type = NLA_U64 },
+	[XOS_JOB_STATS_A_CPU_DELAY_NS ... XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT] = {
+		.type = NLA_U64 },
+};
+
+/* MB-usec as sent back to the pages * usec kept (see xos_acct_mb_usec()) */
+static u64 xos_acct_page_usec(u64 mb_usec)
+{
+	return mul_u64_u32_div(mb_usec, 1000 * 1024, PAGE_SIZE);
+}
+
+static u64 xos_acct_get(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u64(tb[type]) : 0;
+}
+
+struct xos_acct *xos_acct_parse(const struct nlattr *nest,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[XOS_JOB_STATS_A_MAX + 1];
+	struct xos_acct *a;
+	u64 mb_us;
+	int i, err;
+
+	err = nla_parse_nested(tb, XOS_JOB_STATS_A_MAX, nest, xos_acct_policy,
+			       extack);
+	if (err)
+		return ERR_PTR(err);
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a) {
+		NL_SET_ERR_MSG(extack, "out of memory reading the base figures");
+		return ERR_PTR(-ENOMEM);
+	}
+	a->utime_ns = xos_acct_get(tb, XOS_JOB_STATS_A_UTIME_NS);
+	a->stime_ns = xos_acct_get(tb, XOS_JOB_STATS_A_STIME_NS);
+	a->runtime_ns = xos_acct_get(tb, XOS_JOB_STATS_A_RUNTIME_NS);
+	a->minflt = xos_acct_get(tb, XOS_JOB_STATS_A_MINFLT);
+	a->majflt = xos_acct_get(tb, XOS_JOB_STATS_A_MAJFLT);
+	a->nvcsw = xos_acct_get(tb, XOS_JOB_STATS_A_NVCSW);
+	a->nivcsw = xos_acct_get(tb, XOS_JOB_STATS_A_NIVCSW);
+	a->rchar = xos_acct_get(tb, XOS_JOB_STATS_A_RCHAR);
+	a->wchar = xos_acct_get(tb, XOS_JOB_STATS_A_WCHAR);
+	a->syscr = xos_acct_get(tb, XOS_JOB_STATS_A_SYSCR);
+	a->syscw = xos_acct_get(tb, XOS_JOB_STATS_A_SYSCW);
+	a->read_bytes = xos_acct_get(tb, XOS_JOB_STATS_A_READ_BYTES);
+	a->write_bytes = xos_acct_get(tb, XOS_JOB_STATS_A_WRITE_BYTES);
+	a->cancelled_write_bytes =
+		xos_acct_get(tb, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES);
+	a->hiwater_rss_kb = xos_acct_get(tb, XOS_JOB_STATS_A_HIWATER_RSS_KB);
+	a->hiwater_vm_kb = xos_acct_get(tb, XOS_JOB_STATS_A_HIWATER_VM_KB);
+	mb_us = xos_acct_get(tb, XOS_JOB_STATS_A_COREMEM_MB_US);
+	a->coremem = xos_acct_page_usec(mb_us);
+	mb_us = xos_acct_get(tb, XOS_JOB_STATS_A_VIRTMEM_MB_US);
+	a->virtmem = xos_acct_page_usec(mb_us);
+	for (i = 0; i < XOS_ACCT_NR_DELAYS; i++) {
+		a->delay_ns[i] = xos_acct_get(tb,
+					      XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i);
+		a->delay_count[i] =
+			xos_acct_get(tb, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i);
+	}
+	return a;
 }
 
 int xos_acct_put_states(struct sk_buff *skb, int type,

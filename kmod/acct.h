@@ -9,6 +9,9 @@
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include <net/netlink.h>
+
+#include <linux/xos_job.h>
 
 /* Delay kinds, in the order of XOS_JOB_STATS_A_*_DELAY_NS in the uapi. */
 enum xos_acct_delay {
@@ -86,6 +89,14 @@ void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t);
 bool xos_acct_delayacct_on(void);
 int xos_acct_init(void);
 void xos_acct_exit(void);
+
+/*
+ * A nest of XOS_JOB_STATS_A_* (JOB_NEW's XOS_JOB_A_BASE), allocated, or an
+ * ERR_PTR with the extack set. The policy is strict: u64 figures only.
+ */
+extern const struct nla_policy xos_acct_policy[XOS_JOB_STATS_A_MAX + 1];
+struct xos_acct *xos_acct_parse(const struct nlattr *nest,
+				struct netlink_ext_ack *extack);
 
 /* Nested XOS_JOB_A_STATS / XOS_JOB_A_STATES attributes. */
 int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,

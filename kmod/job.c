@@ -160,6 +160,7 @@ static void xos_job_free(struct xos_job *job)
 	if (job->cgrp)
 		cgroup_put(job->cgrp);
 	put_pid(job->first);
+	kfree(job->base);
 	kfree(job->limits);
 	kfree(job->label);
 	kfree(job);
@@ -415,6 +416,8 @@ static u8 xos_job_end_state(const struct xos_job *job)
 		return XOS_JOB_END_OUT_OF_MEMORY;
 	if (job->kill_ended)
 		return XOS_JOB_END_KILLED;
+	if (job->flags & XOS_JOB_F_CHECKPOINTING)
+		return XOS_JOB_END_CHECKPOINTED;
 	if (job->first_status > 0)
 		return XOS_JOB_END_FAILED;
 	return XOS_JOB_END_COMPLETED;
@@ -569,6 +572,7 @@ static void xos_task_unlink_unlock(struct xos_task *xt)
 struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
 			       struct xos_job_limits *limits,
+			       u64 restored_from, struct xos_acct *base,
 			       struct netlink_ext_ack *extack)
 {
 	struct xos_job *job;
@@ -583,6 +587,7 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	if (atomic_inc_return(&xos_job_nr_jobs) > max) {
 		atomic_dec(&xos_job_nr_jobs);
 		kfree(limits);
+		kfree(base);
 		NL_SET_ERR_MSG(extack, "too many jobs on this node (module parameter max_jobs)");
 		return ERR_PTR(-ENOSPC);
 	}
@@ -617,6 +622,12 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	INIT_LIST_HEAD(&job->members);
 	job->limits = limits;
 	limits = NULL;
+	job->restored_from = restored_from;
+	job->base = base;
+	base = NULL;
+	/* the figures before the restart: every sum goes on from them */
+	if (job->base)
+		job->dead = *job->base;
 	job->first_status = -1;
 	/* the live reference and the caller's */
 	refcount_set(&job->ref, 2);
@@ -633,6 +644,13 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 		job->rec->limits = kmemdup(job->limits, sizeof(*job->limits),
 					   GFP_KERNEL);
 		if (!job->rec->limits)
+			goto err_free;
+	}
+	job->rec->restored_from = restored_from;
+	if (job->base) {
+		job->rec->base = kmemdup(job->base, sizeof(*job->base),
+					 GFP_KERNEL);
+		if (!job->rec->base)
 			goto err_free;
 	}
 	err = xa_insert(&xos_job_ids, job->id, job, GFP_KERNEL);
@@ -652,6 +670,7 @@ err_user:
 err_count:
 	atomic_dec(&xos_job_nr_jobs);
 	kfree(limits);
+	kfree(base);
 	return ERR_PTR(err);
 }
 
@@ -712,6 +731,22 @@ u64 xos_job_runtime(struct xos_job *job)
 		sum += xos_task_runtime(xt);
 	spin_unlock(&job->lock);
 	return sum;
+}
+
+int xos_job_set_checkpointing(struct xos_job *job, bool on, u32 *flags)
+{
+	int err = 0;
+
+	spin_lock(&job->lock);
+	if (job->ended)
+		err = -ESRCH;
+	else if (on)
+		job->flags |= XOS_JOB_F_CHECKPOINTING;
+	else
+		job->flags &= ~XOS_JOB_F_CHECKPOINTING;
+	*flags = job->flags;
+	spin_unlock(&job->lock);
+	return err;
 }
 
 /* Ends a job that never got a member (its first process was exiting). */

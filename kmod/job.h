@@ -129,6 +129,13 @@ struct xos_job {
 	/* immutable, NULL: none; jobs with enforced ones are marked */
 	struct xos_job_limits *limits;
 	/*
+	 * A job restored from a checkpoint (JOB_NEW, admin): the job it came
+	 * from (0: none) and that job's figures up to the checkpoint (NULL:
+	 * none), which ->dead starts from. Immutable.
+	 */
+	u64 restored_from;
+	struct xos_acct *base;
+	/*
 	 * Set by JOB_NEW before the job's first member joins, under
 	 * genl_mutex (the only readers are netlink operations and, for
 	 * ->first, the exit probe of members, which do not exist yet), then
@@ -165,7 +172,12 @@ struct xos_job {
 	 */
 	u64 walk_seq;
 	struct xos_acct *walk_missed;
-	u32 flags;			/* XOS_JOB_F_* */
+	/*
+	 * XOS_JOB_F_*. XOS_JOB_F_CHECKPOINTING is set and cleared only by
+	 * JOB_CHECKPOINT (genl_mutex), under ->lock; the end of the job reads
+	 * it under ->lock too, so that the end state and the mark agree.
+	 */
+	u32 flags;
 	/* no member left; never set back. READ_ONCE() without the lock */
 	bool ended;
 	/*
@@ -276,6 +288,8 @@ struct xos_job *xos_job_find_from(u64 *id);
 struct xos_job *xos_job_find_limited_from(u64 *id);
 
 /*
+ * @restored_from, @base: see struct xos_job; takes @base (may be NULL),
+ * also on failure.
  * @admin: the caller is the administrator, who is held to max_jobs only;
  * others also to max_jobs - admin_reserve and to max_jobs_per_user live
  * jobs per owner. Takes @limits (may be NULL), also on failure.
@@ -283,7 +297,13 @@ struct xos_job *xos_job_find_limited_from(u64 *id);
 struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
 			       struct xos_job_limits *limits,
+			       u64 restored_from, struct xos_acct *base,
 			       struct netlink_ext_ack *extack);
+/*
+ * JOB_CHECKPOINT: sets or clears XOS_JOB_F_CHECKPOINTING. -ESRCH when the
+ * job has ended; *flags: the job's flags after the change.
+ */
+int xos_job_set_checkpointing(struct xos_job *job, bool on, u32 *flags);
 /*
  * JOB_NEW, before adopting @t: records @t's cgroup v2 and process as the
  * job's (see struct xos_job).

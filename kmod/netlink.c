@@ -68,6 +68,8 @@ static const struct nla_policy xos_job_new_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_OWNER_UID] = { .type = NLA_U32 },
 	[XOS_JOB_A_OWN_CGROUP] = { .type = NLA_FLAG },
 	[XOS_JOB_A_LIMITS] = NLA_POLICY_NESTED(xos_job_limit_policy),
+	[XOS_JOB_A_RESTORED_FROM] = NLA_POLICY_MIN(NLA_U64, 1),
+	[XOS_JOB_A_BASE] = NLA_POLICY_NESTED(xos_acct_policy),
 };
 
 static const struct nla_policy xos_job_attach_policy[XOS_JOB_A_MAX + 1] = {
@@ -93,6 +95,11 @@ static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
 static const struct nla_policy xos_job_kill_policy[XOS_JOB_A_MAX + 1] = {
 	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	[XOS_JOB_A_SIGNAL] = NLA_POLICY_MAX(NLA_U32, _NSIG),
+};
+
+static const struct nla_policy xos_job_checkpoint_policy[XOS_JOB_A_MAX + 1] = {
+	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[XOS_JOB_A_CHECKPOINTING] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy xos_job_enter_policy[XOS_JOB_A_MAX + 1] = {
@@ -179,6 +186,17 @@ static int xos_job_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
 	return err;
 }
 
+/* A restored job's origin and the figures it started from. */
+static int xos_job_put_restored(struct sk_buff *skb, u64 from,
+				const struct xos_acct *base, bool delayacct_on)
+{
+	if (from && xos_job_put_u64(skb, XOS_JOB_A_RESTORED_FROM, from))
+		return -EMSGSIZE;
+	if (base && xos_acct_put(skb, XOS_JOB_A_BASE, base, delayacct_on))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* What live jobs and end-of-job records have in common. */
 static int xos_job_nl_fill_common(struct sk_buff *skb, u64 id,
 				  const char *label, kuid_t owner,
@@ -246,7 +264,9 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 	    (job->cgrp && xos_job_put_u64(skb, XOS_JOB_A_CGROUP_ID,
 					  cgroup_id(job->cgrp))) ||
 	    xos_limits_put(skb, XOS_JOB_A_LIMITS, job->limits) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed))
+	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed) ||
+	    xos_job_put_restored(skb, job->restored_from, job->base,
+				 delayacct_on && job->delayacct_on))
 		goto out;
 	err = 0;
 out:
@@ -285,7 +305,9 @@ static int xos_job_nl_fill_record(struct sk_buff *skb,
 	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, rec->nr_oom_killed) ||
 	    (rec->cgroup_id &&
 	     xos_job_put_u64(skb, XOS_JOB_A_CGROUP_ID, rec->cgroup_id)) ||
-	    xos_limits_put(skb, XOS_JOB_A_LIMITS, rec->limits))
+	    xos_limits_put(skb, XOS_JOB_A_LIMITS, rec->limits) ||
+	    xos_job_put_restored(skb, rec->restored_from, rec->base,
+				 delayacct_on && rec->delayacct_on))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -379,8 +401,11 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
 	struct nlattr *owner_attr = info->attrs[XOS_JOB_A_OWNER_UID];
 	struct nlattr *limits_attr = info->attrs[XOS_JOB_A_LIMITS];
+	struct nlattr *from_attr = info->attrs[XOS_JOB_A_RESTORED_FROM];
+	struct nlattr *base_attr = info->attrs[XOS_JOB_A_BASE];
 	bool admin = xos_job_nl_admin(skb);
 	struct xos_job_limits *limits = NULL;
+	struct xos_acct *base = NULL;
 	kuid_t owner = current_euid();
 	const char *label = NULL;
 	struct xos_job *job, *cur;
@@ -404,6 +429,20 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, pid_attr ?: owner_attr,
 				    "naming another process or owner requires CAP_SYS_ADMIN");
 		return -EPERM;
+	}
+	/*
+	 * Figures are every user's accounting, and a job's origin is the
+	 * restorer's word: only the administrator restores (CRIU needs it).
+	 */
+	if ((from_attr || base_attr) && !admin) {
+		NL_SET_ERR_MSG_ATTR(info->extack, from_attr ?: base_attr,
+				    "restoring a job from a checkpoint requires CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (base_attr && !from_attr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, base_attr,
+				    "base figures only come with the job restored from (XOS_JOB_A_RESTORED_FROM)");
+		return -EINVAL;
 	}
 	if (owner_attr) {
 		owner = make_kuid(current_user_ns(), nla_get_u32(owner_attr));
@@ -439,8 +478,17 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 			goto out_task;
 		}
 	}
+	if (base_attr) {
+		base = xos_acct_parse(base_attr, info->extack);
+		if (IS_ERR(base)) {
+			kfree(limits);
+			err = PTR_ERR(base);
+			goto out_task;
+		}
+	}
 	job = xos_job_create(label, owner, admin, xos_acct_delayacct_on(),
-			     limits, info->extack);
+			     limits, from_attr ? nla_get_u64(from_attr) : 0,
+			     base, info->extack);
 	if (IS_ERR(job)) {
 		err = PTR_ERR(job);
 		goto out_task;
@@ -780,6 +828,53 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 out_job:
 	if (src)
 		put_task_struct(src);
+	xos_job_put(job);
+	return err;
+}
+
+/*
+ * JOB_CHECKPOINT: the mark that makes the job's end read "checkpointed".
+ * Admin only: it changes what the record says of every user's job.
+ */
+static int xos_job_nl_checkpoint(struct sk_buff *skb, struct genl_info *info)
+{
+	struct xos_job *job;
+	struct sk_buff *msg;
+	u32 flags;
+	void *hdr;
+	u64 id;
+	int err;
+
+	if (!xos_job_nl_admin(skb)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "marking a job as checkpointed requires CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (XOS_NL_REQUIRE(info, XOS_JOB_A_ID, "missing job id") ||
+	    XOS_NL_REQUIRE(info, XOS_JOB_A_CHECKPOINTING,
+			   "missing checkpointing mark (1: set, 0: clear)"))
+		return -EINVAL;
+	id = nla_get_u64(info->attrs[XOS_JOB_A_ID]);
+	job = xos_job_get_by_id(id);
+	if (!job)
+		return xos_job_nl_gone(info, true, id);
+	err = xos_job_set_checkpointing(job,
+					nla_get_u8(info->attrs[XOS_JOB_A_CHECKPOINTING]),
+					&flags);
+	if (err) {
+		XOS_NL_ERR_FMT(info->extack, "the job has ended",
+			       "job %llu has ended", id);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[XOS_JOB_A_ID]);
+		goto out_job;
+	}
+	err = -ENOMEM;
+	msg = xos_job_nl_new_reply(info, &hdr);
+	if (!msg)
+		goto out_job;
+	err = xos_job_put_u64(msg, XOS_JOB_A_ID, id) ||
+	      nla_put_u32(msg, XOS_JOB_A_FLAGS, flags) ? -EMSGSIZE : 0;
+	err = xos_job_nl_send(msg, hdr, info, err);
+out_job:
 	xos_job_put(job);
 	return err;
 }
@@ -1271,6 +1366,8 @@ static const struct genl_ops xos_job_ops[] = {
 		   .doit = xos_job_nl_kill),
 	XOS_JOB_OP(ENTER, xos_job_enter_policy,
 		   .doit = xos_job_nl_enter),
+	XOS_JOB_OP(CHECKPOINT, xos_job_checkpoint_policy,
+		   .doit = xos_job_nl_checkpoint),
 };
 
 enum xos_job_mcgrp {

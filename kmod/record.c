@@ -91,6 +91,7 @@ static bool xos_record_stopping;	/* under xos_record_send_lock */
 
 static void xos_record_free(struct xos_job_record *rec)
 {
+	kfree(rec->base);
 	kfree(rec->limits);
 	kfree(rec->label);
 	kfree(rec);

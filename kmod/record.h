@@ -53,6 +53,9 @@ struct xos_job_record {
 	u64 cgroup_id;			/* 0: none recorded */
 	/* the job's limits, a copy made with the record; may be NULL */
 	struct xos_job_limits *limits;
+	/* a restored job's origin and base figures (copies; NULL: none) */
+	u64 restored_from;
+	struct xos_acct *base;
 	struct rcu_head rcu;
 };
 

@@ -565,6 +565,132 @@ TEST_F(nl, limits_checked_and_echoed)
 	EXPECT_EQ(0, reap(pid));
 }
 
+static int save_job_cb(const struct nlmsghdr *h, void *arg)
+{
+	if (h->nlmsg_len <= 4096)
+		memcpy(arg, h, h->nlmsg_len);
+	return 0;
+}
+
+static int flags_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a = nlr_attr(h, XOS_JOB_A_FLAGS);
+
+	*(uint32_t *)arg = a ? nlr_get_u32(a) : ~0U;
+	return 0;
+}
+
+/* JOB_CHECKPOINT with @on for @id: its error, *flags the reply's. */
+static int mark(struct nlr *n, uint64_t id, int on, uint32_t *flags)
+{
+	struct nlmsghdr *h = req(n, XOS_JOB_CMD_CHECKPOINT);
+	uint8_t v = on;
+
+	nlr_put_u64(h, XOS_JOB_A_ID, id);
+	if (on >= 0)
+		nlr_put(h, XOS_JOB_A_CHECKPOINTING, &v, 1);
+	*flags = ~0U;
+	return nlr_talk(n, flags_cb, flags, NULL);
+}
+
+/*
+ * A restored job (RESTORED_FROM, BASE) reports its origin and base, and its
+ * figures start from the base; the checkpointing mark is set and cleared,
+ * and a job that ends with it set ends CHECKPOINTED.
+ */
+TEST_F(nl, restored_from_base_and_checkpoint_mark)
+{
+	static uint32_t buf[1024];
+	const struct nlmsghdr *rep = (const struct nlmsghdr *)buf;
+	const struct nlattr *base, *st, *a;
+	struct nlattr *nest;
+	struct nlmsghdr *h;
+	uint64_t id = 0;
+	uint32_t flags;
+	pid_t pid;
+	int gate;
+
+	if (geteuid())
+		SKIP(return, "needs root (JOB_NEW with a pid)");
+	pid = spawn_gated(&gate, NULL, NULL);
+	ASSERT_LT(0, pid);
+	/* base figures without the job they come from */
+	h = req(&self->n, XOS_JOB_CMD_NEW);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	nest = nlr_nest_start(h, XOS_JOB_A_BASE);
+	nlr_put_u64(h, XOS_JOB_STATS_A_RUNTIME_NS, 1);
+	nlr_nest_end(h, nest);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->n.msg, "base figures only")) TH_LOG("'%s'", self->n.msg);
+	/* DELAYACCT is no figure */
+	h = req(&self->n, XOS_JOB_CMD_NEW);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	nlr_put_u64(h, XOS_JOB_A_RESTORED_FROM, 7);
+	nest = nlr_nest_start(h, XOS_JOB_A_BASE);
+	nlr_put(h, XOS_JOB_STATS_A_DELAYACCT, "\1", 1);
+	nlr_nest_end(h, nest);
+	EXPECT_EQ(-EINVAL, nlr_talk(&self->n, NULL, NULL, NULL));
+	EXPECT_NE(0, strlen(self->n.msg));
+	/* restored from 0 */
+	h = req(&self->n, XOS_JOB_CMD_NEW);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	nlr_put_u64(h, XOS_JOB_A_RESTORED_FROM, 0);
+	EXPECT_EQ(-ERANGE, nlr_talk(&self->n, NULL, NULL, NULL));
+	h = req(&self->n, XOS_JOB_CMD_GET);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	EXPECT_EQ(-ENOENT, nlr_talk(&self->n, NULL, NULL, NULL)) TH_LOG("a refused NEW made a job");
+
+	h = req(&self->n, XOS_JOB_CMD_NEW);
+	nlr_put_u32(h, XOS_JOB_A_PID, pid);
+	nlr_put_u64(h, XOS_JOB_A_RESTORED_FROM, 7);
+	nest = nlr_nest_start(h, XOS_JOB_A_BASE);
+	nlr_put_u64(h, XOS_JOB_STATS_A_RUNTIME_NS, 5000000000ULL);
+	nlr_put_u64(h, XOS_JOB_STATS_A_MINFLT, 100);
+	nlr_put_u64(h, XOS_JOB_STATS_A_HIWATER_RSS_KB, 1ULL << 30);
+	nlr_nest_end(h, nest);
+	ASSERT_EQ(0, nlr_talk(&self->n, id_cb, &id, NULL)) TH_LOG("%s", self->n.msg);
+	h = req(&self->n, XOS_JOB_CMD_GET);
+	nlr_put_u64(h, XOS_JOB_A_ID, id);
+	ASSERT_EQ(0, nlr_talk(&self->n, save_job_cb, buf, NULL));
+	a = nlr_attr(rep, XOS_JOB_A_RESTORED_FROM);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(7, nlr_get_u64(a));
+	base = nlr_attr(rep, XOS_JOB_A_BASE);
+	st = nlr_attr(rep, XOS_JOB_A_STATS);
+	ASSERT_NE(NULL, base);
+	ASSERT_NE(NULL, st);
+	EXPECT_EQ(5000000000ULL, nlr_get_u64(nlr_nested(base, XOS_JOB_STATS_A_RUNTIME_NS)));
+	EXPECT_EQ(100, nlr_get_u64(nlr_nested(base, XOS_JOB_STATS_A_MINFLT)));
+	EXPECT_LE(5000000000ULL, nlr_get_u64(nlr_nested(st, XOS_JOB_STATS_A_RUNTIME_NS)));
+	EXPECT_LE(100, nlr_get_u64(nlr_nested(st, XOS_JOB_STATS_A_MINFLT)));
+	EXPECT_EQ(1ULL << 30, nlr_get_u64(nlr_nested(st, XOS_JOB_STATS_A_HIWATER_RSS_KB)));
+
+	/* the mark: missing, out of range, set, cleared, set */
+	EXPECT_EQ(-EINVAL, mark(&self->n, id, -1, &flags));
+	EXPECT_NE(NULL, strstr(self->n.msg, "checkpointing")) TH_LOG("'%s'", self->n.msg);
+	EXPECT_EQ(-ERANGE, mark(&self->n, id, 2, &flags));
+	ASSERT_EQ(0, mark(&self->n, id, 1, &flags)) TH_LOG("%s", self->n.msg);
+	EXPECT_TRUE(flags & XOS_JOB_F_CHECKPOINTING);
+	ASSERT_EQ(0, mark(&self->n, id, 0, &flags));
+	EXPECT_FALSE(flags & XOS_JOB_F_CHECKPOINTING);
+	ASSERT_EQ(0, mark(&self->n, id, 1, &flags));
+	close(gate);
+	EXPECT_EQ(0, reap(pid));
+	h = req(&self->n, XOS_JOB_CMD_GET);
+	nlr_put_u64(h, XOS_JOB_A_ID, id);
+	ASSERT_EQ(0, nlr_talk(&self->n, save_job_cb, buf, NULL));
+	a = nlr_attr(rep, XOS_JOB_A_END_STATE);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(XOS_JOB_END_CHECKPOINTED, nlr_get_u32(a));
+	a = nlr_attr(rep, XOS_JOB_A_RESTORED_FROM);
+	ASSERT_NE(NULL, a) TH_LOG("the record lost its origin");
+	EXPECT_EQ(7, nlr_get_u64(a));
+	EXPECT_NE(NULL, nlr_attr(rep, XOS_JOB_A_BASE));
+	/* an ended job takes no mark */
+	EXPECT_EQ(-ESRCH, mark(&self->n, id, 0, &flags));
+	EXPECT_NE(NULL, strstr(self->n.msg, "ended")) TH_LOG("'%s'", self->n.msg);
+}
+
 struct seqs {
 	uint64_t seq[64];
 	int n;

@@ -111,6 +111,20 @@ static int other_user(enum who w, uint64_t id, pid_t pid)
 	CHECK(err == -EPERM, "new for another pid: %d", err);
 	err = xosjob_new_owner(c, NULL, 0, 0, &j.id);
 	CHECK(err == -EPERM, "new with owner: %d", err);
+	{
+		/* a restore's origin and base figures are the admin's word */
+		struct xosjob_stats base = { .runtime_ns = 1 };
+		struct xosjob_new_req r = { .owner = XOSJOB_OWNER_DEFAULT,
+					    .restored_from = id,
+					    .base = &base };
+
+		err = xosjob_new_req(c, &r, &j.id);
+		CHECK(err == -EPERM && strstr(xosjob_strerror(c), "CAP_SYS_ADMIN"),
+		      "new restored from: %d %s", err, xosjob_strerror(c));
+	}
+	err = xosjob_checkpoint_mark(c, id, true, NULL);
+	CHECK(err == -EPERM && strstr(xosjob_strerror(c), "CAP_SYS_ADMIN"),
+	      "checkpoint mark: %d %s", err, xosjob_strerror(c));
 	err = xosjob_list(c, find_job, &f, NULL);
 	CHECK(!err && !f.found, "list: %d, found %d", err, f.found);
 	/* the caller is still in no job: nothing above let it in */
@@ -244,8 +258,10 @@ static enum kind kind_of(int level, int t)
 			return K_STR;
 		case XOS_JOB_A_ENDED:
 			return K_FLAG;
+		case XOS_JOB_A_CHECKPOINTING:
+			return K_U8;
 		case XOS_JOB_A_TASK: case XOS_JOB_A_STATS: case XOS_JOB_A_STATES:
-		case XOS_JOB_A_LIMITS:
+		case XOS_JOB_A_LIMITS: case XOS_JOB_A_BASE:
 			return K_NEST;
 		case XOS_JOB_A_ALLOC_FAILURES: case XOS_JOB_A_ID:
 		case XOS_JOB_A_CREATED_REALTIME: case XOS_JOB_A_CREATED_BOOTTIME:
@@ -256,6 +272,7 @@ static enum kind kind_of(int level, int t)
 		case XOS_JOB_A_ENDED_REALTIME: case XOS_JOB_A_ENDED_BOOTTIME:
 		case XOS_JOB_A_OLDEST_SEQ: case XOS_JOB_A_ANCHOR_START_BOOTTIME:
 		case XOS_JOB_A_CGROUP_ID: case XOS_JOB_A_NR_OOM_KILLED:
+		case XOS_JOB_A_RESTORED_FROM:
 			return K_U64;
 		}
 		return K_BAD;

@@ -131,6 +131,13 @@ struct xosjob_job {
 	uint64_t seq;
 	uint64_t ended_realtime_ns;
 	uint64_t ended_boottime_ns;
+	/*
+	 * A job restored from a checkpoint: the job it came from (0: none)
+	 * and the part of stats that came before the restart.
+	 */
+	uint64_t restored_from;
+	bool has_base;
+	struct xosjob_stats base;
 };
 
 struct xosjob_task {
@@ -176,6 +183,12 @@ struct xosjob_new_req {
 	/* the process's cgroup was made for this job alone */
 	bool own_cgroup;
 	struct xosjob_limits limits;
+	/*
+	 * Restoring from a checkpoint (admin): the job it came from (0: not
+	 * a restore) and its figures up to the checkpoint (NULL: none).
+	 */
+	uint64_t restored_from;
+	const struct xosjob_stats *base;
 };
 
 int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
@@ -187,6 +200,13 @@ int xosjob_get_by_pid(struct xosjob_ctx *ctx, pid_t pid,
 		      struct xosjob_job *job);
 int xosjob_kill(struct xosjob_ctx *ctx, uint64_t id, int sig,
 		uint32_t *nr_signalled, uint32_t *nr_denied);
+/*
+ * Sets (@on) or clears XOS_JOB_F_CHECKPOINTING (admin): a job that ends
+ * with it set ends "checkpointed". *flags (may be NULL): the job's flags
+ * after the change.
+ */
+int xosjob_checkpoint_mark(struct xosjob_ctx *ctx, uint64_t id, bool on,
+			   uint32_t *flags);
 
 /* What JOB_ENTER answers: the anchor, to take namespaces etc. from. */
 struct xosjob_anchor {

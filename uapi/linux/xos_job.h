@@ -50,7 +50,8 @@
  *            XOS_JOB_A_RING_SIZE          u32  records kept (module
  *                                              parameter ended_ring)
  *
- * XOS_JOB_CMD_NEW (do; anyone for itself, admin with PID)
+ * XOS_JOB_CMD_NEW (do; anyone for itself; admin with PID, OWNER_UID,
+ *                 RESTORED_FROM or BASE)
  *   request: [XOS_JOB_A_LABEL]            string, at most 255 bytes
  *            [XOS_JOB_A_PID]              u32  process to place in the job
  *                                              (admin only); default: the
@@ -62,6 +63,21 @@
  *                                              creator vouches: freeze and
  *                                              thaw act on it)
  *            [XOS_JOB_A_LIMITS]           nest XOS_JOB_LIMIT_A_*, see below
+ *            [XOS_JOB_A_RESTORED_FROM]    u64  (admin only) the job this one
+ *                                              is restored from, out of a
+ *                                              checkpoint; any id but 0 (the
+ *                                              module keeps no checkpoint:
+ *                                              the id is the restorer's word)
+ *            [XOS_JOB_A_BASE]             nest XOS_JOB_STATS_A_* (admin
+ *                                              only, with RESTORED_FROM; u64
+ *                                              each, DELAYACCT not taken):
+ *                                              the figures of the job
+ *                                              restored from, up to its
+ *                                              checkpoint. The new job's
+ *                                              figures start from them (sums
+ *                                              go on adding up, high-water
+ *                                              marks are the larger), its
+ *                                              CPU_TIME_NS limit counts them
  *   reply:   XOS_JOB_A_ID                 u64
  *   The process (all its threads) becomes the first member and anchor;
  *   its exit status becomes the job's (XOS_JOB_A_EXIT_STATUS). Its cgroup
@@ -151,6 +167,19 @@
  *   joining the cgroups fails, the caller is a member already: it should
  *   exit.
  *
+ * XOS_JOB_CMD_CHECKPOINT (do; admin)
+ *   request: XOS_JOB_A_ID,
+ *            XOS_JOB_A_CHECKPOINTING     u8   1: set XOS_JOB_F_CHECKPOINTING,
+ *                                             0: clear it
+ *   reply:   XOS_JOB_A_ID, XOS_JOB_A_FLAGS (after the change)
+ *   A checkpointer (xosjob checkpoint, from CRIU's post-dump hook, while
+ *   the dumped processes are frozen) sets the mark once a dump has
+ *   succeeded and before it kills the processes, so that the job's record
+ *   says it ended through its checkpoint (XOS_JOB_END_CHECKPOINTED). It
+ *   clears the mark if the processes are resumed after all (the dump
+ *   failed late, or --leave-running). The module only keeps the mark:
+ *   it neither freezes nor kills. ESRCH when the job has ended.
+ *
  * Notifications, multicast group XOS_JOB_MCGRP_EVENTS (admin: the group
  * needs CAP_SYS_ADMIN, and records are sent in the initial network
  * namespace only, as they hold every user's accounting):
@@ -219,6 +248,12 @@
  *   XOS_JOB_A_LIMITS             nest XOS_JOB_LIMIT_A_* (only when set)
  *   XOS_JOB_A_NR_OOM_KILLED      u64  member processes the OOM killer
  *                                     took (a cgroup's or the system's)
+ *   XOS_JOB_A_RESTORED_FROM      u64  (restored jobs only) the job it was
+ *                                     restored from, as given to JOB_NEW
+ *   XOS_JOB_A_BASE               nest XOS_JOB_STATS_A_* (restored jobs
+ *                                     only): the part of XOS_JOB_A_STATS
+ *                                     that came before the restart (the
+ *                                     figures given to JOB_NEW)
  *   Ended jobs (end-of-job records) also carry:
  *   XOS_JOB_A_ENDED              flag
  *   XOS_JOB_A_SEQ                u64  record sequence number
@@ -257,6 +292,9 @@
  *   always sent), BLKIO, SWAPIN, FREEPAGES, THRASHING, COMPACT, WPCOPY.
  *   All but CPU are sent only when DELAYACCT is 1: with delay accounting
  *   off the kernel does not count them, and no zeros are sent for them.
+ *   A restored job's figures include those of the job it was restored
+ *   from (XOS_JOB_A_BASE); its wall-clock times (ELAPSED_NS, TIME_NS)
+ *   start anew with it.
  *
  * Task states of the live members (nest XOS_JOB_STATES_A_*, u64), as
  * cgroupstats counts them: RUNNING, SLEEPING, UNINTERRUPTIBLE, STOPPED
@@ -296,6 +334,11 @@
  *   OUT_OF_MEMORY  the OOM killer took a member process
  *   KILLED         JOB_KILL sent a signal whose default action ends a
  *                  process (not STOP, CONT or one ignored by default)
+ *   CHECKPOINTED   XOS_JOB_F_CHECKPOINTING was set when the last member
+ *                  left: the job was checkpointed and its processes
+ *                  killed by the checkpointer (it may go on as a new
+ *                  job, restored from the checkpoint, whose
+ *                  XOS_JOB_A_RESTORED_FROM names this one)
  *   COMPLETED      the first process exited with status 0, or was moved
  *                  to another job
  *   FAILED         the first process exited otherwise
@@ -327,6 +370,12 @@ enum xos_job_flags {
 	XOS_JOB_F_FROZEN = 8,
 	/* a limit fired: the first signal went out, SIGKILL follows */
 	XOS_JOB_F_LIMIT_HIT = 16,
+	/*
+	 * Set by XOS_JOB_CMD_CHECKPOINT: a checkpoint of the job succeeded and
+	 * its processes are about to be killed by the checkpointer; the job
+	 * then ends in XOS_JOB_END_CHECKPOINTED
+	 */
+	XOS_JOB_F_CHECKPOINTING = 32,
 };
 
 #define XOS_JOB_CPULIST_MAX	127
@@ -339,6 +388,7 @@ enum xos_job_end_state {
 	XOS_JOB_END_CPU_TIME_LIMIT,
 	XOS_JOB_END_TIME_LIMIT,
 	XOS_JOB_END_OUT_OF_MEMORY,
+	XOS_JOB_END_CHECKPOINTED,
 
 	__XOS_JOB_END_MAX,
 	XOS_JOB_END_MAX = (__XOS_JOB_END_MAX - 1)
@@ -356,6 +406,7 @@ enum xos_job_cmd {
 	XOS_JOB_CMD_CREATED_NTF,
 	XOS_JOB_CMD_ENDED_NTF,
 	XOS_JOB_CMD_ENTER,
+	XOS_JOB_CMD_CHECKPOINT,
 
 	__XOS_JOB_CMD_MAX,
 	XOS_JOB_CMD_MAX = (__XOS_JOB_CMD_MAX - 1)
@@ -406,6 +457,9 @@ enum xos_job_attr {
 	XOS_JOB_A_END_STATE,
 	XOS_JOB_A_EXIT_STATUS,
 	XOS_JOB_A_NR_OOM_KILLED,
+	XOS_JOB_A_CHECKPOINTING,
+	XOS_JOB_A_RESTORED_FROM,
+	XOS_JOB_A_BASE,
 
 	__XOS_JOB_A_MAX,
 	XOS_JOB_A_MAX = (__XOS_JOB_A_MAX - 1)

@@ -174,5 +174,7 @@ int cmd_enter(int argc, char *argv[]);
 int cmd_collect(int argc, char *argv[]);
 int cmd_freeze(int argc, char *argv[]);
 int cmd_thaw(int argc, char *argv[]);
+int cmd_checkpoint(int argc, char *argv[]);
+int cmd_restore(int argc, char *argv[]);
 
 #endif

@@ -485,6 +485,7 @@ static const struct {
 	{ XOS_JOB_F_OWN_CGROUP, "own_cgroup" },
 	{ XOS_JOB_F_FROZEN, "frozen" },
 	{ XOS_JOB_F_LIMIT_HIT, "limit_hit" },
+	{ XOS_JOB_F_CHECKPOINTING, "checkpointing" },
 };
 
 #define NR_JOB_FLAGS (sizeof(job_flags) / sizeof(job_flags[0]))
@@ -862,6 +863,12 @@ void json_job(FILE *f, const struct xosjob_job *j)
 		json_limits(&o, "limits", &j->limits);
 	json_u64(&o, "nr_oom_killed", j->nr_oom_killed);
 	json_stats(&o, "stats", &j->stats);
+	if (j->restored_from)
+		json_u64(&o, "restored_from", j->restored_from);
+	else
+		json_str(&o, "restored_from", NULL);
+	if (j->has_base)
+		json_stats(&o, "base_stats", &j->base);
 	if (j->has_states) {
 		struct json st;
 
@@ -936,8 +943,14 @@ void print_job(FILE *f, const struct xosjob_job *j)
 			" frozen\n", j->states.running,
 			j->states.sleeping, j->states.uninterruptible,
 			j->states.stopped, j->states.io_wait, j->states.frozen);
+	if (j->restored_from)
+		fprintf(f, "  restored from: job %" PRIu64 "\n", j->restored_from);
 	fputs("  figures:\n", f);
 	print_stats(f, "    ", &j->stats);
+	if (j->has_base) {
+		fputs("  of which before the restart:\n", f);
+		print_stats(f, "    ", &j->base);
+	}
 }
 
 bool dump_next(struct dump_out *d)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckpt.h"
 #include "cli.h"
 
 const char *prog = "xosjob";
@@ -190,6 +191,38 @@ static const struct subcommand subcommands[] = {
 	  "                 or RTMIN+N\n"
 	  "\n"
 	  "Exits 1 if some processes could not be signalled.\n" },
+	{ "checkpoint", NULL, cmd_checkpoint,
+	  "JOB --dir DIR [--leave-running] [--json]",
+	  "dump every process of a job with CRIU (admin)",
+	  "  -d, --dir DIR  where the checkpoint goes: a new or empty directory\n"
+	  "  -R, --leave-running\n"
+	  "                 the job goes on after the dump (default: its\n"
+	  "                 processes are killed and its record says\n"
+	  "                 \"checkpointed\")\n"
+	  JSON_OPT
+	  "\n"
+	  "The job's members must be one process tree: a job in a pid namespace\n"
+	  "of its own under its first process (unshare --pid --fork) is dumped\n"
+	  "from the namespace's init, which must lead a session of its own\n"
+	  "(setsid). A member outside the tree (attach, enter) is refused, and\n"
+	  "so is a job in a mount namespace of its own (run --isolate). DIR gets\n"
+	  "CRIU's images, its log (dump.log) and xosjob.json: the job's id,\n"
+	  "label, owner, limits and figures at the dump. A failed dump leaves\n"
+	  "the job running and DIR as it was. Needs CAP_SYS_ADMIN and criu, with\n"
+	  "the kernel's *_diag modules loaded.\n" },
+	{ "restore", NULL, cmd_restore, "--dir DIR [--json]",
+	  "restore a checkpoint as a new job (admin)",
+	  "  -d, --dir DIR  the checkpoint (xosjob checkpoint)\n"
+	  JSON_OPT
+	  "\n"
+	  "The processes come back with their pids (in their pid namespace),\n"
+	  "as members of a new job with the old one's label, owner and limits,\n"
+	  "restored from it: its figures go on from those saved (get shows which\n"
+	  "part came before). Prints the new job's id, then waits, as run does,\n"
+	  "and exits with the status of the job's first process (the tree's\n"
+	  "root). With the old job's cgroup limits, the processes get a cgroup of\n"
+	  "the job's own (as run makes it), else stay in the caller's. Needs\n"
+	  "CAP_SYS_ADMIN and criu.\n" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -261,6 +294,12 @@ int main(int argc, char *argv[])
 {
 	int ret;
 
+	/*
+	 * CRIU runs its action script by path alone, without arguments: this
+	 * program as xosjob checkpoint's or restore's hook (checkpoint.c).
+	 */
+	if (argc == 1 && getenv("CRTOOLS_SCRIPT_ACTION"))
+		return ckpt_criu_hook();
 	/*
 	 * parse_opts reorders argv: run re-executes itself in a systemd
 	 * scope with the arguments as given (cgroup.c)

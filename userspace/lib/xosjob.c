@@ -67,6 +67,9 @@ static const char *const attr_names[] = {
 	[XOS_JOB_A_NO_CGROUP] = "no-cgroup",
 	[XOS_JOB_A_OWN_CGROUP] = "own-cgroup",
 	[XOS_JOB_A_LIMITS] = "limits",
+	[XOS_JOB_A_CHECKPOINTING] = "checkpointing",
+	[XOS_JOB_A_RESTORED_FROM] = "restored-from",
+	[XOS_JOB_A_BASE] = "base",
 };
 
 static void attr_name(unsigned int type, char *buf, size_t len)
@@ -609,6 +612,7 @@ static const char *const end_state_names[] = {
 	[XOS_JOB_END_CPU_TIME_LIMIT] = "cpu-time-limit",
 	[XOS_JOB_END_TIME_LIMIT] = "time-limit",
 	[XOS_JOB_END_OUT_OF_MEMORY] = "out-of-memory",
+	[XOS_JOB_END_CHECKPOINTED] = "checkpointed",
 };
 
 const char *xosjob_end_state_name(uint32_t state)
@@ -686,6 +690,56 @@ static void fill_limits(struct nlattr *nest, struct xosjob_limits *l)
 	get_str(t, XOS_JOB_LIMIT_A_MEMS, l->mems, sizeof(l->mems));
 }
 
+/* The u64 figures of @st, as a nest of XOS_JOB_STATS_A_*. */
+static int put_stats(struct nl_msg *msg, int type,
+		     const struct xosjob_stats *st)
+{
+	const struct {
+		int type;
+		uint64_t v;
+	} f[] = {
+		{ XOS_JOB_STATS_A_UTIME_NS, st->utime_ns },
+		{ XOS_JOB_STATS_A_STIME_NS, st->stime_ns },
+		{ XOS_JOB_STATS_A_RUNTIME_NS, st->runtime_ns },
+		{ XOS_JOB_STATS_A_MINFLT, st->minflt },
+		{ XOS_JOB_STATS_A_MAJFLT, st->majflt },
+		{ XOS_JOB_STATS_A_NVCSW, st->nvcsw },
+		{ XOS_JOB_STATS_A_NIVCSW, st->nivcsw },
+		{ XOS_JOB_STATS_A_RCHAR, st->rchar },
+		{ XOS_JOB_STATS_A_WCHAR, st->wchar },
+		{ XOS_JOB_STATS_A_SYSCR, st->syscr },
+		{ XOS_JOB_STATS_A_SYSCW, st->syscw },
+		{ XOS_JOB_STATS_A_READ_BYTES, st->read_bytes },
+		{ XOS_JOB_STATS_A_WRITE_BYTES, st->write_bytes },
+		{ XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
+		  st->cancelled_write_bytes },
+		{ XOS_JOB_STATS_A_HIWATER_RSS_KB, st->hiwater_rss_kb },
+		{ XOS_JOB_STATS_A_HIWATER_VM_KB, st->hiwater_vm_kb },
+		{ XOS_JOB_STATS_A_COREMEM_MB_US, st->coremem_mb_us },
+		{ XOS_JOB_STATS_A_VIRTMEM_MB_US, st->virtmem_mb_us },
+	};
+	struct nlattr *nest = nla_nest_start(msg, type);
+	size_t i;
+	int d;
+
+	if (!nest)
+		return -NLE_NOMEM;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (nla_put_u64(msg, f[i].type, f[i].v))
+			return -NLE_NOMEM;
+	for (d = 0; d < XOSJOB_NR_DELAYS; d++) {
+		if (!st->has_delay[d])
+			continue;
+		if (nla_put_u64(msg, XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * d,
+				st->delay_ns[d]) ||
+		    nla_put_u64(msg, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * d,
+				st->delay_count[d]))
+			return -NLE_NOMEM;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
 		   uint64_t *id)
 {
@@ -703,6 +757,11 @@ int xosjob_new_req(struct xosjob_ctx *ctx, const struct xosjob_new_req *req,
 		err = nla_put_flag(msg, XOS_JOB_A_OWN_CGROUP);
 	if (msg && !err && xosjob_limits_any(&req->limits))
 		err = put_limits(msg, &req->limits);
+	if (msg && !err && req->restored_from)
+		err = nla_put_u64(msg, XOS_JOB_A_RESTORED_FROM,
+				  req->restored_from);
+	if (msg && !err && req->base)
+		err = put_stats(msg, XOS_JOB_A_BASE, req->base);
 	return talk(ctx, msg, err, parse_id, id);
 }
 
@@ -857,6 +916,9 @@ static void fill_job(struct nlattr **tb, struct xosjob_job *job)
 	job->end_state = get_u32(tb, XOS_JOB_A_END_STATE);
 	job->has_exit_status = tb[XOS_JOB_A_EXIT_STATUS] != NULL;
 	job->exit_status = get_u32(tb, XOS_JOB_A_EXIT_STATUS);
+	job->restored_from = get_u64(tb, XOS_JOB_A_RESTORED_FROM);
+	job->has_base = tb[XOS_JOB_A_BASE] != NULL;
+	fill_stats(tb[XOS_JOB_A_BASE], &job->base);
 }
 
 static int parse_job(struct nlattr **tb, void *arg)
@@ -913,6 +975,27 @@ int xosjob_kill(struct xosjob_ctx *ctx, uint64_t id, int sig,
 		err = nla_put_u64(msg, XOS_JOB_A_ID, id) ?:
 		      nla_put_u32(msg, XOS_JOB_A_SIGNAL, (uint32_t)sig);
 	return talk(ctx, msg, err, parse_kill, &r);
+}
+
+static int parse_flags(struct nlattr **tb, void *arg)
+{
+	uint32_t *flags = arg;
+
+	if (flags)
+		*flags = get_u32(tb, XOS_JOB_A_FLAGS);
+	return 0;
+}
+
+int xosjob_checkpoint_mark(struct xosjob_ctx *ctx, uint64_t id, bool on,
+			   uint32_t *flags)
+{
+	struct nl_msg *msg = request(ctx, XOS_JOB_CMD_CHECKPOINT, 0);
+	int err = 0;
+
+	if (msg)
+		err = nla_put_u64(msg, XOS_JOB_A_ID, id) ?:
+		      nla_put_u8(msg, XOS_JOB_A_CHECKPOINTING, on);
+	return talk(ctx, msg, err, parse_flags, flags);
 }
 
 struct job_dump {
