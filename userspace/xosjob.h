@@ -223,6 +223,13 @@ struct xosjob_anchor {
  */
 int xosjob_enter(struct xosjob_ctx *ctx, uint64_t id, bool no_cgroup,
 		 struct xosjob_anchor *anchor);
+/*
+ * A pidfd for the anchor @a (from xosjob_enter()), checked to be that very
+ * process: the pid is opened first, then its start time compared, so that
+ * a reused pid is never taken for the anchor. The fd, or a negative errno:
+ * -ESRCH when the anchor is gone or was never visible here.
+ */
+int xosjob_anchor_pidfd(const struct xosjob_anchor *a);
 
 /*
  * Dumps. The callback returns 0 to go on or a negative errno to stop (that

@@ -193,52 +193,6 @@ static int children_ns_used(struct xosjob_ctx *ctx, uint64_t id,
 	return 0;
 }
 
-/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
-static bool proc_start_ticks(pid_t pid, unsigned long long *ticks)
-{
-	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd, field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	p = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
-	if (!p)
-		return false;
-	for (field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	return p && sscanf(p + 1, "%llu", ticks) == 1;
-}
-
-/*
- * A pidfd for the anchor @a, checked to be that very process: the pid is
- * opened first, then its start time compared, so that a reused pid is
- * never taken for the anchor. -ESRCH when the anchor is gone.
- */
-static int open_anchor(const struct xosjob_anchor *a)
-{
-	unsigned long long ticks;
-	long hz = sysconf(_SC_CLK_TCK);
-	int fd;
-
-	fd = syscall(SYS_pidfd_open, a->pid, 0);
-	if (fd < 0)
-		return -errno;
-	if (!proc_start_ticks(a->pid, &ticks) ||
-	    ticks != a->start_boottime_ns / (1000000000ULL / hz)) {
-		close(fd);
-		return -ESRCH;
-	}
-	return fd;
-}
-
 /* An id of @pid's user namespace for @id of ours ("uid_map"/"gid_map"). */
 static bool map_id(pid_t pid, const char *map, uint32_t id, uint32_t *out)
 {
@@ -470,7 +424,7 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 		if (e->anchor.pid == (uint32_t)getpid())
 			return fail("job %" PRIu64 " has no other live member to take namespaces from",
 				    e->id);
-		fd = open_anchor(&e->anchor);
+		fd = xosjob_anchor_pidfd(&e->anchor);
 		if (fd == -ESRCH)
 			continue;
 		if (fd < 0)

@@ -9,11 +9,14 @@
  * parse the ack TLVs themselves.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -1137,4 +1140,45 @@ int xosjob_event_next(struct xosjob_ctx *ctx, int *cmd,
 		fill_job(tb, job);
 		return 0;
 	}
+}
+
+/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
+static bool proc_start_ticks(pid_t pid, unsigned long long *ticks)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p && sscanf(p + 1, "%llu", ticks) == 1;
+}
+
+int xosjob_anchor_pidfd(const struct xosjob_anchor *a)
+{
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	int fd;
+
+	if (!a->pid || hz <= 0)
+		return -ESRCH;
+	fd = syscall(SYS_pidfd_open, a->pid, 0);
+	if (fd < 0)
+		return -errno;
+	if (!proc_start_ticks(a->pid, &ticks) ||
+	    ticks != a->start_boottime_ns / (1000000000ULL / hz)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
 }

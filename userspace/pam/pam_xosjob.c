@@ -147,28 +147,6 @@ static const char *wanted_job(pam_handle_t *pamh)
 	return v && *v ? v : NULL;
 }
 
-/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
-static bool start_ticks(pid_t pid, unsigned long long *ticks)
-{
-	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd, field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	for (field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	return p && sscanf(p + 1, "%llu", ticks) == 1;
-}
-
 static const char *const ns_names[] = { "mnt", "net", "uts", "ipc", "pid",
 					"cgroup" };
 static const int ns_flags[] = { CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUTS,
@@ -183,8 +161,6 @@ static const int ns_flags[] = { CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUTS,
  */
 static int join_namespaces(pam_handle_t *pamh, const struct xosjob_anchor *a)
 {
-	unsigned long long ticks;
-	long hz = sysconf(_SC_CLK_TCK);
 	struct stat self, them;
 	char path[64];
 	int fd, mask = 0;
@@ -195,14 +171,9 @@ static int join_namespaces(pam_handle_t *pamh, const struct xosjob_anchor *a)
 			   a->id);
 		return -ESRCH;
 	}
-	fd = syscall(SYS_pidfd_open, a->pid, 0);
+	fd = xosjob_anchor_pidfd(a);
 	if (fd < 0)
-		return -errno;
-	if (!start_ticks(a->pid, &ticks) ||
-	    ticks != a->start_boottime_ns / (1000000000ULL / hz)) {
-		close(fd);
-		return -ESRCH;
-	}
+		return fd;
 	for (i = 0; i < sizeof(ns_flags) / sizeof(ns_flags[0]); i++) {
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_names[i]);
 		if (stat(path, &self))
