@@ -1421,6 +1421,20 @@ void xos_task_acct(struct xos_task *xt, struct xos_acct *a)
 	xos_acct_add(a, &cur, xt->base);
 }
 
+/*
+ * A member's figures for a snapshot. The high-water marks are the
+ * process's: read through its representative only (under RCU, one that
+ * leaves during the walk is either counted by the walk or claims itself
+ * and adds them to the walk's missed figures with its final ones).
+ */
+static void xos_task_read_for_sum(struct xos_task *xt, struct xos_acct *cur)
+{
+	if (READ_ONCE(xt->is_proc))
+		xos_acct_read(cur, xt->task, NULL);
+	else
+		xos_acct_read_thread(cur, xt->task);
+}
+
 /* Members a snapshot sums under the job's lock; above, under RCU. */
 #define XOS_JOB_SNAP_LOCKED_MAX 16
 
@@ -1459,7 +1473,7 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	if (job->nr_tasks <= XOS_JOB_SNAP_LOCKED_MAX ||
 	    unlikely(job->walk_missed)) {
 		list_for_each_entry(xt, &job->members, job_node) {
-			xos_acct_read(&cur, xt->task, NULL);
+			xos_task_read_for_sum(xt, &cur);
 			xos_acct_add(&s->acct, &cur, xt->base);
 			xos_acct_count_state(&s->states, xt->task);
 		}
@@ -1479,16 +1493,7 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	 */
 	rcu_read_lock();
 	list_for_each_entry_rcu(xt, &job->members, job_node) {
-		/*
-		 * The high-water marks are the process's: read through its
-		 * representative only. One that leaves during the walk is
-		 * either counted here or claims itself, and adds them to
-		 * @missed with its final figures.
-		 */
-		if (READ_ONCE(xt->is_proc))
-			xos_acct_read(&cur, xt->task, NULL);
-		else
-			xos_acct_read_thread(&cur, xt->task);
+		xos_task_read_for_sum(xt, &cur);
 		if (xchg(&xt->walk_gen, gen) == gen)
 			continue;
 		xos_acct_add(&s->acct, &cur, xt->base);
