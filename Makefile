@@ -147,6 +147,7 @@ checkpatch:
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
+LIBEXECDIR ?= $(PREFIX)/libexec
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
@@ -162,6 +163,7 @@ SLURM_PLUGINDIR ?= /usr/lib/$(MULTIARCH)/slurm-wlm
 PAMDIR ?= /lib/$(MULTIARCH)/security
 INSTALLED := $(MODDIR)/xos_job.ko $(BINDIR)/xosjob \
 	$(SLURM_PLUGINDIR)/spank_xos_job.so $(PAMDIR)/pam_xosjob.so \
+	$(LIBEXECDIR)/xos_job/xosjob-sshrc \
 	$(MANDIR)/man8/spank_xos_job.8 $(MANDIR)/man8/pam_xosjob.8 \
 	$(LIBDIR)/libxosjob.so.0 $(LIBDIR)/libxosjob.so $(LIBDIR)/libxosjob.a \
 	$(LIBDIR)/pkgconfig/libxosjob.pc $(INCLUDEDIR)/xosjob.h \
@@ -186,6 +188,7 @@ install: $(if $(NOBUILD),,userspace module-$(INSTALL_KERNEL))
 	install -D -m 0644 $(ROOT)/doc/xos_job.7 $(DESTDIR)$(MANDIR)/man7/xos_job.7
 	install -D -m 0644 $(U)/spank_xos_job.so $(DESTDIR)$(SLURM_PLUGINDIR)/spank_xos_job.so
 	install -D -m 0644 $(U)/pam_xosjob.so $(DESTDIR)$(PAMDIR)/pam_xosjob.so
+	install -D -m 0755 $(U)/xosjob-sshrc $(DESTDIR)$(LIBEXECDIR)/xos_job/xosjob-sshrc
 	install -D -m 0644 $(ROOT)/doc/spank_xos_job.8 $(DESTDIR)$(MANDIR)/man8/spank_xos_job.8
 	install -D -m 0644 $(ROOT)/doc/pam_xosjob.8 $(DESTDIR)$(MANDIR)/man8/pam_xosjob.8
 	install -D -m 0644 $(ROOT)/userspace/xosjob.bash-completion \
@@ -196,7 +199,7 @@ install: $(if $(NOBUILD),,userspace module-$(INSTALL_KERNEL))
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(DATADIR)/doc/xos_job 2>/dev/null
+	-rmdir $(DESTDIR)$(DATADIR)/doc/xos_job $(DESTDIR)$(LIBEXECDIR)/xos_job 2>/dev/null
 	$(if $(DESTDIR),,depmod -a $(INSTALL_KERNEL) && ldconfig)
 
 # DKMS: the source into /usr/src/xos_job-VERSION, then add, build, install

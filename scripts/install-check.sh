@@ -27,6 +27,7 @@ want=(
 	usr/share/doc/xos_job/xosjob-collect.service
 	usr/lib/$multiarch/slurm-wlm/spank_xos_job.so
 	lib/$multiarch/security/pam_xosjob.so
+	usr/libexec/xos_job/xosjob-sshrc
 	usr/share/man/man8/spank_xos_job.8 usr/share/man/man8/pam_xosjob.8
 )
 for f in "${want[@]}"; do

@@ -53,6 +53,7 @@ slurm_env_stop() {
 	for p in $(pgrep -u "$U1,$U2,$U3" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 	grep -q '^xos_job ' /proc/modules || insmod "$ROOT/build/$(uname -r)/xos_job.ko"
 	[ -f $W/pam.d.sshd.orig ] && cp $W/pam.d.sshd.orig /etc/pam.d/sshd
+	rm -f /etc/ssh/sshrc
 	rm -f /usr/local/bin/xosjob
 }
 
@@ -151,6 +152,7 @@ sshd_start() {
 	StrictModes no
 	PermitRootLogin prohibit-password
 	AcceptEnv XOS_JOB_ID
+	PermitUserRC no
 	EOF
 	[ -f $W/pam.d.sshd.orig ] || cp /etc/pam.d/sshd $W/pam.d.sshd.orig
 	pam_conf "$@"

@@ -19,7 +19,7 @@ n=0 fail=0
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=selftests/slurm_env.sh
 source "$(dirname "$0")/slurm_env.sh"
-echo "1..30"
+echo "1..36"
 
 for f in /usr/sbin/slurmd /usr/sbin/slurmctld /usr/sbin/munged /usr/sbin/sshd "$SPANK" "$PAMMOD" "$PAMLOGIN"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
@@ -227,6 +227,40 @@ rc=$?
 check "XOS_JOB_ID=$x2 ($U2's job) is refused for $U1 with a message" \
 	'[ $rc = 11 ] && [ -z "$out" ] && grep -q "job $x2 (XOS_JOB_ID) is not one of your running jobs" $W/pam.err' \
 	"rc $rc out '$out' err '$(cat $W/pam.err)'"
+# --- XOS_JOB_ID sent by the ssh client: /etc/ssh/sshrc and the lander ----
+# sshd runs PAM before it reads SendEnv; sshrc=yes lets /etc/ssh/sshrc move
+# the login (PermitUserRC no: the user's ~/.ssh/rc cannot skip it)
+printf '#!/bin/sh\n%s\n' "$ROOT/build/userspace/xosjob-sshrc" >/etc/ssh/sshrc
+pam_conf action_no_jobs=deny sshrc=yes
+before=$(cpu_of "$x1")
+# shellcheck disable=SC2016
+out=$(XOS_JOB_ID=$x1 "${SSH[@]}" -o SendEnv=XOS_JOB_ID $U1@127.0.0.1 'echo "ID $(xosjob id $$) $XOS_JOB_ID"; python3 -c "
+import time
+e = time.process_time() + 0.5
+while time.process_time() < e: pass"; echo "PID $(xosjob id $PPID)"; echo "CG $(sed -n "s/^0:://p" /proc/$$/cgroup)"' 2>$W/ssh.err)
+after=$(cpu_of "$x1")
+echo "$out" | sed 's/^/# login: /'
+cg1=$(jget "$x1" '["cgroup"]')
+check "ssh with XOS_JOB_ID=$x1 sent (SendEnv) lands in the older job $x1, not the newest $x3" \
+	'[ "$(echo "$out" | sed -n "s/^ID //p")" = "$x1 $x1" ] && [ "$(echo "$out" | sed -n "s/^PID //p")" = "$x1" ]' \
+	"got '$out' err '$(cat $W/ssh.err)' $(grep -i xosjob $LOG/sshd.log | tail -3)"
+check "there it is in job $x1's cgroup and its 0.5 s of CPU is job $x1's (+$(( (after - before) / 1000000 )) ms)" \
+	'[ "$(echo "$out" | sed -n "s/^CG //p")" = "$cg1" ] && [ $((after - before)) -ge 450000000 ]' \
+	"cgroup '$(echo "$out" | sed -n "s/^CG //p")' job's '$cg1'; cpu before $before after $after"
+# shellcheck disable=SC2016
+out=$("${SSH[@]}" -o SendEnv=XOS_JOB_ID $U1@127.0.0.1 'xosjob id $$' 2>$W/ssh.err)
+check "with sshrc=yes and no XOS_JOB_ID the login stays in the newest, $x3" '[ "$out" = "$x3" ]' \
+	"got '$out' err '$(cat $W/ssh.err)'"
+out=$(XOS_JOB_ID=$x2 "${SSH[@]}" -o SendEnv=XOS_JOB_ID $U1@127.0.0.1 'echo RAN' 2>$W/ssh.err)
+check "XOS_JOB_ID=$x2 ($U2's job) sent over ssh ends $U1's session before it runs anything, saying why" \
+	'[ -z "$out" ] && grep -q "job $x2 (XOS_JOB_ID) is not one of your running jobs on this node" $W/ssh.err' \
+	"out '$out' err '$(cat $W/ssh.err)'"
+out=$(XOS_JOB_ID=7x "${SSH[@]}" -o SendEnv=XOS_JOB_ID $U1@127.0.0.1 'echo RAN' 2>$W/ssh.err)
+check "XOS_JOB_ID=7x sent over ssh is refused as not a job id" \
+	'[ -z "$out" ] && grep -q "XOS_JOB_ID=.7x. is not a job id" $W/ssh.err' "out '$out' err '$(cat $W/ssh.err)'"
+wait_for 50 sh -c '! pgrep -x xosjob-lander >/dev/null'
+check "no lander outlives its login" '! pgrep -x xosjob-lander >/dev/null' "$(pgrep -ax xosjob-lander)"
+rm -f /etc/ssh/sshrc
 # the other policies through the same PAM service, without ssh's 5 s
 pam_conf action_no_jobs=deny multiple=deny
 out=$($PAMLOGIN sshd $U1 echo LOGGED-IN 2>$W/pam.err)

@@ -12,11 +12,14 @@
  * per-connection process: the login shell and everything it starts are
  * its children): membership and the job's cgroup; with join_ns=yes also
  * the namespaces of the job's anchor. Root is let through untouched
- * unless skip_root=no.
+ * unless skip_root=no. sshd reads the client's XOS_JOB_ID only after PAM:
+ * with sshrc=yes, a lander (lander.h) lets /etc/ssh/sshrc move the login
+ * into the job it names.
  *
  * Options: action_no_jobs=deny|allow (deny), multiple=newest|deny
- * (newest), skip_root=yes|no (yes), join_ns=yes|no (no), label=PREFIX
- * (only jobs whose label starts with PREFIX, e.g. label=slurm:), debug.
+ * (newest), skip_root=yes|no (yes), join_ns=yes|no (no), sshrc=yes|no
+ * (no), label=PREFIX (only jobs whose label starts with PREFIX, e.g.
+ * label=slurm:), debug.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,18 +40,11 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "lander.h"
+#include "pam_xosjob.h"
 #include "xosjob.h"
 
 #define DATA_DONE "pam_xosjob_done"
-
-struct conf {
-	bool deny_no_jobs;
-	bool deny_multiple;
-	bool skip_root;
-	bool join_ns;
-	bool debug;
-	const char *label;	/* NULL: every job */
-};
 
 static bool opt_bool(const char *v, bool *out)
 {
@@ -86,16 +82,24 @@ static int parse_conf(pam_handle_t *pamh, int argc, const char **argv,
 		else if (!strncmp(a, "join_ns=", 8) &&
 			 opt_bool(a + 8, &c->join_ns))
 			;
+		else if (!strncmp(a, "sshrc=", 6) &&
+			 opt_bool(a + 6, &c->sshrc))
+			;
 		else if (!strncmp(a, "label=", 6) && a[6])
 			c->label = a + 6;
 		else if (!strcmp(a, "debug"))
 			c->debug = true;
 		else {
 			pam_syslog(pamh, LOG_ERR,
-				   "bad option '%s' (action_no_jobs=deny|allow, multiple=newest|deny, skip_root=yes|no, join_ns=yes|no, label=PREFIX, debug)",
+				   "bad option '%s' (action_no_jobs=deny|allow, multiple=newest|deny, skip_root=yes|no, join_ns=yes|no, sshrc=yes|no, label=PREFIX, debug)",
 				   a);
 			return -1;
 		}
+	}
+	if (c->sshrc && c->join_ns) {
+		/* the lander moves processes, not their namespaces */
+		pam_syslog(pamh, LOG_ERR, "sshrc=yes cannot be combined with join_ns=yes");
+		return -1;
 	}
 	return 0;
 }
@@ -109,8 +113,8 @@ struct pick {
 	char ids[128];		/* the first few, for messages */
 };
 
-static bool eligible(const struct conf *c, const struct xosjob_job *j,
-		     uint32_t uid)
+bool pam_xosjob_eligible(const struct conf *c, const struct xosjob_job *j,
+			 uint32_t uid)
 {
 	return !j->ended && j->owner_uid == uid &&
 	       !(j->flags & XOS_JOB_F_KILLED) &&
@@ -123,7 +127,7 @@ static int pick_one(const struct xosjob_job *j, void *arg)
 	struct pick *p = arg;
 	size_t len = strlen(p->ids);
 
-	if (!eligible(p->c, j, p->uid))
+	if (!pam_xosjob_eligible(p->c, j, p->uid))
 		return 0;
 	p->n++;
 	if (len < sizeof(p->ids) - 24)
@@ -240,6 +244,7 @@ static int adopt(pam_handle_t *pamh, int argc, const char **argv)
 {
 	const void *done = NULL;
 	struct xosjob_ctx *ctx;
+	struct lander lander = { .go_fd = -1 };
 	struct pick p = { 0 };
 	struct xosjob_job job;
 	const char *user, *want;
@@ -285,7 +290,7 @@ static int adopt(pam_handle_t *pamh, int argc, const char **argv)
 			rc = PAM_PERM_DENIED;
 			goto out;
 		}
-		if (xosjob_get(ctx, id, &job) || !eligible(&c, &job, pw->pw_uid)) {
+		if (xosjob_get(ctx, id, &job) || !pam_xosjob_eligible(&c, &job, pw->pw_uid)) {
 			pam_syslog(pamh, LOG_NOTICE, "%s named job %" PRIu64 " (XOS_JOB_ID), not one of theirs: refused",
 				   user, id);
 			pam_error(pamh, "pam_xosjob: access denied: job %" PRIu64 " (XOS_JOB_ID) is not one of your running jobs on this node",
@@ -323,7 +328,21 @@ static int adopt(pam_handle_t *pamh, int argc, const char **argv)
 		}
 		id = p.newest;
 	}
+	if (c.sshrc) {
+		err = lander_start(&lander, &c, pw->pw_uid, id);
+		if (err)
+			pam_syslog(pamh, LOG_ERR, "cannot start the lander: %s; XOS_JOB_ID from the ssh client cannot pick the job",
+				   strerror(-err));
+	}
 	rc = land(pamh, &c, ctx, id, user);
+	lander_go(&lander, rc == PAM_SUCCESS);
+	if (rc == PAM_SUCCESS && lander.started) {
+		char env[sizeof(LANDER_ENV) + LANDER_TOKEN_LEN + 2];
+
+		snprintf(env, sizeof(env), "%s=%s", LANDER_ENV, lander.token);
+		if (pam_putenv(pamh, env) != PAM_SUCCESS)
+			pam_syslog(pamh, LOG_ERR, "cannot put %s into the PAM environment", LANDER_ENV);
+	}
 out:
 	if (rc == PAM_SUCCESS)
 		pam_set_data(pamh, DATA_DONE, (void *)1, NULL);
