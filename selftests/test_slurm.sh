@@ -19,7 +19,7 @@ n=0 fail=0
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=selftests/slurm_env.sh
 source "$(dirname "$0")/slurm_env.sh"
-echo "1..36"
+echo "1..39"
 
 for f in /usr/sbin/slurmd /usr/sbin/slurmctld /usr/sbin/munged /usr/sbin/sshd "$SPANK" "$PAMMOD" "$PAMLOGIN"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
@@ -274,6 +274,31 @@ out=$($PAMLOGIN sshd $U3 sh -c 'xosjob id $$ >/dev/null 2>&1; echo rc=$?' 2>$W/p
 check "action_no_jobs=allow lets $U3 in, in no job, and says so" \
 	'[ "$out" = rc=1 ] && grep -q "you have no running job on this node; your login is in none" $W/pam.err' \
 	"out '$out' err '$(cat $W/pam.err)'"
+# --- join_ns=yes: the login joins the job's namespaces too ---------------
+xosjob run --owner $U1 --label ns-job --isolate uts --hostname xos-ns-job -- sleep 600 \
+	>/dev/null 2>$W/nsjob.err &
+xn=""
+for _ in $(seq "$(xpolls 300)"); do
+	xn=$(live_label ns-job)
+	[ -n "$xn" ] && break
+	sleep 0.1
+done
+pam_conf action_no_jobs=deny join_ns=yes
+# shellcheck disable=SC2016
+out=$(XOS_JOB_ID=$xn $PAMLOGIN sshd $U1 sh -c 'echo "$(hostname) $(xosjob id $$)"' 2>$W/pam.err)
+check "join_ns=yes: a login into job $xn (run --isolate uts) has its hostname, xos-ns-job" \
+	'[ -n "$xn" ] && [ "$out" = "xos-ns-job $xn" ]' "xn '$xn' out '$out' err '$(cat $W/pam.err $W/nsjob.err)'"
+pam_conf action_no_jobs=deny
+# shellcheck disable=SC2016
+out=$(XOS_JOB_ID=$xn $PAMLOGIN sshd $U1 sh -c 'echo "$(hostname) $(xosjob id $$)"' 2>$W/pam.err)
+check "join_ns=no: the same login joins job $xn only, keeping the node's hostname" \
+	'[ "$out" = "$(hostname) $xn" ]' "out '$out' err '$(cat $W/pam.err)'"
+pam_conf action_no_jobs=deny join_ns=yes sshrc=yes
+out=$(XOS_JOB_ID=$xn $PAMLOGIN sshd $U1 echo LOGGED-IN 2>$W/pam.err)
+rc=$?
+check "join_ns=yes with sshrc=yes is a configuration error: no login" '[ $rc != 0 ] && [ -z "$out" ]' \
+	"rc $rc out '$out'"
+xosjob kill -s KILL "$xn" >/dev/null
 runuser -u $U1 -- scancel "$j1" "$j3"
 runuser -u $U2 -- scancel "$j2"
 no_live() { [ -z "$(live_label "slurm:$j1")$(live_label "slurm:$j2")$(live_label "slurm:$j3")" ]; }
