@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# xos-timeout: 420
+# xos-timeout: 900
 # spank_xos_job.so and pam_xosjob.so against a real single-node Slurm
 # (munged, slurmctld, slurmd on 127.0.0.1) and a real sshd on
 # 127.0.0.1:2222 whose PAM stack holds pam_xosjob: srun -n2 tasks and
