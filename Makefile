@@ -69,14 +69,14 @@ bench-bin: userspace
 # BENCH=part,... (bench/guest.sh parts: path probes query events mem bigjob
 # enforce lockwait)
 # runs only those, in the -icount boot, and leaves results.json and the
-# README alone.
+# tables of bench/README.md alone.
 BENCH ?=
 # lockwait needs two vCPUs at once: the plain TCG boot
 BENCH_MODES ?= $(if $(filter lockwait,$(subst $(comma), ,$(BENCH))),wall,icount)
 bench: all
 ifeq ($(BENCH),)
 	@$(ROOT)/scripts/bench.sh --out $(ROOT)/bench/results.json \
-		--readme $(ROOT)/README.md $(KERNELS)
+		--readme $(ROOT)/bench/README.md $(KERNELS)
 else
 	@$(ROOT)/scripts/bench.sh --parts $(BENCH) --modes $(BENCH_MODES) \
 		--out $(BUILD)/bench/results-$(subst $(comma),-,$(BENCH)).json $(KERNELS)
