@@ -25,7 +25,7 @@ ifneq ($(KDIR),)
 KERNELS := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 kdir_of = $(KDIR)
 else
-KERNELS ?= $(shell $(ROOT)/scripts/kernels.sh)
+KERNELS ?= $(shell $(ROOT)/scripts/guest/kernels.sh)
 kdir_of = /lib/modules/$(1)/build
 endif
 KERNEL ?= $(lastword $(KERNELS))
@@ -69,16 +69,16 @@ bench-bin: userspace
 # BENCH=part,... (bench/guest.sh parts: path probes query events mem bigjob
 # enforce lockwait)
 # runs only those, in the -icount boot, and leaves results.json and the
-# README alone.
+# tables of bench/README.md alone.
 BENCH ?=
 # lockwait needs two vCPUs at once: the plain TCG boot
 BENCH_MODES ?= $(if $(filter lockwait,$(subst $(comma), ,$(BENCH))),wall,icount)
 bench: all
 ifeq ($(BENCH),)
-	@$(ROOT)/scripts/bench.sh --out $(ROOT)/bench/results.json \
-		--readme $(ROOT)/README.md $(KERNELS)
+	@$(ROOT)/scripts/bench/bench.sh --out $(ROOT)/bench/results.json \
+		--readme $(ROOT)/bench/README.md $(KERNELS)
 else
-	@$(ROOT)/scripts/bench.sh --parts $(BENCH) --modes $(BENCH_MODES) \
+	@$(ROOT)/scripts/bench/bench.sh --parts $(BENCH) --modes $(BENCH_MODES) \
 		--out $(BUILD)/bench/results-$(subst $(comma),-,$(BENCH)).json $(KERNELS)
 endif
 
@@ -88,7 +88,7 @@ deps:
 
 # T='test_netlink*' runs a subset (and skips the host-side checks).
 check: all $(if $(T),,host-checks)
-	@$(ROOT)/scripts/check.sh "$(KERNELS)" $(T)
+	@$(ROOT)/scripts/check/check.sh "$(KERNELS)" $(T)
 
 # Host-side parts of make check: the spec against the kernel's generator,
 # the DKMS build for every kernel, make install into a staging tree, and a
@@ -96,24 +96,24 @@ check: all $(if $(T),,host-checks)
 host-checks: spec-check dkms-check install-check rt-check
 
 rt-check:
-	@$(ROOT)/scripts/rt-check.sh
+	@$(ROOT)/scripts/check/rt-check.sh
 
 # spec/xos_job.yaml through the kernel's ynl-gen-c.py, against the uapi header
 spec-check: headers
-	@$(ROOT)/scripts/spec-check.sh $(BUILD)
+	@$(ROOT)/scripts/check/spec-check.sh $(BUILD)
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
 # the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
 check-debug: userspace selftests bench-bin
-	@$(ROOT)/scripts/check-debug.sh $(T)
+	@$(ROOT)/scripts/debug-kernel/check-debug.sh $(T)
 
 # Proves that make check fails on a failing test, a WARN and a hung guest.
 check-harness: all
-	@$(ROOT)/scripts/check-harness.sh $(KERNEL)
+	@$(ROOT)/scripts/check/check-harness.sh $(KERNEL)
 
 VM_TIMEOUT ?= 600
 vm-run: all
-	@$(ROOT)/scripts/vm.sh --timeout $(VM_TIMEOUT) $(KERNEL) -- "$$XOS_VM_CMD"
+	@$(ROOT)/scripts/guest/vm.sh --timeout $(VM_TIMEOUT) $(KERNEL) -- "$$XOS_VM_CMD"
 
 # The netlink fuzzer (selftests/test_fuzz.c) in the guest, as long as asked:
 # FUZZ_SECONDS of time or FUZZ_COUNT messages, shared between root, uid
@@ -122,23 +122,23 @@ FUZZ_SECONDS ?=
 FUZZ_COUNT ?= 100000
 FUZZ_SEED ?=
 fuzz: all
-	@$(ROOT)/scripts/vm.sh --timeout $$(( $(or $(FUZZ_SECONDS),$(if $(FUZZ_COUNT),$(FUZZ_COUNT) / 100,200)) + 600 )) \
+	@$(ROOT)/scripts/guest/vm.sh --timeout $$(( $(or $(FUZZ_SECONDS),$(if $(FUZZ_COUNT),$(FUZZ_COUNT) / 100,200)) + 600 )) \
 		$(KERNEL) -- XOS_FUZZ_SECONDS=$(FUZZ_SECONDS) XOS_FUZZ_COUNT=$(FUZZ_COUNT) \
 		XOS_FUZZ_SEED=$(FUZZ_SEED) $(BUILD)/selftests/test_fuzz
 
 run: all
-	@$(ROOT)/scripts/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/demo.sh
+	@$(ROOT)/scripts/guest/vm.sh --timeout 120 $(KERNEL) -- $(ROOT)/scripts/guest/demo.sh
 
 # Slurm (munged, slurmctld, slurmd) and sshd in the guest: a batch job is
 # an xos_job, an ssh login lands in it, scancel kills what is left.
 run-slurm: all
-	@$(ROOT)/scripts/vm.sh --timeout 300 $(KERNEL) -- $(ROOT)/scripts/demo-slurm.sh
+	@$(ROOT)/scripts/guest/vm.sh --timeout 300 $(KERNEL) -- $(ROOT)/scripts/guest/demo-slurm.sh
 
 shell: all
-	@$(ROOT)/scripts/vm.sh --shell $(KERNEL)
+	@$(ROOT)/scripts/guest/vm.sh --shell $(KERNEL)
 
 checkpatch:
-	@$(ROOT)/scripts/checkpatch.sh
+	@$(ROOT)/scripts/check/checkpatch.sh
 
 # --- install -----------------------------------------------------------
 # The module goes to the running kernel (or INSTALL_KERNEL) under extra/;
@@ -205,7 +205,7 @@ uninstall:
 # DKMS: the source into /usr/src/xos_job-VERSION, then add, build, install
 # for every installed kernel.
 dkms-install:
-	$(ROOT)/scripts/dkms-source.sh /usr/src/xos_job-$(VERSION)
+	$(ROOT)/scripts/packaging/dkms-source.sh /usr/src/xos_job-$(VERSION)
 	dkms add -m xos_job -v $(VERSION) || true
 	dkms autoinstall
 
@@ -215,12 +215,12 @@ dkms-uninstall:
 
 # dkms add + build for every kernel in KERNELS, in a private tree under build/
 dkms-check:
-	@$(ROOT)/scripts/dkms-check.sh $(BUILD) "$(KERNELS)"
+	@$(ROOT)/scripts/packaging/dkms-check.sh $(BUILD) "$(KERNELS)"
 
 # make install DESTDIR=<tmp>: the complete tree, a program built against it,
 # the man pages, then make uninstall leaves nothing behind
 install-check: all
-	@$(ROOT)/scripts/install-check.sh
+	@$(ROOT)/scripts/packaging/install-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turns the JSON lines of bench/guest.sh into bench/results.json and a
-Markdown table (stdout, and optionally the Benchmarks section of README.md
+Markdown table (stdout, and optionally bench/README.md
 between the "bench:begin" and "bench:end" markers).
 
     report.py [--out FILE] [--readme FILE] [--check] bench.jsonl[.gz]...

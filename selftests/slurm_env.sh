@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Sourced by selftests/test_slurm.sh and scripts/demo-slurm.sh (guest, as
+# Sourced by selftests/test_slurm.sh and scripts/guest/demo-slurm.sh (guest, as
 # root; ROOT is the repository): a single-node Slurm (munged, slurmctld,
 # slurmd on 127.0.0.1) with spank_xos_job.so in its plugstack, and sshd on
 # 127.0.0.1:2222 with pam_xosjob.so in /etc/pam.d/sshd, in the way

@@ -18,7 +18,7 @@
 # --parts (comma-separated, see bench/guest.sh) runs only those parts:
 # "make bench BENCH=bigjob" is --parts bigjob --modes icount.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 out=$ROOT/bench/results.json readme="" modes="icount wall mem" parts=""
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -50,7 +50,7 @@ for k in "$@"; do
 		d=$runs/$k-$m
 		t0=$(date +%s)
 		echo "bench: $k $m (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-		"$ROOT/scripts/vm.sh" "${opts[@]}" --timeout 1200 --out "$d" \
+		"$ROOT/scripts/guest/vm.sh" "${opts[@]}" --timeout 1200 --out "$d" \
 			--append "$append" "$k" -- "$ROOT/bench/guest.sh" "$m" "$parts"
 		printf '{"kernel":"%s","mode":"%s","bench":"host","seconds":%d,"loadavg_end":"%s","host_cpus":%d}\n' \
 			"$k" "$m" $(($(date +%s) - t0)) "$(cut -d' ' -f1-3 /proc/loadavg)" \

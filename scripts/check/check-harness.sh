@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check-harness: proves that the test harness fails loudly. Runs
-# scripts/check.sh on KERNEL with small stand-in suites and expects:
+# scripts/check/check.sh on KERNEL with small stand-in suites and expects:
 #   a passing test        -> exit 0 and "1 passed, 0 failed"
 #   a failing test        -> non-zero exit, "not ok", "0 passed, 1 failed"
 #   a WARN in the kernel  -> non-zero exit, "SPLAT" with the WARNING line
 #   a hung test           -> non-zero exit, "TIMEOUT: kernel K hung in test"
 set -uo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 k=${1:?usage: check-harness.sh KERNEL_RELEASE}
 work=$ROOT/build/harness
 rm -rf "$work/cases"
@@ -34,7 +34,7 @@ bad=0
 expect() {
 	local name=$1 want_rc=$2 pattern=$3 log=$work/$1.log rc
 	shift 3
-	env "$@" "$ROOT/scripts/check.sh" "$k" >"$log" 2>&1
+	env "$@" "$ROOT/scripts/check/check.sh" "$k" >"$log" 2>&1
 	rc=$?
 	if { [ "$want_rc" = 0 ] && [ $rc != 0 ]; } ||
 	   { [ "$want_rc" != 0 ] && [ $rc = 0 ]; } ||

@@ -6,8 +6,8 @@
 # static) links and runs; the man pages render without a groff warning;
 # make uninstall then leaves no file behind.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-kernel=$("$ROOT/scripts/kernels.sh" | tr -s ' ' '\n' | tail -1)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+kernel=$("$ROOT/scripts/guest/kernels.sh" | tr -s ' ' '\n' | tail -1)
 stage=$ROOT/build/install-check
 rm -rf "$stage"
 mkdir -p "$stage"

@@ -3,7 +3,7 @@
 # Copy what DKMS needs to build the module (dkms.conf, Kbuild, kmod/, uapi/)
 # into DIR, e.g. /usr/src/xos_job-<version>.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 dst=${1:?usage: dkms-source.sh DIR}
 mkdir -p "$dst/kmod" "$dst/uapi/linux"
 install -m 0644 "$ROOT/dkms.conf" "$ROOT/Kbuild" "$dst/"

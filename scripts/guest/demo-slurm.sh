@@ -4,7 +4,7 @@
 # pam_xosjob.so. A batch job becomes xos_job slurm:N, an ssh login of its
 # user lands in it, scancel kills what is left and the record says so.
 set -u
-ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=selftests/lib.sh
 source "$ROOT/selftests/lib.sh"
 # shellcheck source=selftests/slurm_env.sh

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Builds (once) the debug 6.12 kernel of `make check-debug` from Debian's
-# /usr/src/linux-source-6.12.tar.xz with scripts/debug-kernel.config merged
+# /usr/src/linux-source-6.12.tar.xz with scripts/debug-kernel/debug-kernel.config merged
 # over tinyconfig, ready for out-of-tree modules (modules_prepare,
 # Module.symvers). The tree is cached under $XOS_DEBUG_CACHE (default
 # cache/debug-kernel/) in a folder named by a hash of the config fragment
@@ -14,9 +14,9 @@
 # The compile runs at nice 19 with -j$XOS_DEBUG_JOBS (default 2). It takes
 # 23 CPU-minutes: about 12 minutes on 2 idle cores, 45 on a loaded host.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
-fragment=$ROOT/scripts/debug-kernel.config
+fragment=$ROOT/scripts/debug-kernel/debug-kernel.config
 cache=${XOS_DEBUG_CACHE:-$ROOT/cache/debug-kernel}
 jobs=${XOS_DEBUG_JOBS:-2}
 

@@ -12,7 +12,7 @@
 # limit per guest in seconds, XOS_TEST_TIMEOUT the limit per test, and
 # XOS_TIME_SCALE multiplies every wait of the tests (a slow debug kernel).
 set -uo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 kernels=$1
 shift
 limit=${CHECK_TIMEOUT:-2100}
@@ -21,7 +21,7 @@ for k in $kernels; do
 	out=$ROOT/build/check/$k
 	echo "=== $k"
 	for attempt in 1 2; do
-		"$ROOT/scripts/vm.sh" --timeout "$limit" --out "$out" "$k" -- \
+		"$ROOT/scripts/guest/vm.sh" --timeout "$limit" --out "$out" "$k" -- \
 			${XOS_TESTS_DIR:+XOS_TESTS_DIR=$XOS_TESTS_DIR} \
 			${XOS_TEST_TIMEOUT:+XOS_TEST_TIMEOUT=$XOS_TEST_TIMEOUT} \
 			${XOS_TIME_SCALE:+XOS_TIME_SCALE=$XOS_TIME_SCALE} \

@@ -10,7 +10,7 @@
 #     conventional *_UNSPEC = 0 entries, which YNL leaves out.
 # Exits 1 on a difference, naming each constant that differs.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
 PY=/usr/bin/python3
 out=$BUILD/spec

@@ -7,7 +7,7 @@
 #
 #   dkms-check.sh BUILD "KERNELS"
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(realpath -m "$1")
 kernels=$2
 command -v dkms >/dev/null || { echo "dkms-check: dkms missing: run 'sudo make deps'" >&2; exit 1; }
@@ -21,7 +21,7 @@ top=$BUILD/dkms
 rm -rf "$top"
 src=$top/src/xos_job-$ver
 mkdir -p "$src" "$top/tree"
-"$ROOT/scripts/dkms-source.sh" "$src"
+"$ROOT/scripts/packaging/dkms-source.sh" "$src"
 dk=(--sourcetree "$top/src" --dkmstree "$top/tree")
 dkms add -m xos_job -v "$ver" "${dk[@]}" >"$top/add.log" 2>&1 ||
 	{ cat "$top/add.log" >&2; exit 1; }

@@ -2,7 +2,7 @@
 # Kernel style check of the module, uapi and test-module sources (checkpatch from
 # Debian's linux-source-6.12, extracted into build/scripts).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cp=$root/build/scripts/checkpatch.pl
 [ -e "$cp" ] || "$root/scripts/extract-kernel-tools.sh" "$root/build"
 status=0

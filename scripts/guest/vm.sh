@@ -26,7 +26,7 @@
 # written by the test runner).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 timeout=600 shell=0 module=1 icount=0 smp=2 mem=1536 out="" append=""
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -125,7 +125,7 @@ mount -t overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w \\
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys
 mount --move /dev /newroot/dev
-exec switch_root /newroot /bin/bash $ROOT/scripts/vm-guest.sh
+exec switch_root /newroot /bin/bash $ROOT/scripts/guest/vm-guest.sh
 EOF
 	chmod +x "$stage/init"
 	mkdir -p "$(dirname "$initrd")"

@@ -5,7 +5,7 @@
 # (kmod/compat.h). Its probes take spinlocks and allocate GFP_ATOMIC with
 # preemption disabled, which sleeps on -rt.
 set -uo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 kdir=$(ls -d /usr/src/linux-headers-*-rt-amd64 2>/dev/null | sort -V | tail -1)
 if [ -z "$kdir" ] || ! grep -q '^CONFIG_PREEMPT_RT=y' "$kdir/include/config/auto.conf"; then
 	echo "rt-check: no PREEMPT_RT headers (linux-headers-rt-amd64): run 'make deps'" >&2

@@ -27,7 +27,7 @@ fi
 # in the guest's overlay.
 rel=$(uname -r)
 if [ ! -e "/lib/modules/$rel/modules.builtin" ]; then
-	kdir=$("$XOS_ROOT/scripts/debug-kernel.sh" --kdir)
+	kdir=$("$XOS_ROOT/scripts/debug-kernel/debug-kernel.sh" --kdir)
 	mkdir -p "/lib/modules/$rel"
 	if ! cp "$kdir/modules.builtin" "$kdir/modules.builtin.modinfo" "/lib/modules/$rel/"; then
 		# the guest sees the host's paths: XOS_DEBUG_CACHE is not passed in
