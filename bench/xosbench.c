@@ -12,7 +12,7 @@
  *   xosbench bigjob --procs P --threads T [--reps R] [--leaders-exit]
  *                   [--forker]
  *   xosbench scrape --jobs J --procs P --threads T [--reps R]
- *                   [--xosjob PATH]
+ *                   [--xosjob PATH] [--parent CGROUP_DIR]
  *   xosbench cgread [--parent DIR]
  *
  * Times come from CLOCK_MONOTONIC. Under QEMU -icount shift=0 the guest
@@ -1301,7 +1301,8 @@ static int cmd_scrape(int argc, char **argv)
 	int jobs = 100, procs = 10, threads = 10, reps = 5, c, i, r, k;
 	const char *parent = "/sys/fs/cgroup/xos_job";
 	char xosjob[4096] = "", self[4096], outdir[] = "/dev/shm/xosscrape.XXXXXX";
-	char prom[4200], buf[65536], *p, *dn, *pr;
+	char prom[4200], *buf, *p, *pr;
+	size_t bufsize = 16 << 20;	/* the whole textfile: ~2.6 KB a job */
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
 	pid_t *leaders;
@@ -1312,15 +1313,17 @@ static int cmd_scrape(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "jobs", 1, NULL, 'j' }, { "procs", 1, NULL, 'p' },
 		{ "threads", 1, NULL, 't' }, { "reps", 1, NULL, 'r' },
-		{ "xosjob", 1, NULL, 'x' }, { 0 } };
+		{ "xosjob", 1, NULL, 'x' }, { "parent", 1, NULL, 'P' },
+		{ 0 } };
 
-	while ((c = getopt_long(argc, argv, "j:p:t:r:x:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:p:t:r:x:P:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': jobs = atoi(optarg); break;
 		case 'p': procs = atoi(optarg); break;
 		case 't': threads = atoi(optarg); break;
 		case 'r': reps = atoi(optarg); break;
 		case 'x': snprintf(xosjob, sizeof(xosjob), "%s", optarg); break;
+		case 'P': parent = optarg; break;
 		default: return 2;
 		}
 	}
@@ -1450,7 +1453,10 @@ static int cmd_scrape(int argc, char **argv)
 		for (i = 0; i < SC_NR; i++)
 			if (cmds[i] && run_cmd(cmds[i]))
 				die("scrape: %s %s failed", cmds[i][0], cmds[i][1]);
-		plen = read_small(prom, buf, sizeof(buf));
+		buf = malloc(bufsize);
+		if (!buf)
+			die("scrape: out of memory");
+		plen = read_small(prom, buf, bufsize);
 		if (plen < 0)
 			die("scrape: %s: %s", prom, strerror(-plen));
 		pr = strstr(buf, "\nxos_job_live_jobs ");
@@ -1521,10 +1527,11 @@ static int cmd_scrape(int argc, char **argv)
 		for (k = 0; k < 1000 && rmdir(dir) && errno == EBUSY; k++)
 			usleep(1000);
 	}
-	dn = outdir;
-	snprintf(buf, sizeof(buf), "rm -rf '%s'", dn);
+	rmdir(parent);	/* unless something else lives there */
+	snprintf(buf, bufsize, "rm -rf '%s'", outdir);
 	if (system(buf))
-		fprintf(stderr, "xosbench: cannot remove %s\n", dn);
+		fprintf(stderr, "xosbench: cannot remove %s\n", outdir);
+	free(buf);
 	free(leaders);
 	free(ids);
 	xosjob_close(ctx);
