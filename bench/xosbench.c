@@ -1302,7 +1302,7 @@ static int cmd_scrape(int argc, char **argv)
 	const char *parent = "/sys/fs/cgroup/xos_job";
 	char xosjob[4096] = "", self[4096], outdir[] = "/dev/shm/xosscrape.XXXXXX";
 	char prom[4200], *buf, *p, *pr;
-	size_t bufsize = 16 << 20;	/* the whole textfile: ~2.6 KB a job */
+	size_t bufsize = 16 << 20;	/* the whole textfile: ~1.7 KB a job */
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
 	pid_t *leaders;
