@@ -1291,6 +1291,29 @@ static int count_job(const struct xosjob_job *j, void *arg)
 	return 0;
 }
 
+/* +memory +io in @parent and in the cgroup above it, as xosjob run does */
+static void enable_controllers(const char *parent)
+{
+	static const char *const ctl[] = { "+memory", "+io" };
+	static const char *const where[] = { "/..", "" };
+	char path[1024];
+	int fd, j, w;
+
+	for (j = 0; j < 2; j++)
+		for (w = 0; w < 2; w++) {
+			snprintf(path, sizeof(path), "%s%s/cgroup.subtree_control",
+				 parent, where[w]);
+			fd = open(path, O_WRONLY);
+			/* reported, not fatal: the first read of a missing
+			 * file fails below */
+			if (fd < 0 || write(fd, ctl[j], strlen(ctl[j])) < 0)
+				fprintf(stderr, "xosbench: %s %s: %m\n", path,
+					ctl[j]);
+			if (fd >= 0)
+				close(fd);
+		}
+}
+
 enum { SC_CLI, SC_CLI_BASE, SC_CGROUP, SC_LIST, SC_CGROUP_CMD, SC_NR };
 
 static int cmd_scrape(int argc, char **argv)
@@ -1345,28 +1368,7 @@ static int cmd_scrape(int argc, char **argv)
 	/* the layout of xosjob run: /xos_job/job-PID, controllers enabled */
 	if (mkdir(parent, 0755) && errno != EEXIST)
 		die("mkdir %s: %m", parent);
-	{
-		static const char *const ctl[] = { "+memory", "+io" };
-		char path[1024];
-		int fd, j;
-
-		for (j = 0; j < 2; j++) {
-			snprintf(path, sizeof(path), "%s/../cgroup.subtree_control",
-				 parent);
-			fd = open(path, O_WRONLY);
-			if (fd < 0 || write(fd, ctl[j], strlen(ctl[j])) < 0)
-				fprintf(stderr, "xosbench: %s %s: %m\n", path, ctl[j]);
-			if (fd >= 0)
-				close(fd);
-			snprintf(path, sizeof(path), "%s/cgroup.subtree_control",
-				 parent);
-			fd = open(path, O_WRONLY);
-			if (fd < 0 || write(fd, ctl[j], strlen(ctl[j])) < 0)
-				fprintf(stderr, "xosbench: %s %s: %m\n", path, ctl[j]);
-			if (fd >= 0)
-				close(fd);
-		}
-	}
+	enable_controllers(parent);
 	leaders = calloc(jobs, sizeof(*leaders));
 	ids = calloc(jobs, sizeof(*ids));
 	t0 = now_ns();
@@ -1468,6 +1470,9 @@ static int cmd_scrape(int argc, char **argv)
 			die("scrape: the scrape has %d live jobs, %d info "
 			    "samples, want %d", prom_jobs, i, jobs);
 		k = cg_scrape(parent, &sum);
+		if (k < 0)
+			die("scrape: reading the cgroup files under %s: %s",
+			    parent, strerror(-k));
 		if (k != jobs)
 			die("scrape: %d cgroups read, want %d", k, jobs);
 		printf("{\"bench\":\"scrape_env\",\"jobs\":%d,\"procs\":%d,"
