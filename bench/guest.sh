@@ -60,7 +60,7 @@ case $mode in
 icount) rounds=7 nfork=100 nexec=50 nthread=300 sizes=1,10,100,1000,10000
 	qreps=5 ecount=500 rates="0" rates19="2000 4000 6000 0" stall=3000
 	mem_scales="" big_scales=${XOS_BENCH_BIGJOB:-"20x100 200x100"} breps=5
-	scrape_scales=${XOS_BENCH_SCRAPE:-"100x10x10"} sreps=5 ;;
+	scrape_scales=${XOS_BENCH_SCRAPE:-"100x10x10"} sreps=7 ;;
 wall) rounds=5 nfork=50 nexec=25 nthread=100 sizes=1,10,100,1000
 	qreps=5 ecount=500 rates="0" rates19="0" stall=3000 mem_scales=""
 	big_scales=${XOS_BENCH_BIGJOB:-} breps=5
