@@ -312,8 +312,8 @@ def scrape_section(recs, env):
     less the same command without --prometheus (process start, netlink
     setup and the ring read cancel out), against the in-process read of
     the jobs' cgroup files. Whole commands now and then take millions of
-    instructions more (the guest clock jumps over an idle wait under
-    -icount sleep=off), so the difference is taken between medians, and
+    instructions more (most likely the guest clock jumping over an idle
+    wait under -icount sleep=off), so the difference is taken between medians, and
     between minima (an undisturbed run of each), not repetition by
     repetition."""
     out = {}
