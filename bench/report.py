@@ -313,9 +313,9 @@ def scrape_section(recs, env):
     setup and the ring read cancel out), against the in-process read of
     the jobs' cgroup files. Whole commands now and then take millions of
     instructions more (most likely the guest clock jumping over an idle
-    wait under -icount sleep=off), so the difference is taken between medians, and
-    between minima (an undisturbed run of each), not repetition by
-    repetition."""
+    wait under -icount sleep=off), so the difference is taken between
+    medians, and between minima (an undisturbed run of each), not
+    repetition by repetition."""
     out = {}
     for e in env:
         key = "%dx%dx%d" % (e["jobs"], e["procs"], e["threads"])
@@ -600,13 +600,15 @@ def table(res):
                      "start, netlink setup, the ring of ended jobs), the "
                      "difference of their medians (the scrape itself: "
                      "JOB_GET of every job, formatting, the file and its "
-                     "rename; in brackets the ratio from the minima); the jobs' "
+                     "rename; in brackets the ratio from the minima); "
+                     "the jobs' "
                      "cgroup files (cpu.stat, the memory file, io.stat) read "
                      "and parsed in-process and as a command of their own; "
                      "libxosjob's list of the jobs alone:\n" % unit)
             L.append("| Jobs | tasks | collect --once --prometheus | "
                      "without --prometheus | scrape | cgroup files | "
-                     "scrape / cgroup (from minima) | per job: scrape, cgroup | "
+                     "scrape / cgroup (from minima) | "
+                     "per job: scrape, cgroup | "
                      "job list (libxosjob) | cgroup reader command | "
                      "reps |")
             L.append("|---|---|---|---|---|---|---|---|---|---|---|")
