@@ -67,7 +67,7 @@ bench-bin: userspace
 
 # Benchmarks (not part of check): both kernels under -icount, then plain TCG.
 # BENCH=part,... (bench/guest.sh parts: path probes query events mem bigjob
-# enforce lockwait)
+# enforce lockwait scrape)
 # runs only those, in the -icount boot, and leaves results.json and the
 # tables of bench/README.md alone.
 BENCH ?=

@@ -8,8 +8,8 @@
 #   guest.sh icount|wall|mem|smoke [PARTS]
 #
 # PARTS (comma-separated, default all): path, probes, query, events, mem,
-# bigjob, enforce; "guest.sh icount bigjob" is what "make bench
-# BENCH=bigjob" runs.
+# bigjob, enforce, lockwait, scrape; "guest.sh icount bigjob" is what
+# "make bench BENCH=bigjob" runs.
 #
 # icount: path overhead (module unloaded / loaded, caller outside a job /
 #         inside a job, interleaved rounds), probe cost with function_graph,
@@ -25,10 +25,15 @@
 #         member of a 1,000- and a 10,000-thread job while another process
 #         queries that job with JOB_GET in a loop, against the same loop of
 #         INFO round trips, which take no job lock.
+# scrape (icount): one node-wide scrape of J jobs of P processes x T
+#         threads, each job in a cgroup of its own (xosjob run's layout,
+#         /xos_job/job-PID): xosjob collect --prometheus --once against
+#         the same command without --prometheus, and the jobs' cgroup v2
+#         files (cpu.stat, memory.peak, io.stat) read by a C reader.
 # smoke:  every part with tiny counts.
 set -euo pipefail
 mode=${1:?usage: guest.sh icount|wall|mem|smoke [PARTS]}
-parts=,${2:-path,probes,query,events,mem,bigjob,enforce,lockwait},
+parts=,${2:-path,probes,query,events,mem,bigjob,enforce,lockwait,scrape},
 want() { case $parts in *,$1,*) return 0 ;; esac; return 1; }
 ROOT=${XOS_ROOT:?}
 K=${XOS_KERNEL:-$(uname -r)}
@@ -38,7 +43,7 @@ KO=$ROOT/build/$K/xos_job.ko
 # -icount sleep=off a wait jumps the guest clock to the next timer tick.
 W=$(mktemp -d /dev/shm/xosbench.XXXXXX)
 cp "$ROOT/build/bench/xosbench" "$ROOT/build/bench/xosbench-nop" \
-	"$ROOT/build/bench/xosbench-park" "$W/"
+	"$ROOT/build/bench/xosbench-park" "$ROOT/build/userspace/xosjob" "$W/"
 XB=$W/xosbench
 trap 'rm -rf "$W"' EXIT
 
@@ -54,7 +59,8 @@ load() { if ! loaded; then insmod "$KO"; fi; }
 case $mode in
 icount) rounds=7 nfork=100 nexec=50 nthread=300 sizes=1,10,100,1000,10000
 	qreps=5 ecount=500 rates="0" rates19="2000 4000 6000 0" stall=3000
-	mem_scales="" big_scales=${XOS_BENCH_BIGJOB:-"20x100 200x100"} breps=5 ;;
+	mem_scales="" big_scales=${XOS_BENCH_BIGJOB:-"20x100 200x100"} breps=5
+	scrape_scales=${XOS_BENCH_SCRAPE:-"100x10x10"} sreps=7 ;;
 wall) rounds=5 nfork=50 nexec=25 nthread=100 sizes=1,10,100,1000
 	qreps=5 ecount=500 rates="0" rates19="0" stall=3000 mem_scales=""
 	big_scales=${XOS_BENCH_BIGJOB:-} breps=5
@@ -63,7 +69,7 @@ mem) rounds=0 sizes="" ecount=0 mem_scales=${XOS_BENCH_MEM:-"100x100 1000x1"}
 	big_scales="" ;;
 smoke) rounds=2 nfork=20 nexec=10 nthread=20 sizes=1,10 qreps=1 ecount=50
 	rates="0" rates19="0" stall=100 mem_scales="5x3" big_scales="3x4"
-	lock_scales="3x4" breps=1 ;;
+	lock_scales="3x4" breps=1 scrape_scales="3x2x2" sreps=1 ;;
 *) echo "guest.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
@@ -256,5 +262,14 @@ for sc in ${lock_scales:-}; do
 	log "lockwait: ${sc%x*} processes x ${sc#*x} threads"
 	"$XB" bigjob --lockwait --procs "${sc%x*}" --threads "${sc#*x}" \
 		--reps "$breps" | emit loaded 0
+done
+# --- 8. one node-wide scrape: xosjob collect against cgroup v2 files -----
+# JxPxT: J jobs, each P processes x T threads in a cgroup of its own
+want scrape || scrape_scales=""
+for sc in ${scrape_scales:-}; do
+	sj=${sc%%x*} spt=${sc#*x}
+	log "scrape: $sj jobs of ${spt%x*} processes x ${spt#*x} threads"
+	"$XB" scrape --jobs "$sj" --procs "${spt%x*}" --threads "${spt#*x}" \
+		--reps "$sreps" --xosjob "$W/xosjob" | emit loaded 0
 done
 log "done"

@@ -23,6 +23,8 @@ OP_NAMES = {"fork": "fork+exit+wait", "exec": "fork+exec+wait",
 METHODS = ("taskstats_get", "job_get", "job_get_lib", "proc_scan",
            "cgroup_read")
 PAGE = 4096
+SCRAPE_METHODS = ("cli_scrape", "cli_noscrape", "cgroup_read", "job_list",
+                  "cgroup_cmd")
 BIG_OPS = ("kill_sig0", "kill_sigcont", "kill_sigusr1", "tasks_dump",
            "tasks_dump_lib", "job_get")
 
@@ -304,6 +306,46 @@ def lockwait_section(recs):
     return out
 
 
+def scrape_section(recs, env):
+    """One node-wide scrape: per mode and population, each method over the
+    repetitions, and the scrape alone: xosjob collect --prometheus --once
+    less the same command without --prometheus (process start, netlink
+    setup and the ring read cancel out), against the in-process read of
+    the jobs' cgroup files. Whole commands now and then take millions of
+    instructions more (most likely the guest clock jumping over an idle
+    wait under -icount sleep=off), so the difference is taken between
+    medians, and between minima (an undisturbed run of each), not
+    repetition by repetition."""
+    out = {}
+    for e in env:
+        key = "%dx%dx%d" % (e["jobs"], e["procs"], e["threads"])
+        out.setdefault(e["mode"], {})[key] = {
+            x: e[x] for x in ("jobs", "procs", "threads", "tasks", "setup_ns",
+                              "memory_file", "prom_bytes")}
+    for mode, m in out.items():
+        for o in m.values():
+            rs = [r for r in recs if r["mode"] == mode and
+                  r["jobs"] == o["jobs"] and r["tasks"] == o["tasks"]]
+            for meth in SCRAPE_METHODS:
+                o[meth] = stats([r["ns"] for r in rs if r["method"] == meth])
+            if not all(o[meth] for meth in SCRAPE_METHODS):
+                continue
+            cli, base, cg = o["cli_scrape"], o["cli_noscrape"], \
+                o["cgroup_read"]
+            o["scrape"] = {"median": cli["median"] - base["median"],
+                           "from_minima": cli["min"] - base["min"]}
+            o["ratio_scrape_vs_cgroup"] = {
+                "median": o["scrape"]["median"] / cg["median"],
+                "from_minima": o["scrape"]["from_minima"] / cg["min"]}
+            o["ratio_job_list_vs_cgroup"] = (o["job_list"]["median"] /
+                                             cg["median"])
+            o["ratio_cli_vs_cgroup_cmd"] = (cli["median"] /
+                                            o["cgroup_cmd"]["median"])
+            o["scrape_per_job"] = o["scrape"]["median"] / o["jobs"]
+            o["cgroup_read_per_job"] = cg["median"] / o["jobs"]
+    return out
+
+
 def targets(kr):
     """The issue's targets against the icount figures."""
     t = []
@@ -332,6 +374,14 @@ def targets(kr):
         r = q["1000"]["ratio_proc_scan_vs_job_get"]["median"]
         t.append({"target": "1,000 members: JOB_GET >= 20x cheaper than the "
                   "/proc scan", "value": "%.1fx" % r, "met": r >= 20})
+    for key, o in sorted(kr.get("scrape", {}).get("icount", {}).items()):
+        r = o.get("ratio_scrape_vs_cgroup")
+        if r:
+            t.append({"target": "node-wide scrape (%d jobs x %d tasks): "
+                      "xosjob collect --prometheus <= 2x reading the jobs' "
+                      "cgroup files" % (o["jobs"], o["tasks"] // o["jobs"]),
+                      "value": "%.2fx" % r["median"],
+                      "met": r["median"] <= 2})
     for key, v in sorted(kr["events"].items()):
         if key.startswith("icount") and "stopped" not in key:
             lossy = [x["rate"] for x in v["runs"] if not x["lossless"]]
@@ -540,6 +590,48 @@ def table(res):
                     fmt_ns(i["fork_max"]["median"]), o["ratio"],
                     fmt_ns(g["window"]["median"]), g["forks"] + i["forks"]))
             L.append("")
+        sc = kr.get("scrape")
+        for mode in sorted(sc or {}):
+            unit = "ns, plain TCG" if mode == "wall" else "instructions"
+            L.append("One node-wide scrape (%s, median of the repetitions): "
+                     "J jobs of P processes x T threads, each job in a cgroup "
+                     "of its own. `xosjob collect --prometheus FILE --once` "
+                     "as a command, the same without `--prometheus` (process "
+                     "start, netlink setup, the ring of ended jobs), the "
+                     "difference of their medians (the scrape itself: "
+                     "JOB_GET of every job, formatting, the file and its "
+                     "rename; in brackets the ratio from the minima); "
+                     "the jobs' "
+                     "cgroup files (cpu.stat, the memory file, io.stat) read "
+                     "and parsed in-process and as a command of their own; "
+                     "libxosjob's list of the jobs alone:\n" % unit)
+            L.append("| Jobs | tasks | collect --once --prometheus | "
+                     "without --prometheus | scrape | cgroup files | "
+                     "scrape / cgroup (from minima) | "
+                     "per job: scrape, cgroup | "
+                     "job list (libxosjob) | cgroup reader command | "
+                     "reps |")
+            L.append("|---|---|---|---|---|---|---|---|---|---|---|")
+            for key, o in sorted(sc[mode].items(),
+                                 key=lambda x: x[1]["tasks"]):
+                if not o.get("scrape"):
+                    continue
+                L.append("| %s | %d | %s | %s | %s | %s (%s) | %.2fx "
+                         "(%.2fx) | %s, %s | %s | %s | %d |" % (
+                             key, o["tasks"],
+                             fmt_ns(o["cli_scrape"]["median"]),
+                             fmt_ns(o["cli_noscrape"]["median"]),
+                             fmt_ns(o["scrape"]["median"]),
+                             fmt_ns(o["cgroup_read"]["median"]),
+                             o["memory_file"],
+                             o["ratio_scrape_vs_cgroup"]["median"],
+                             o["ratio_scrape_vs_cgroup"]["from_minima"],
+                             fmt_ns(o["scrape_per_job"]),
+                             fmt_ns(o["cgroup_read_per_job"]),
+                             fmt_ns(o["job_list"]["median"]),
+                             fmt_ns(o["cgroup_cmd"]["median"]),
+                             o["cli_scrape"]["n"]))
+            L.append("")
         big = kr.get("bigjob")
         for mode in sorted(big or {}):
             bm = big[mode]
@@ -620,6 +712,7 @@ def main():
             "bigjob": bigjob_section(sel("bigjob"), sel("bigjob_env")),
             "enforce": enforce_section(sel("enforce")),
             "lockwait": lockwait_section(sel("lockwait")),
+            "scrape": scrape_section(sel("scrape"), sel("scrape_env")),
         }
         res["kernels"][k]["targets"] = targets(res["kernels"][k])
     if a.check:
@@ -653,6 +746,14 @@ def main():
                         if not o.get(op) or not o[op]["median"] > 0:
                             bad.append("%s bigjob %s %s %s" % (k, mode, key,
                                                               op))
+            for mode, sm in kr["scrape"].items():
+                for key, o in sm.items():
+                    # not the difference "scrape": in plain TCG time
+                    # it can come out below zero
+                    for m in SCRAPE_METHODS:
+                        if not o.get(m) or not o[m]["median"] > 0:
+                            bad.append("%s scrape %s %s %s" % (k, mode, key,
+                                                              m))
             if not kr["path"] or not kr["query"] or not kr["events"] or \
                     not kr["memory"] or not kr["bigjob"]:
                 bad.append("%s: a section is missing" % k)

@@ -11,11 +11,15 @@
  *   xosbench mem    --jobs J --tasks T [--no-job]
  *   xosbench bigjob --procs P --threads T [--reps R] [--leaders-exit]
  *                   [--forker]
+ *   xosbench scrape --jobs J --procs P --threads T [--reps R]
+ *                   [--xosjob PATH] [--parent CGROUP_DIR]
+ *   xosbench cgread [--parent DIR]
  *
  * Times come from CLOCK_MONOTONIC. Under QEMU -icount shift=0 the guest
  * clock advances one nanosecond per emulated instruction, so there they
  * are instruction counts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -1109,6 +1113,436 @@ static int cmd_bigjob(int argc, char **argv)
 	return 0;
 }
 
+/* --- scrape: one node-wide scrape, xosjob collect against cgroup files -- */
+
+/*
+ * The figures a cgroup v2 reader gets for one job: cpu.stat's usage,
+ * memory.peak (memory.current where the kernel has no peak) and io.stat's
+ * bytes summed over the devices.
+ */
+struct cg_fig {
+	uint64_t usage_us, user_us, system_us, mem, rbytes, wbytes;
+};
+
+static char cg_mem_file[16] = "memory.peak";
+
+/* The value after "@key " in a flat keyed file, or 0. */
+static uint64_t keyed(const char *buf, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = buf;
+
+	while ((p = strstr(p, key))) {
+		if ((p == buf || p[-1] == '\n') && p[len] == ' ')
+			return strtoull(p + len + 1, NULL, 10);
+		p += len;
+	}
+	return 0;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, size - 1);
+	if (len < 0)
+		len = -errno;
+	else
+		buf[len] = 0;
+	close(fd);
+	return len;
+}
+
+static int cg_figures(const char *dir, struct cg_fig *f)
+{
+	char path[1200], buf[4096], *p;
+	ssize_t len;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(path, sizeof(path), "%s/cpu.stat", dir);
+	len = read_small(path, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	f->usage_us = keyed(buf, "usage_usec");
+	f->user_us = keyed(buf, "user_usec");
+	f->system_us = keyed(buf, "system_usec");
+	snprintf(path, sizeof(path), "%s/%s", dir, cg_mem_file);
+	len = read_small(path, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	f->mem = strtoull(buf, NULL, 10);
+	snprintf(path, sizeof(path), "%s/io.stat", dir);
+	len = read_small(path, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	/* "MAJ:MIN rbytes=N wbytes=N rios=N ..." per device */
+	for (p = buf; (p = strstr(p, "rbytes=")); p += 7)
+		f->rbytes += strtoull(p + 7, NULL, 10);
+	for (p = buf; (p = strstr(p, "wbytes=")); p += 7)
+		f->wbytes += strtoull(p + 7, NULL, 10);
+	return 0;
+}
+
+/*
+ * What a cgroup-based scraper does each time: list the jobs' cgroups
+ * (job-* under @parent, as xosjob run names them) and read each one's
+ * figures. Returns the number of cgroups read, or -errno.
+ */
+static int cg_scrape(const char *parent, uint64_t *sum)
+{
+	char dir[1024];
+	struct cg_fig f;
+	struct dirent *e;
+	int n = 0, err;
+	DIR *d = opendir(parent);
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "job-", 4))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", parent, e->d_name);
+		err = cg_figures(dir, &f);
+		if (err) {
+			closedir(d);
+			return err;
+		}
+		*sum += f.usage_us + f.user_us + f.system_us + f.mem +
+			f.rbytes + f.wbytes;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void cg_pick_mem_file(const char *dir)
+{
+	char path[1024];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/memory.peak", dir);
+	if (stat(path, &sb))
+		snprintf(cg_mem_file, sizeof(cg_mem_file), "memory.current");
+}
+
+/* xosbench cgread: the reader as a command of its own, once. */
+static int cmd_cgread(int argc, char **argv)
+{
+	const char *parent = "/sys/fs/cgroup/xos_job";
+	uint64_t sum = 0;
+	DIR *d;
+	struct dirent *e;
+	int c, n;
+	static const struct option opts[] = {
+		{ "parent", 1, NULL, 'p' }, { 0 } };
+
+	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': parent = optarg; break;
+		default: return 2;
+		}
+	}
+	d = opendir(parent);
+	if (!d)
+		die("cgread: %s: %m", parent);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "job-", 4)) {
+			char dir[1024];
+
+			snprintf(dir, sizeof(dir), "%s/%s", parent, e->d_name);
+			cg_pick_mem_file(dir);
+			break;
+		}
+	closedir(d);
+	n = cg_scrape(parent, &sum);
+	if (n < 0)
+		die("cgread: %s: %s", parent, strerror(-n));
+	printf("%d cgroups read\n", n);
+	return 0;
+}
+
+/* fork, exec @argv (stdout and stderr to /dev/null), wait: its exit status */
+static int run_cmd(char *const argv[])
+{
+	pid_t pid = fork();
+	int status, fd;
+
+	if (pid < 0)
+		die("fork: %m");
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid: %m");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int count_job(const struct xosjob_job *j, void *arg)
+{
+	(void)j;
+	++*(long *)arg;
+	return 0;
+}
+
+/* +memory +io in @parent and in the cgroup above it, as xosjob run does */
+static void enable_controllers(const char *parent)
+{
+	static const char *const ctl[] = { "+memory", "+io" };
+	static const char *const where[] = { "/..", "" };
+	char path[1024];
+	int fd, j, w;
+
+	for (j = 0; j < 2; j++)
+		for (w = 0; w < 2; w++) {
+			snprintf(path, sizeof(path), "%s%s/cgroup.subtree_control",
+				 parent, where[w]);
+			fd = open(path, O_WRONLY);
+			/* reported, not fatal: the first read of a missing
+			 * file fails below */
+			if (fd < 0 || write(fd, ctl[j], strlen(ctl[j])) < 0)
+				fprintf(stderr, "xosbench: %s %s: %m\n", path,
+					ctl[j]);
+			if (fd >= 0)
+				close(fd);
+		}
+}
+
+enum { SC_CLI, SC_CLI_BASE, SC_CGROUP, SC_LIST, SC_CGROUP_CMD, SC_NR };
+
+static int cmd_scrape(int argc, char **argv)
+{
+	static const char *const names[SC_NR] = {
+		"cli_scrape", "cli_noscrape", "cgroup_read", "job_list",
+		"cgroup_cmd" };
+	int jobs = 100, procs = 10, threads = 10, reps = 5, c, i, r, k;
+	const char *parent = "/sys/fs/cgroup/xos_job";
+	char xosjob[4096] = "", self[4096], outdir[] = "/dev/shm/xosscrape.XXXXXX";
+	char prom[4200], *buf, *p, *pr;
+	size_t bufsize = 16 << 20;	/* the whole textfile: ~1.7 KB a job */
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	pid_t *leaders;
+	uint64_t *ids, t0, setup_ns, sum = 0;
+	long nlist;
+	ssize_t plen;
+	int prom_jobs = -1;
+	static const struct option opts[] = {
+		{ "jobs", 1, NULL, 'j' }, { "procs", 1, NULL, 'p' },
+		{ "threads", 1, NULL, 't' }, { "reps", 1, NULL, 'r' },
+		{ "xosjob", 1, NULL, 'x' }, { "parent", 1, NULL, 'P' },
+		{ 0 } };
+
+	while ((c = getopt_long(argc, argv, "j:p:t:r:x:P:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': jobs = atoi(optarg); break;
+		case 'p': procs = atoi(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		case 'r': reps = atoi(optarg); break;
+		case 'x': snprintf(xosjob, sizeof(xosjob), "%s", optarg); break;
+		case 'P': parent = optarg; break;
+		default: return 2;
+		}
+	}
+	if (jobs < 1 || procs < 1 || threads < 1 || reps < 1)
+		die("scrape: bad --jobs, --procs, --threads or --reps");
+	if (!*xosjob)
+		snprintf(xosjob, sizeof(xosjob), "%s/../userspace/xosjob",
+			 prog_dir);
+	if (access(xosjob, X_OK))
+		die("scrape: %s: %m", xosjob);
+	snprintf(self, sizeof(self), "%s/xosbench", prog_dir);
+	if (!mkdtemp(outdir))
+		die("mkdtemp: %m");
+	snprintf(prom, sizeof(prom), "%s/xos_job.prom", outdir);
+	if (xosjob_open(&ctx))
+		die("xosjob_open failed");
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		die("PR_SET_CHILD_SUBREAPER: %m");
+	/* the layout of xosjob run: /xos_job/job-PID, controllers enabled */
+	if (mkdir(parent, 0755) && errno != EEXIST)
+		die("mkdir %s: %m", parent);
+	enable_controllers(parent);
+	leaders = calloc(jobs, sizeof(*leaders));
+	ids = calloc(jobs, sizeof(*ids));
+	t0 = now_ns();
+	for (i = 0; i < jobs; i++) {
+		int pp[2];
+		pid_t pid;
+
+		if (pipe(pp))
+			die("pipe: %m");
+		pid = fork();
+		if (pid < 0)
+			die("fork: %m");
+		if (pid == 0) {
+			char park[4096], pa[16], ta[16], dir[1024], path[1100];
+			struct nlr *nl = malloc(sizeof(*nl));
+			uint16_t fam;
+			uint64_t id;
+			int err;
+
+			snprintf(dir, sizeof(dir), "%s/job-%d", parent, getpid());
+			if (mkdir(dir, 0755))
+				die("scrape: mkdir %s: %m", dir);
+			snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+			write_file(path, "0");
+			fam = resolve(nl, XOS_JOB_GENL_NAME);
+			err = job_new_self(nl, fam, &id);
+			if (err)
+				die("scrape: JOB_NEW: %s", strerror(-err));
+			nlr_close(nl);
+			if (write(pp[1], &id, sizeof(id)) != sizeof(id) ||
+			    dup2(pp[1], 1) < 0)
+				_exit(1);
+			close(pp[0]);
+			snprintf(park, sizeof(park), "%s/xosbench-park", prog_dir);
+			snprintf(pa, sizeof(pa), "%d", procs);
+			snprintf(ta, sizeof(ta), "%d", threads);
+			execl(park, park, pa, ta, (char *)NULL);
+			die("exec %s: %m", park);
+		}
+		close(pp[1]);
+		leaders[i] = pid;
+		if (read(pp[0], &ids[i], sizeof(ids[i])) != sizeof(ids[i]))
+			die("scrape: job %d was not created", i);
+		for (k = 0; k < procs; k++)
+			if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
+				die("scrape: job %d: member %d did not start", i, k);
+		close(pp[0]);
+	}
+	for (i = 0; i < jobs; i++) {
+		for (k = 0; k < 100000; k++) {
+			if (xosjob_get(ctx, ids[i], &job))
+				die("scrape: JOB_GET: %s", xosjob_strerror(ctx));
+			if (job.nr_tasks == (uint64_t)procs * threads)
+				break;
+			usleep(1000);
+		}
+		if (job.nr_tasks != (uint64_t)procs * threads)
+			die("scrape: job %d has %" PRIu64 " tasks, want %d", i,
+			    job.nr_tasks, procs * threads);
+	}
+	setup_ns = now_ns() - t0;
+	{
+		char dir[1024];
+
+		snprintf(dir, sizeof(dir), "%s/job-%d", parent, leaders[0]);
+		cg_pick_mem_file(dir);
+	}
+
+	{
+		char *cli[] = { xosjob, "collect", "--output", outdir,
+				"--prometheus", prom, "--once", NULL };
+		char *base[] = { xosjob, "collect", "--output", outdir,
+				 "--once", NULL };
+		char pa[1100];
+		char *cgcmd[] = { self, "cgread", "--parent", pa, NULL };
+		char *const *cmds[SC_NR] = { cli, base, NULL, NULL, cgcmd };
+
+		snprintf(pa, sizeof(pa), "%s", parent);
+		/*
+		 * Once each first: the page cache holds the binaries, and the
+		 * records the kernel keeps are in the output directory, so
+		 * that no measured run writes any
+		 */
+		for (i = 0; i < SC_NR; i++)
+			if (cmds[i] && run_cmd(cmds[i]))
+				die("scrape: %s %s failed", cmds[i][0], cmds[i][1]);
+		buf = malloc(bufsize);
+		if (!buf)
+			die("scrape: out of memory");
+		plen = read_small(prom, buf, bufsize);
+		if (plen < 0)
+			die("scrape: %s: %s", prom, strerror(-plen));
+		pr = strstr(buf, "\nxos_job_live_jobs ");
+		if (pr)
+			prom_jobs = atoi(pr + 19);
+		for (i = 0, p = buf; (p = strstr(p, "\nxos_job_info{")); p++)
+			i++;
+		if (prom_jobs < jobs || i < jobs)
+			die("scrape: the scrape has %d live jobs, %d info "
+			    "samples, want %d", prom_jobs, i, jobs);
+		k = cg_scrape(parent, &sum);
+		if (k < 0)
+			die("scrape: reading the cgroup files under %s: %s",
+			    parent, strerror(-k));
+		if (k != jobs)
+			die("scrape: %d cgroups read, want %d", k, jobs);
+		printf("{\"bench\":\"scrape_env\",\"jobs\":%d,\"procs\":%d,"
+		       "\"threads\":%d,\"tasks\":%d,\"setup_ns\":%" PRIu64 ","
+		       "\"memory_file\":\"%s\",\"prom_bytes\":%zd,"
+		       "\"prom_live_jobs\":%d}\n", jobs, procs, threads,
+		       jobs * procs * threads, setup_ns, cg_mem_file, plen,
+		       prom_jobs);
+		for (r = 0; r < reps; r++) {
+			for (k = 0; k < SC_NR; k++) {
+				/* a rotating order: no method always first */
+				int m = (k + r) % SC_NR, cnt = cmds[m] ? 1 : 3, n;
+				uint64_t dt;
+
+				t0 = now_ns();
+				for (n = 0; n < cnt; n++) {
+					int err = 0;
+
+					if (cmds[m]) {
+						err = run_cmd(cmds[m]);
+					} else if (m == SC_CGROUP) {
+						err = cg_scrape(parent, &sum);
+						err = err == jobs ? 0 : 1;
+					} else {
+						nlist = 0;
+						err = xosjob_list(ctx, count_job, &nlist,
+								  NULL);
+						if (!err && nlist < jobs)
+							err = 1;
+					}
+					if (err)
+						die("scrape: %s failed (%d)", names[m],
+						    err);
+				}
+				dt = now_ns() - t0;
+				printf("{\"bench\":\"scrape\",\"jobs\":%d,\"tasks\":%d,"
+				       "\"method\":\"%s\",\"rep\":%d,\"calls\":%d,"
+				       "\"ns\":%.1f}\n", jobs, jobs * procs * threads,
+				       names[m], r, cnt, (double)dt / cnt);
+			}
+		}
+	}
+	/* the end: every job at once, then their cgroups */
+	for (i = 0; i < jobs; i++) {
+		uint32_t sent, denied;
+
+		if (xosjob_kill(ctx, ids[i], SIGKILL, &sent, &denied))
+			die("scrape: JOB_KILL: %s", xosjob_strerror(ctx));
+	}
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	for (i = 0; i < jobs; i++) {
+		char dir[1024];
+
+		snprintf(dir, sizeof(dir), "%s/job-%d", parent, leaders[i]);
+		/* an exited task leaves its cgroup a little later */
+		for (k = 0; k < 1000 && rmdir(dir) && errno == EBUSY; k++)
+			usleep(1000);
+	}
+	rmdir(parent);	/* unless something else lives there */
+	snprintf(buf, bufsize, "rm -rf '%s'", outdir);
+	if (system(buf))
+		fprintf(stderr, "xosbench: cannot remove %s\n", outdir);
+	free(buf);
+	free(leaders);
+	free(ids);
+	xosjob_close(ctx);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char dir[4096];
@@ -1124,7 +1558,7 @@ int main(int argc, char **argv)
 	prog_dir = dir;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: xosbench path|query|events|mem|bigjob [options]\n");
+		fprintf(stderr, "usage: xosbench path|query|events|mem|bigjob|scrape|cgread [options]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "path"))
@@ -1137,6 +1571,10 @@ int main(int argc, char **argv)
 		return cmd_mem(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bigjob"))
 		return cmd_bigjob(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "scrape"))
+		return cmd_scrape(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cgread"))
+		return cmd_cgread(argc - 1, argv + 1);
 	fprintf(stderr, "xosbench: unknown command %s\n", argv[1]);
 	return 2;
 }

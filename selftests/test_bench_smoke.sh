@@ -11,7 +11,7 @@ ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 XB=$ROOT/build/bench/xosbench
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-echo "1..7"
+echo "1..8"
 n=0 fail=0
 ok() {
 	n=$((n + 1))
@@ -55,12 +55,17 @@ rc=0
 "$XB" bigjob --procs 3 --threads 4 --reps 1 --leaders-exit | emit loaded 0 || rc=1
 ok $rc "bigjob: JOB_KILL, TASKS dump, JOB_GET of a 3x4 job, leaders live and exited"
 
+# a cgroup parent of its own: other tests' job cgroups stay out of the count
+"$XB" scrape --jobs 3 --procs 2 --threads 2 --reps 1 \
+	--parent /sys/fs/cgroup/xosbench-smoke | emit loaded 0
+ok "${PIPESTATUS[0]}" "scrape: xosjob collect --prometheus --once and the cgroup files of 3 jobs"
+
 python3 "$ROOT/bench/report.py" --check "$W/b.jsonl" >"$W/table" 2>"$W/err"
 rc=$?
 sed 's/^/# /' "$W/err"
 ok $rc "report: well-formed records, sane figures"
 
 grep -q "JOB_GET" "$W/table" && grep -q "fork+exit+wait" "$W/table" &&
-	grep -q "TASKS dump" "$W/table"
-ok $? "report: the table has the path, query and bigjob sections"
+	grep -q "TASKS dump" "$W/table" && grep -q "node-wide scrape" "$W/table"
+ok $? "report: the table has the path, query, bigjob and scrape sections"
 exit $fail
