@@ -740,20 +740,16 @@ def main():
                     bad.append("%s memory %s: the module tracked %d tasks of "
                                "%d" % (k, key, v["module_reported_tasks"],
                                        v["tasks"]))
-            for mode, bm in kr["bigjob"].items():
-                for key, o in bm.items():
-                    for op in BIG_OPS:
-                        if not o.get(op) or not o[op]["median"] > 0:
-                            bad.append("%s bigjob %s %s %s" % (k, mode, key,
-                                                              op))
-            for mode, sm in kr["scrape"].items():
-                for key, o in sm.items():
-                    # not the difference "scrape": in plain TCG time
-                    # it can come out below zero
-                    for m in SCRAPE_METHODS:
-                        if not o.get(m) or not o[m]["median"] > 0:
-                            bad.append("%s scrape %s %s %s" % (k, mode, key,
-                                                              m))
+            # scrape: the measured methods, not their difference, which
+            # can come out below zero in plain TCG time
+            for sect, ops in (("bigjob", BIG_OPS),
+                              ("scrape", SCRAPE_METHODS)):
+                for mode, sm in kr[sect].items():
+                    for key, o in sm.items():
+                        for op in ops:
+                            if not o.get(op) or not o[op]["median"] > 0:
+                                bad.append("%s %s %s %s %s" %
+                                           (k, sect, mode, key, op))
             if not kr["path"] or not kr["query"] or not kr["events"] or \
                     not kr["memory"] or not kr["bigjob"]:
                 bad.append("%s: a section is missing" % k)
