@@ -7,12 +7,14 @@
 #   a failing test        -> non-zero exit, "not ok", "0 passed, 1 failed"
 #   a WARN in the kernel  -> non-zero exit, "SPLAT" with the WARNING line
 #   a hung test           -> non-zero exit, "TIMEOUT: kernel K hung in test"
+#   an OOM kill in a test -> exit 0: the OOM killer's stack is no splat,
+#                            even when the console dropped its first line
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 k=${1:?usage: check-harness.sh KERNEL_RELEASE}
 work=$ROOT/build/harness
 rm -rf "$work/cases"
-mkdir -p "$work/cases"/{pass,fail,warn,hang} "$work/kbuild/$k"
+mkdir -p "$work/cases"/{pass,fail,warn,hang,oom} "$work/kbuild/$k"
 
 # the WARN module, built for this kernel
 ln -sfn "$ROOT/selftests/harness/xos_splat.c" "$work/kbuild/$k/xos_splat.c"
@@ -28,6 +30,25 @@ printf '#!/bin/sh\necho "1..1"\ninsmod %s\necho "ok 1 survived"\n' "$ko" \
 	>"$work/cases/warn/test_warn.sh"
 printf '#!/bin/sh\necho "1..1"\nsleep 100000\necho "ok 1 woke"\n' \
 	>"$work/cases/hang/test_hang.sh"
+# tail buffers /dev/zero's endless line until memory.max kills it; then the
+# stack of a report whose "invoked oom-killer" line a console lost
+cat >"$work/cases/oom/test_oom.sh" <<'EOF'
+#!/bin/sh
+echo "1..1"
+cg=/sys/fs/cgroup/harness-oom
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir $cg && echo 16M >$cg/memory.max && echo 0 >$cg/memory.swap.max
+sh -c "echo \$\$ >$cg/cgroup.procs && exec tail /dev/zero" 2>/dev/null
+for l in "Call Trace:" " <TASK>" " dump_stack_lvl+0x64/0x80" \
+	" dump_header+0x43/0x1d0" " oom_kill_process+0xfa/0x200" " </TASK>"; do
+	echo "<4>$l" >/dev/kmsg
+done
+kills=$(sed -n 's/^oom_kill //p' $cg/memory.events)
+rmdir $cg
+[ "$kills" = 1 ] && echo "ok 1 oom_killed" && exit 0
+echo "not ok 1 oom_killed: memory.events says oom_kill $kills"
+exit 1
+EOF
 chmod +x "$work"/cases/*/test_*
 
 bad=0
@@ -50,6 +71,7 @@ expect failing-test 1 '^0 passed, 1 failed' XOS_TESTS_DIR="$work/cases/fail"
 expect kernel-warn 1 'SPLAT in the guest kernel log' XOS_TESTS_DIR="$work/cases/warn"
 grep -q 'WARNING:' "$work/kernel-warn.log" ||
 	{ echo "not ok - kernel-warn: the WARNING line is not shown"; bad=1; }
+expect oom-kill 0 '^1 passed, 0 failed' XOS_TESTS_DIR="$work/cases/oom"
 expect hung-guest 1 "TIMEOUT: kernel ${k//+/\\+} hung in test test_hang.sh" \
 	XOS_TESTS_DIR="$work/cases/hang" CHECK_TIMEOUT=45
 exit $bad

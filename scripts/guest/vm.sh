@@ -202,12 +202,13 @@ klog=$out/console.log
 logs=("$out/console.log")
 [ "$klog" = "$out/console.log" ] || logs+=("$klog")
 # The OOM killer's report (a test's memory hog under memory.max) prints a
-# stack by design: its "Call Trace:" up to "Mem-Info:" (a memory cgroup's
-# report has none: up to its "Killed process" line) is no splat. Any other
-# report inside it still is.
+# stack by design. Such a stack is known by its frames (dump_header called
+# by oom_kill_process), not by the "invoked oom-killer" line before it: a
+# console that fell behind may have dropped that line. Only the "Call
+# Trace:" line of such a stack is left out; any other report inside it
+# still counts.
 scan=$out/klog.scan
-awk '/invoked oom-killer:/ { oom = 1 } /Mem-Info:|Killed process [0-9]/ { oom = 0 }
-	!(oom && /Call Trace:/)' "${logs[@]}" >"$scan"
+awk -f "$ROOT/scripts/guest/klog-scan.awk" "${logs[@]}" >"$scan"
 if grep -aqE "$splat" "$scan"; then
 	echo "vm.sh: SPLAT in the guest kernel log of $rel$where:" >&2
 	grep -aE -B2 -A40 "$splat" "$scan" |
@@ -216,6 +217,8 @@ if grep -aqE "$splat" "$scan"; then
 	echo "vm.sh: splat summary ($rel$where):" >&2
 	grep -aE "$splat|RIP:|^ *\[ *[0-9.]+\]  [a-z_0-9.]+\+0x|\[xos_job\]" "$scan" |
 		grep -avE "^ *\[ *[0-9.]+\] +\? " | head -24 | sed 's/^/    /' >&2
+	echo "vm.sh: the lines that count as a splat ($rel$where):" >&2
+	grep -aE "$splat" "$scan" | head -6 | sed 's/^/    /' >&2
 	[ "$verdict" = 0 ] && verdict=3
 fi
 if [ -s "$out/taint" ]; then
