@@ -26,6 +26,7 @@
 #include <linux/xos_job.h>
 
 #include "acct.h"
+#include "netlink-gen.h"
 
 /*
  * Pages * usec to MB * usec, as xacct_add_tsk() converts them, but with a
@@ -301,17 +302,6 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/*
- * Every figure a job object sends, as a u64 (DELAYACCT says something of
- * the reader's kernel, not a figure: it is not taken).
- */
-const struct nla_policy xos_acct_policy[XOS_JOB_STATS_A_MAX + 1] = {
-	[XOS_JOB_STATS_A_UTIME_NS ... XOS_JOB_STATS_A_VIRTMEM_MB_US] = {
-		.type = NLA_U64 },
-	[XOS_JOB_STATS_A_CPU_DELAY_NS ... XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT] = {
-		.type = NLA_U64 },
-};
-
 /* MB-usec as sent back to the pages * usec kept (see xos_acct_mb_usec()) */
 static u64 xos_acct_page_usec(u64 mb_usec)
 {
@@ -331,8 +321,8 @@ struct xos_acct *xos_acct_parse(const struct nlattr *nest,
 	u64 mb_us;
 	int i, err;
 
-	err = nla_parse_nested(tb, XOS_JOB_STATS_A_MAX, nest, xos_acct_policy,
-			       extack);
+	err = nla_parse_nested(tb, XOS_JOB_STATS_A_MAX, nest,
+			       xos_job_base_stats_nl_policy, extack);
 	if (err)
 		return ERR_PTR(err);
 	a = kzalloc(sizeof(*a), GFP_KERNEL);

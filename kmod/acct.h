@@ -92,9 +92,9 @@ void xos_acct_exit(void);
 
 /*
  * A nest of XOS_JOB_STATS_A_* (JOB_NEW's XOS_JOB_A_BASE), allocated, or an
- * ERR_PTR with the extack set. The policy is strict: u64 figures only.
+ * ERR_PTR with the extack set. The policy (base-stats in the spec) is
+ * strict: u64 figures only.
  */
-extern const struct nla_policy xos_acct_policy[XOS_JOB_STATS_A_MAX + 1];
 struct xos_acct *xos_acct_parse(const struct nlattr *nest,
 				struct netlink_ext_ack *extack);
 

@@ -23,74 +23,7 @@
 #include "compat.h"
 #include "control.h"
 #include "job.h"
-
-/*
- * Not const: 6.1's nla_policy points to a mutable range (6.12's to a
- * const one).
- *
- * Deadlines past 146 years would overflow created + limit.
- */
-static struct netlink_range_validation xos_limit_ns_range = {
-	.min = 1,
-	.max = 1ULL << 62,
-};
-
-static struct netlink_range_validation xos_limit_grace_range = {
-	.max = 3600ULL * NSEC_PER_SEC,
-};
-
-static struct netlink_range_validation xos_limit_bytes_range = {
-	.min = 1,
-	.max = 1ULL << 62,
-};
-
-static struct netlink_range_validation xos_limit_swap_range = {
-	.max = 1ULL << 62,
-};
-
-/* cpu.max: the kernel takes quotas of 1 ms and more, periods 1 ms to 1 s */
-/* PID_MAX_LIMIT on 64-bit */
-static struct netlink_range_validation xos_limit_pids_range = {
-	.min = 1,
-	.max = 4194304,
-};
-
-static struct netlink_range_validation xos_limit_quota_range = {
-	.min = 1000,
-	.max = 1ULL << 44,
-};
-
-static struct netlink_range_validation xos_limit_period_range = {
-	.min = 1000,
-	.max = 1000000,
-};
-
-const struct nla_policy xos_job_limit_policy[XOS_JOB_LIMIT_A_MAX + 1] = {
-	[XOS_JOB_LIMIT_A_CPU_TIME_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_ns_range),
-	[XOS_JOB_LIMIT_A_TIME_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_ns_range),
-	[XOS_JOB_LIMIT_A_GRACE_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_grace_range),
-	[XOS_JOB_LIMIT_A_MEMORY_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_bytes_range),
-	[XOS_JOB_LIMIT_A_MEMORY_HIGH] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_bytes_range),
-	[XOS_JOB_LIMIT_A_SWAP_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_swap_range),
-	[XOS_JOB_LIMIT_A_PIDS_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_pids_range),
-	[XOS_JOB_LIMIT_A_CPU_QUOTA_US] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_quota_range),
-	[XOS_JOB_LIMIT_A_CPU_PERIOD_US] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_period_range),
-	[XOS_JOB_LIMIT_A_CPU_WEIGHT] = NLA_POLICY_RANGE(NLA_U64, 1, 10000),
-	[XOS_JOB_LIMIT_A_IO_WEIGHT] = NLA_POLICY_RANGE(NLA_U64, 1, 10000),
-	[XOS_JOB_LIMIT_A_CPUS] = { .type = NLA_NUL_STRING,
-				   .len = XOS_JOB_CPULIST_MAX },
-	[XOS_JOB_LIMIT_A_MEMS] = { .type = NLA_NUL_STRING,
-				   .len = XOS_JOB_CPULIST_MAX },
-};
+#include "netlink-gen.h"
 
 /* A cpuset list as cgroupfs takes it: "0-3,8", no blanks, not empty. */
 static bool xos_limit_cpulist_ok(const char *s)
@@ -117,8 +50,9 @@ struct xos_job_limits *xos_limits_parse(const struct nlattr *nest,
 	struct xos_job_limits *l;
 	int i, err;
 
+	/* the op's policy checked the nest already: this only parses it */
 	err = nla_parse_nested(tb, XOS_JOB_LIMIT_A_MAX, nest,
-			       xos_job_limit_policy, extack);
+			       xos_job_limits_nl_policy, extack);
 	if (err)
 		return ERR_PTR(err);
 	if (tb[XOS_JOB_LIMIT_A_GRACE_NS] && !tb[XOS_JOB_LIMIT_A_CPU_TIME_NS] &&

@@ -36,9 +36,6 @@ static inline bool xos_limit_has(const struct xos_job_limits *l, int type)
 	return l && (l->set & BIT(type));
 }
 
-/* Nested policy of XOS_JOB_A_LIMITS. */
-extern const struct nla_policy xos_job_limit_policy[XOS_JOB_LIMIT_A_MAX + 1];
-
 /*
  * Checks a XOS_JOB_A_LIMITS nest that passed the policy: a new allocation,
  * NULL when it sets nothing, or an ERR_PTR with the extack set.

@@ -22,6 +22,7 @@
 #include "control.h"
 #include "job.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "record.h"
 
 static struct genl_family xos_job_family;
@@ -56,60 +57,6 @@ static bool xos_job_visible(const struct xos_job *job, bool admin, kuid_t euid)
 {
 	return xos_job_may_see(job->owner, admin, euid);
 }
-
-/*
- * Per-op strict policies. Attributes not listed for an op are rejected by
- * strict validation ("Unsupported attribute").
- */
-static const struct nla_policy xos_job_new_policy[XOS_JOB_A_MAX + 1] = {
-	/* an empty label is refused in the handler */
-	[XOS_JOB_A_LABEL] = { .type = NLA_NUL_STRING, .len = XOS_JOB_LABEL_MAX },
-	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[XOS_JOB_A_OWNER_UID] = { .type = NLA_U32 },
-	[XOS_JOB_A_OWN_CGROUP] = { .type = NLA_FLAG },
-	[XOS_JOB_A_LIMITS] = NLA_POLICY_NESTED(xos_job_limit_policy),
-	[XOS_JOB_A_RESTORED_FROM] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_BASE] = NLA_POLICY_NESTED(xos_acct_policy),
-};
-
-static const struct nla_policy xos_job_attach_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy xos_job_get_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy xos_job_list_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ENDED] = { .type = NLA_FLAG },
-	/* 0: from the oldest kept, as INFO's SEQ is 0 before any record */
-	[XOS_JOB_A_SEQ] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-};
-
-static const struct nla_policy xos_job_kill_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_SIGNAL] = NLA_POLICY_MAX(NLA_U32, _NSIG),
-};
-
-static const struct nla_policy xos_job_checkpoint_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_CHECKPOINTING] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy xos_job_enter_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_NO_CGROUP] = { .type = NLA_FLAG },
-};
-
-/* The ops without request attributes get an empty policy: strict, too. */
-static const struct nla_policy xos_job_empty_policy[XOS_JOB_A_MAX + 1] = {
-};
 
 /* Looks up the task of a pid in the caller's pid namespace, referenced. */
 static struct task_struct *xos_job_nl_task(struct genl_info *info,
@@ -371,7 +318,7 @@ static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
 	return err;
 }
 
-static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_info_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -395,7 +342,7 @@ static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
 	return xos_job_nl_send(msg, hdr, info, err);
 }
 
-static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *label_attr = info->attrs[XOS_JOB_A_LABEL];
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
@@ -530,7 +477,7 @@ out_task:
 	return err;
 }
 
-static int xos_job_nl_attach(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct task_struct *t;
 	struct xos_job *job;
@@ -600,7 +547,7 @@ static int xos_job_nl_get_ended(struct genl_info *info, bool admin, u64 id)
 	return xos_job_nl_send(msg, hdr, info, err);
 }
 
-static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
 	bool admin = xos_job_nl_admin(skb);
@@ -713,7 +660,7 @@ static int xos_job_nl_gone(struct genl_info *info, bool admin, u64 id)
  * job's cgroups. Membership comes first: a caller that raced the job's end
  * is left where it was, in no job and in its own cgroups.
  */
-static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool admin = xos_job_nl_admin(skb);
 	bool cgroups = !info->attrs[XOS_JOB_A_NO_CGROUP];
@@ -836,7 +783,7 @@ out_job:
  * JOB_CHECKPOINT: the mark that makes the job's end read "checkpointed".
  * Admin only: it changes what the record says of every user's job.
  */
-static int xos_job_nl_checkpoint(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_checkpoint_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct xos_job *job;
 	struct sk_buff *msg;
@@ -879,7 +826,7 @@ out_job:
 	return err;
 }
 
-static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_kill_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool admin = xos_job_nl_admin(skb);
 	u32 sent, denied, sig;
@@ -1022,7 +969,7 @@ static int xos_job_nl_dump_err(struct netlink_callback *cb, int err)
 	return err;
 }
 
-static int xos_job_nl_list_start(struct netlink_callback *cb)
+int xos_job_nl_list_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = xos_job_dump_attrs(cb);
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
@@ -1038,7 +985,7 @@ static int xos_job_nl_list_start(struct netlink_callback *cb)
 	return 0;
 }
 
-static int xos_job_nl_dump_done(struct netlink_callback *cb)
+int xos_job_nl_dump_done(struct netlink_callback *cb)
 {
 	xos_job_dump_release(xos_job_dump_ctx(cb));
 	return 0;
@@ -1113,8 +1060,7 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
-static int xos_job_nl_list_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+int xos_job_nl_list_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job;
@@ -1167,7 +1113,7 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
-static int xos_job_nl_tasks_start(struct netlink_callback *cb)
+int xos_job_nl_tasks_start(struct netlink_callback *cb)
 {
 	struct nlattr *attr = xos_job_dump_attrs(cb)[XOS_JOB_A_ID];
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
@@ -1281,8 +1227,7 @@ static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
  * from the first member that joined after it (d->cursor), so that members
  * leaving never shift the others.
  */
-static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+int xos_job_nl_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job = d->job;
@@ -1333,62 +1278,30 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
-#define XOS_JOB_OP(_cmd, _policy, ...)				\
-	{							\
-		.cmd = XOS_JOB_CMD_##_cmd,			\
-		.policy = _policy,				\
-		.maxattr = XOS_JOB_A_MAX,			\
-		__VA_ARGS__					\
-	}
-
 /*
- * One entry per command. Generic netlink answers any other command number,
- * the notification ones included, with EOPNOTSUPP.
+ * The request policies and the op table are generated from the spec
+ * (netlink-gen.c). The multicast group is not: ynl-gen-c.py drops a
+ * group's flags, and end-of-job records are every user's accounting, so
+ * the group is for CAP_SYS_ADMIN only.
  */
-static const struct genl_ops xos_job_ops[] = {
-	XOS_JOB_OP(INFO, xos_job_empty_policy,
-		   .doit = xos_job_nl_info),
-	XOS_JOB_OP(NEW, xos_job_new_policy,
-		   .doit = xos_job_nl_new),
-	XOS_JOB_OP(ATTACH, xos_job_attach_policy,
-		   .doit = xos_job_nl_attach),
-	XOS_JOB_OP(GET, xos_job_get_policy,
-		   .doit = xos_job_nl_get),
-	XOS_JOB_OP(LIST, xos_job_list_policy,
-		   .start = xos_job_nl_list_start,
-		   .dumpit = xos_job_nl_list_dumpit,
-		   .done = xos_job_nl_dump_done),
-	XOS_JOB_OP(TASKS, xos_job_tasks_policy,
-		   .start = xos_job_nl_tasks_start,
-		   .dumpit = xos_job_nl_tasks_dumpit,
-		   .done = xos_job_nl_dump_done),
-	XOS_JOB_OP(KILL, xos_job_kill_policy,
-		   .doit = xos_job_nl_kill),
-	XOS_JOB_OP(ENTER, xos_job_enter_policy,
-		   .doit = xos_job_nl_enter),
-	XOS_JOB_OP(CHECKPOINT, xos_job_checkpoint_policy,
-		   .doit = xos_job_nl_checkpoint),
-};
-
-enum xos_job_mcgrp {
-	XOS_JOB_MCGRP_EVENTS_IDX,
-};
-
 static const struct genl_multicast_group xos_job_mcgrps[] = {
-	/* end-of-job records are every user's accounting: admin only */
-	[XOS_JOB_MCGRP_EVENTS_IDX] = {
+	[XOS_JOB_NLGRP_EVENTS] = {
 		.name = XOS_JOB_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_SYS_ADMIN,
 	},
 };
 
+/*
+ * Not parallel_ops: genl_mutex serializes every doit, start, dumpit and
+ * done (see job.h). Generic netlink answers any command without an op,
+ * the notification ones included, with EOPNOTSUPP.
+ */
 static struct genl_family xos_job_family __ro_after_init = {
 	.name = XOS_JOB_GENL_NAME,
 	.version = XOS_JOB_GENL_VERSION,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.ops = xos_job_ops,
-	.n_ops = ARRAY_SIZE(xos_job_ops),
+	XOS_JOB_FAMILY_OPS(xos_job_nl_ops),
 	.mcgrps = xos_job_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(xos_job_mcgrps),
 	/* every command validates the reserved header byte */
@@ -1413,7 +1326,7 @@ void xos_job_netlink_unregister(void)
 static struct sk_buff *xos_job_nl_ntf_new(u8 cmd, void **hdr)
 {
 	if (!genl_has_listeners(&xos_job_family, &init_net,
-				XOS_JOB_MCGRP_EVENTS_IDX))
+				XOS_JOB_NLGRP_EVENTS))
 		return NULL;
 	return xos_job_nl_msg_new(0, 0, cmd, hdr);
 }
@@ -1426,7 +1339,7 @@ static void xos_job_nl_ntf_send(struct sk_buff *msg, void *hdr, int err)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&xos_job_family, &init_net, msg, 0,
-				XOS_JOB_MCGRP_EVENTS_IDX, GFP_KERNEL);
+				XOS_JOB_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 static void xos_job_nl_notify_created(struct xos_job *job)
