@@ -157,7 +157,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 INSTALL_KERNEL ?= $(shell uname -r)
-VERSION := $(shell sed -n 's/^\#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' $(ROOT)/kmod/netlink.h)
+VERSION := $(shell sed -n 's/^\#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' $(ROOT)/kmod/version.h)
 MODDIR := /lib/modules/$(INSTALL_KERNEL)/extra
 U := $(BUILD)/userspace
 # Where Debian's Slurm and PAM look, whatever PREFIX is: slurmd's plugin
