@@ -106,7 +106,7 @@ spec-check: headers
 
 # after a change of spec/xos_job.yaml: regenerate kmod/netlink-gen.[ch]
 spec-gen: headers
-	@$(ROOT)/scripts/spec-check.sh --update $(BUILD)
+	@$(ROOT)/scripts/check/spec-check.sh --update $(BUILD)
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
 # the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
