@@ -8,6 +8,7 @@
 #   make KDIR=<dir>        module for one kernel build tree
 #   make check             boot every kernel in QEMU and run the selftests
 #   make check-debug       the same on a debug 6.12 (KASAN, lockdep, kmemleak...)
+#   make spec-gen          kmod/netlink-gen.[ch] from spec/xos_job.yaml
 #   make vm-run KERNEL=<release> CMD='...'
 #   make run | shell       demo | interactive guest shell (6.12)
 #   make run-slurm         demo with Slurm and sshd: a batch job, a login into it
@@ -37,7 +38,7 @@ comma := ,
 export XOS_VM_CMD = $(value CMD)
 
 .PHONY: all modules userspace selftests check vm-run run run-slurm shell deps clean \
-	checkpatch headers check-harness host-checks spec-check dkms-check \
+	checkpatch headers check-harness host-checks spec-check spec-gen dkms-check \
 	install uninstall dkms-install dkms-uninstall install-check fuzz \
 	bench bench-bin check-debug rt-check
 
@@ -98,9 +99,14 @@ host-checks: spec-check dkms-check install-check rt-check
 rt-check:
 	@$(ROOT)/scripts/check/rt-check.sh
 
-# spec/xos_job.yaml through the kernel's ynl-gen-c.py, against the uapi header
+# spec/xos_job.yaml through the kernel's ynl-gen-c.py: kmod/netlink-gen.[ch]
+# must be what it generates, the uapi header's constants what it defines
 spec-check: headers
 	@$(ROOT)/scripts/check/spec-check.sh $(BUILD)
+
+# after a change of spec/xos_job.yaml: regenerate kmod/netlink-gen.[ch]
+spec-gen: headers
+	@$(ROOT)/scripts/check/spec-check.sh --update $(BUILD)
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
 # the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
@@ -152,7 +158,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 INSTALL_KERNEL ?= $(shell uname -r)
-VERSION := $(shell sed -n 's/^\#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' $(ROOT)/kmod/netlink.h)
+VERSION := $(shell sed -n 's/^\#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' $(ROOT)/kmod/version.h)
 MODDIR := /lib/modules/$(INSTALL_KERNEL)/extra
 U := $(BUILD)/userspace
 # Where Debian's Slurm and PAM look, whatever PREFIX is: slurmd's plugin

@@ -194,7 +194,7 @@ if { [ "$mode" = icount ] || [ "$mode" = smoke ]; } && want probes &&
 			'$XB' path --op getppid --n $nfork $flag"
 	done
 	log "query breakdown: function_graph"
-	ftrace_run query "genl_rcv_msg xos_job_nl_get xos_job_snapshot xos_acct_put
+	ftrace_run query "genl_rcv_msg xos_job_nl_get_doit xos_job_snapshot xos_acct_put
 		xos_acct_put_states taskstats_user_cmd netlink_unicast genlmsg_new
 		__alloc_skb __do_sys_getppid" bash -c "
 		'$XB' query --sizes 1 --reps 2 && '$XB' path --op getppid --n 50"

@@ -26,13 +26,14 @@
 #include <linux/xos_job.h>
 
 #include "acct.h"
+#include "netlink-gen.h"
 
 /*
  * Pages * usec to MB * usec, as xacct_add_tsk() converts them, but with a
  * 128-bit product: 64 TiB mapped for one second is 2^54 page-usec, which
  * times PAGE_SIZE overflows a u64 (and taskstats' own figure).
  */
-static u64 xos_acct_mb_usec(u64 page_usec)
+u64 xos_acct_mb_usec(u64 page_usec)
 {
 	return mul_u64_u32_div(page_usec, PAGE_SIZE, 1000 * 1024);
 }
@@ -177,6 +178,11 @@ static unsigned long xos_acct_delay_read_at;	/* jiffies; under the mutex */
 static bool xos_acct_delay_on;			/* under the mutex */
 static bool xos_acct_delay_valid;		/* under the mutex */
 
+/**
+ * xos_acct_read_delayacct() - reads kernel.task_delayacct
+ *
+ * Return: true when it reads 1; false when it is 0 or cannot be read.
+ */
 static bool xos_acct_read_delayacct(void)
 {
 	char buf[8] = "";
@@ -232,85 +238,12 @@ int xos_acct_init(void)
 	return 0;
 }
 
-void xos_acct_exit(void)
+void xos_acct_uninit(void)
 {
 	if (xos_acct_proc)
 		kern_unmount(xos_acct_proc);
 	xos_acct_proc = NULL;
 }
-
-static int xos_acct_put_u64(struct sk_buff *skb, int type, u64 v)
-{
-	return nla_put_u64_64bit(skb, type, v, XOS_JOB_STATS_A_PAD);
-}
-
-int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,
-		 bool delayacct_on)
-{
-	struct nlattr *nest;
-	int i;
-
-	BUILD_BUG_ON(XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * XOS_ACCT_NR_DELAYS - 1 !=
-		     XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT);
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_UTIME_NS, a->utime_ns) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_STIME_NS, a->stime_ns) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RUNTIME_NS, a->runtime_ns) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MINFLT, a->minflt) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MAJFLT, a->majflt) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NVCSW, a->nvcsw) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NIVCSW, a->nivcsw) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RCHAR, a->rchar) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WCHAR, a->wchar) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCR, a->syscr) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCW, a->syscw) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_READ_BYTES, a->read_bytes) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WRITE_BYTES, a->write_bytes) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
-			     a->cancelled_write_bytes) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_RSS_KB,
-			     a->hiwater_rss_kb) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_VM_KB,
-			     a->hiwater_vm_kb) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_COREMEM_MB_US,
-			     xos_acct_mb_usec(a->coremem)) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_VIRTMEM_MB_US,
-			     xos_acct_mb_usec(a->virtmem)) ||
-	    nla_put_u8(skb, XOS_JOB_STATS_A_DELAYACCT, delayacct_on))
-		goto cancel;
-	/*
-	 * The CPU delay (run-queue wait) is always accounted; the others only
-	 * while kernel.task_delayacct is on: then they are not sent, rather
-	 * than sent as zeros that look real.
-	 */
-	for (i = 0; i < XOS_ACCT_NR_DELAYS; i++) {
-		if (i != XOS_ACCT_DELAY_CPU && !delayacct_on)
-			continue;
-		if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i,
-				     a->delay_ns[i]) ||
-		    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i,
-				     a->delay_count[i]))
-			goto cancel;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-/*
- * Every figure a job object sends, as a u64 (DELAYACCT says something of
- * the reader's kernel, not a figure: it is not taken).
- */
-const struct nla_policy xos_acct_policy[XOS_JOB_STATS_A_MAX + 1] = {
-	[XOS_JOB_STATS_A_UTIME_NS ... XOS_JOB_STATS_A_VIRTMEM_MB_US] = {
-		.type = NLA_U64 },
-	[XOS_JOB_STATS_A_CPU_DELAY_NS ... XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT] = {
-		.type = NLA_U64 },
-};
 
 /* MB-usec as sent back to the pages * usec kept (see xos_acct_mb_usec()) */
 static u64 xos_acct_page_usec(u64 mb_usec)
@@ -331,8 +264,8 @@ struct xos_acct *xos_acct_parse(const struct nlattr *nest,
 	u64 mb_us;
 	int i, err;
 
-	err = nla_parse_nested(tb, XOS_JOB_STATS_A_MAX, nest, xos_acct_policy,
-			       extack);
+	err = nla_parse_nested(tb, XOS_JOB_STATS_A_MAX, nest,
+			       xos_job_base_stats_nl_policy, extack);
 	if (err)
 		return ERR_PTR(err);
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
@@ -368,30 +301,4 @@ struct xos_acct *xos_acct_parse(const struct nlattr *nest,
 			xos_acct_get(tb, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i);
 	}
 	return a;
-}
-
-int xos_acct_put_states(struct sk_buff *skb, int type,
-			const struct xos_acct_states *s)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, XOS_JOB_STATES_A_RUNNING, s->running,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_SLEEPING, s->sleeping,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_UNINTERRUPTIBLE,
-			      s->uninterruptible, XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_STOPPED, s->stopped,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_IO_WAIT, s->io_wait,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_FROZEN, s->frozen,
-			      XOS_JOB_STATES_A_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
 }

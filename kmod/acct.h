@@ -55,21 +55,34 @@ struct xos_acct {
 	u64 hiwater_vm_kb;	/* max */
 };
 
-/*
- * Reads @t's current figures. Never sleeps. @exited_mm: NULL for a live
- * task; for current in the sched_process_exit probe (after exit_mm()),
- * the mm it last ran with (an identity, not a reference): its RSS
- * high-water then comes from signal->maxrss and its VM high-water from
- * ->active_mm if that is still this mm.
+/**
+ * xos_acct_read() - a task's figures now
+ * @a: filled
+ * @t: the task
+ * @exited_mm: NULL for a live task; for current in the sched_process_exit
+ *	probe (after exit_mm()), the mm it last ran with (an identity, not a
+ *	reference): its RSS high-water then comes from signal->maxrss and its
+ *	VM high-water from ->active_mm if that is still this mm.
+ *
+ * Never sleeps.
  */
 void xos_acct_read(struct xos_acct *a, struct task_struct *t,
 		   const struct mm_struct *exited_mm);
-/*
- * The same without the two high-water marks (left 0), which belong to the
- * process, not the thread: a sum over a process's threads reads them once.
+/**
+ * xos_acct_read_thread() - a thread's own figures now
+ * @a: filled, with the two high-water marks left 0
+ * @t: the thread
+ *
+ * The high-water marks belong to the process, not the thread: a sum over
+ * a process's threads reads them once. Never sleeps.
  */
 void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t);
-/* @sum += @cur - @base (@base may be NULL); maxima are merged. */
+/**
+ * xos_acct_add() - adds a task's use since it joined to a sum
+ * @sum: @sum += @cur - @base; its maxima take @cur's if higher
+ * @cur: the figures now
+ * @base: the figures when the task joined (NULL: it started in the job)
+ */
 void xos_acct_add(struct xos_acct *sum, const struct xos_acct *cur,
 		  const struct xos_acct *base);
 
@@ -83,25 +96,51 @@ struct xos_acct_states {
 	u64 frozen;
 };
 
+/**
+ * xos_acct_count_state() - counts a task in the state it is in now
+ * @s: the counts
+ * @t: the task
+ */
 void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t);
 
-/* Whether kernel.task_delayacct is on now (cached for a second). */
-bool xos_acct_delayacct_on(void);
-int xos_acct_init(void);
-void xos_acct_exit(void);
-
-/*
- * A nest of XOS_JOB_STATS_A_* (JOB_NEW's XOS_JOB_A_BASE), allocated, or an
- * ERR_PTR with the extack set. The policy is strict: u64 figures only.
+/**
+ * xos_acct_delayacct_on() - whether kernel.task_delayacct is on
+ *
+ * Read at most once a second. Process context (it may sleep).
+ *
+ * Return: true when delay accounting is on.
  */
-extern const struct nla_policy xos_acct_policy[XOS_JOB_STATS_A_MAX + 1];
+bool xos_acct_delayacct_on(void);
+/**
+ * xos_acct_init() - mounts the private proc that delayacct is read from
+ *
+ * A failed mount is not fatal: delay accounting is then reported off.
+ *
+ * Return: 0, or -ENOENT when the kernel has no proc filesystem.
+ */
+int xos_acct_init(void);
+/**
+ * xos_acct_uninit() - the reverse of xos_acct_init()
+ */
+void xos_acct_uninit(void);
+
+/**
+ * xos_acct_parse() - a restored job's base figures from JOB_NEW
+ * @nest: XOS_JOB_A_BASE, a nest of XOS_JOB_STATS_A_* that passed its
+ *	policy (base-stats in the spec: u64 figures only)
+ * @extack: for the error's message
+ *
+ * Return: the figures, allocated, or an ERR_PTR with @extack set.
+ */
 struct xos_acct *xos_acct_parse(const struct nlattr *nest,
 				struct netlink_ext_ack *extack);
 
-/* Nested XOS_JOB_A_STATS / XOS_JOB_A_STATES attributes. */
-int xos_acct_put(struct sk_buff *skb, int type, const struct xos_acct *a,
-		 bool delayacct_on);
-int xos_acct_put_states(struct sk_buff *skb, int type,
-			const struct xos_acct_states *s);
+/**
+ * xos_acct_mb_usec() - pages * usec to MB * usec, as taskstats sends them
+ * @page_usec: struct xos_acct's coremem or virtmem
+ *
+ * Return: the figure in MB-usec, computed without overflow.
+ */
+u64 xos_acct_mb_usec(u64 page_usec);
 
 #endif /* _XOS_JOB_ACCT_H */

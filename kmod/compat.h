@@ -51,4 +51,22 @@ static inline struct nlattr **xos_job_dump_attrs(struct netlink_callback *cb)
 #define XOS_JOB_DUMP_START_EXTACK 0
 #endif
 
+/*
+ * The op table generated from the spec (netlink-gen.c) is a table of
+ * genl_split_ops, which 6.2 brought. It sets only fields that 6.1's
+ * genl_ops has too (cmd, doit, start, dumpit, done, policy, maxattr,
+ * flags), with the same meaning: on 6.1 the very table is a genl_ops one,
+ * handed to the family as .ops. One table for both kernels, rather than a
+ * second, hand-written one for 6.1 that could drift from the spec. The
+ * generated files include this header (the spec's kernel-family headers).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define XOS_JOB_FAMILY_OPS(table) \
+	.split_ops = (table), .n_split_ops = ARRAY_SIZE(table)
+#else
+#define genl_split_ops genl_ops
+#define XOS_JOB_FAMILY_OPS(table) \
+	.ops = (table), .n_ops = ARRAY_SIZE(table)
+#endif
+
 #endif /* _XOS_JOB_COMPAT_H */

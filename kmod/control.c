@@ -23,76 +23,14 @@
 #include "compat.h"
 #include "control.h"
 #include "job.h"
+#include "netlink-gen.h"
 
-/*
- * Not const: 6.1's nla_policy points to a mutable range (6.12's to a
- * const one).
+/**
+ * xos_limit_cpulist_ok() - whether @s is a cpuset list as cgroupfs takes it
+ * @s: "0-3,8": no blanks, not empty
  *
- * Deadlines past 146 years would overflow created + limit.
+ * Return: true if it is.
  */
-static struct netlink_range_validation xos_limit_ns_range = {
-	.min = 1,
-	.max = 1ULL << 62,
-};
-
-static struct netlink_range_validation xos_limit_grace_range = {
-	.max = 3600ULL * NSEC_PER_SEC,
-};
-
-static struct netlink_range_validation xos_limit_bytes_range = {
-	.min = 1,
-	.max = 1ULL << 62,
-};
-
-static struct netlink_range_validation xos_limit_swap_range = {
-	.max = 1ULL << 62,
-};
-
-/* cpu.max: the kernel takes quotas of 1 ms and more, periods 1 ms to 1 s */
-/* PID_MAX_LIMIT on 64-bit */
-static struct netlink_range_validation xos_limit_pids_range = {
-	.min = 1,
-	.max = 4194304,
-};
-
-static struct netlink_range_validation xos_limit_quota_range = {
-	.min = 1000,
-	.max = 1ULL << 44,
-};
-
-static struct netlink_range_validation xos_limit_period_range = {
-	.min = 1000,
-	.max = 1000000,
-};
-
-const struct nla_policy xos_job_limit_policy[XOS_JOB_LIMIT_A_MAX + 1] = {
-	[XOS_JOB_LIMIT_A_CPU_TIME_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_ns_range),
-	[XOS_JOB_LIMIT_A_TIME_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_ns_range),
-	[XOS_JOB_LIMIT_A_GRACE_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_grace_range),
-	[XOS_JOB_LIMIT_A_MEMORY_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_bytes_range),
-	[XOS_JOB_LIMIT_A_MEMORY_HIGH] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_bytes_range),
-	[XOS_JOB_LIMIT_A_SWAP_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_swap_range),
-	[XOS_JOB_LIMIT_A_PIDS_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_pids_range),
-	[XOS_JOB_LIMIT_A_CPU_QUOTA_US] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_quota_range),
-	[XOS_JOB_LIMIT_A_CPU_PERIOD_US] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &xos_limit_period_range),
-	[XOS_JOB_LIMIT_A_CPU_WEIGHT] = NLA_POLICY_RANGE(NLA_U64, 1, 10000),
-	[XOS_JOB_LIMIT_A_IO_WEIGHT] = NLA_POLICY_RANGE(NLA_U64, 1, 10000),
-	[XOS_JOB_LIMIT_A_CPUS] = { .type = NLA_NUL_STRING,
-				   .len = XOS_JOB_CPULIST_MAX },
-	[XOS_JOB_LIMIT_A_MEMS] = { .type = NLA_NUL_STRING,
-				   .len = XOS_JOB_CPULIST_MAX },
-};
-
-/* A cpuset list as cgroupfs takes it: "0-3,8", no blanks, not empty. */
 static bool xos_limit_cpulist_ok(const char *s)
 {
 	bool digit = false;
@@ -110,15 +48,16 @@ static bool xos_limit_cpulist_ok(const char *s)
 	return digit;
 }
 
-struct xos_job_limits *xos_limits_parse(const struct nlattr *nest,
-					struct netlink_ext_ack *extack)
+struct xos_job_limits *xos_limit_parse(const struct nlattr *nest,
+				       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[XOS_JOB_LIMIT_A_MAX + 1];
 	struct xos_job_limits *l;
 	int i, err;
 
+	/* the op's policy checked the nest already: this only parses it */
 	err = nla_parse_nested(tb, XOS_JOB_LIMIT_A_MAX, nest,
-			       xos_job_limit_policy, extack);
+			       xos_job_limits_nl_policy, extack);
 	if (err)
 		return ERR_PTR(err);
 	if (tb[XOS_JOB_LIMIT_A_GRACE_NS] && !tb[XOS_JOB_LIMIT_A_CPU_TIME_NS] &&
@@ -165,41 +104,14 @@ struct xos_job_limits *xos_limits_parse(const struct nlattr *nest,
 		kfree(l);
 		return NULL;
 	}
-	if (xos_limits_enforced(l) && !xos_limit_has(l, XOS_JOB_LIMIT_A_GRACE_NS)) {
+	if (xos_limit_enforced(l) && !xos_limit_has(l, XOS_JOB_LIMIT_A_GRACE_NS)) {
 		l->set |= BIT(XOS_JOB_LIMIT_A_GRACE_NS);
 		l->v[XOS_JOB_LIMIT_A_GRACE_NS] = XOS_LIMIT_GRACE_DEFAULT_NS;
 	}
 	return l;
 }
 
-int xos_limits_put(struct sk_buff *skb, int type,
-		   const struct xos_job_limits *l)
-{
-	struct nlattr *nest;
-	int i;
-
-	if (!l)
-		return 0;
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = XOS_JOB_LIMIT_A_CPU_TIME_NS; i <= XOS_LIMIT_LAST_U64; i++)
-		if (xos_limit_has(l, i) &&
-		    nla_put_u64_64bit(skb, i, l->v[i], XOS_JOB_LIMIT_A_PAD))
-			goto cancel;
-	if ((xos_limit_has(l, XOS_JOB_LIMIT_A_CPUS) &&
-	     nla_put_string(skb, XOS_JOB_LIMIT_A_CPUS, l->cpus)) ||
-	    (xos_limit_has(l, XOS_JOB_LIMIT_A_MEMS) &&
-	     nla_put_string(skb, XOS_JOB_LIMIT_A_MEMS, l->mems)))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-bool xos_limits_enforced(const struct xos_job_limits *l)
+bool xos_limit_enforced(const struct xos_job_limits *l)
 {
 	return xos_limit_has(l, XOS_JOB_LIMIT_A_CPU_TIME_NS) ||
 	       xos_limit_has(l, XOS_JOB_LIMIT_A_TIME_NS);
@@ -208,13 +120,16 @@ bool xos_limits_enforced(const struct xos_job_limits *l)
 static void xos_limit_check(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xos_limit_work, xos_limit_check);
 
-/*
- * Looks at one job at @now (CLOCK_BOOTTIME). Returns the ns until it must
- * be looked at again, U64_MAX for never. Process context (the worker).
+/**
+ * xos_limit_job() - enforces one job's limits
+ * @job: the job
+ * @now: CLOCK_BOOTTIME
  *
- * The job's limit state (->limit_state, ->limit_kill_at, ->limit_done)
- * is under job->lock; only this worker writes it, the end of the job
- * reads it.
+ * Process context (the worker). The job's limit state (->limit_state,
+ * ->limit_kill_at, ->limit_done) is under job->lock; only this worker
+ * writes it, the end of the job reads it.
+ *
+ * Return: the ns until it must be looked at again, U64_MAX for never.
  */
 static u64 xos_limit_job(struct xos_job *job, u64 now)
 {
@@ -296,6 +211,12 @@ send:
 	return sig == SIGKILL ? U64_MAX : wait;
 }
 
+/**
+ * xos_limit_check() - the worker: looks at every job with enforced limits
+ * @work: xos_limit_work
+ *
+ * Rearms itself for the soonest a limit can be reached.
+ */
 static void xos_limit_check(struct work_struct *work)
 {
 	u64 id = 1, next = U64_MAX;
@@ -323,7 +244,7 @@ void xos_limit_kick(void)
 	mod_delayed_work(system_wq, &xos_limit_work, 0);
 }
 
-void xos_limit_exit(void)
+void xos_limit_uninit(void)
 {
 	/* no request is left to kick it: the family is gone */
 	cancel_delayed_work_sync(&xos_limit_work);

@@ -36,27 +36,36 @@ static inline bool xos_limit_has(const struct xos_job_limits *l, int type)
 	return l && (l->set & BIT(type));
 }
 
-/* Nested policy of XOS_JOB_A_LIMITS. */
-extern const struct nla_policy xos_job_limit_policy[XOS_JOB_LIMIT_A_MAX + 1];
-
-/*
- * Checks a XOS_JOB_A_LIMITS nest that passed the policy: a new allocation,
- * NULL when it sets nothing, or an ERR_PTR with the extack set.
+/**
+ * xos_limit_parse() - the limits of a JOB_NEW request
+ * @nest: XOS_JOB_A_LIMITS, which passed its policy (ranges and lengths)
+ * @extack: for the error's message
+ *
+ * Checks what no policy can: combinations, cpuset lists.
+ *
+ * Return: a new allocation, NULL when @nest sets nothing, or an ERR_PTR
+ * with @extack set.
  */
-struct xos_job_limits *xos_limits_parse(const struct nlattr *nest,
-					struct netlink_ext_ack *extack);
-/* The nest as sent back in job objects; nothing when @l is NULL. */
-int xos_limits_put(struct sk_buff *skb, int type,
-		   const struct xos_job_limits *l);
+struct xos_job_limits *xos_limit_parse(const struct nlattr *nest,
+				       struct netlink_ext_ack *extack);
 
-/*
- * The enforcement worker. Stop it after the genl family is gone (nothing
- * kicks it then) and before the job tables go.
+/**
+ * xos_limit_uninit() - stops the enforcement worker
+ *
+ * After the genl family is gone (nothing kicks it then) and before the
+ * job tables go.
  */
-void xos_limit_exit(void);
-/* A job with enforced limits was created: look at it now. */
+void xos_limit_uninit(void);
+/**
+ * xos_limit_kick() - a job with enforced limits was created: look now
+ */
 void xos_limit_kick(void);
-/* Whether @l has a limit the module enforces. */
-bool xos_limits_enforced(const struct xos_job_limits *l);
+/**
+ * xos_limit_enforced() - whether @l has a limit the module enforces
+ * @l: a job's limits (NULL: none)
+ *
+ * Return: true for a CPU time or wall-clock limit.
+ */
+bool xos_limit_enforced(const struct xos_job_limits *l);
 
 #endif /* _XOS_JOB_CONTROL_H */

@@ -36,7 +36,7 @@ unsigned int xos_job_admin_reserve = 256;
  * Raised in xos_job_create() (genl_mutex held: creations never race each
  * other) by compare and exchange, lowered under the xa_lock when a job
  * ends, from any context (the exit probe included): replacing or erasing
- * an entry never allocates. Erased at unload (xos_job_tables_destroy()).
+ * an entry never allocates. Erased at unload (xos_job_uninit()).
  */
 static DEFINE_XARRAY(xos_job_per_user);
 
@@ -110,7 +110,7 @@ static atomic_t xos_job_nr_jobs = ATOMIC_INIT(0);
 static atomic_t xos_job_gen = ATOMIC_INIT(1);
 static atomic64_t xos_job_nr_alloc_failures = ATOMIC64_INIT(0);
 
-int xos_job_tables_init(void)
+int xos_job_init(void)
 {
 	int err;
 
@@ -166,13 +166,7 @@ static void xos_job_free(struct xos_job *job)
 	kfree(job);
 }
 
-/*
- * Called after the genl family and the probes are gone and
- * tracepoint_synchronize_unregister() returned: nothing can reach the
- * tables any more. Live jobs are simply forgotten; their tasks run on
- * untagged.
- */
-void xos_job_tables_destroy(void)
+void xos_job_uninit(void)
 {
 	struct xos_job *job;
 	unsigned long id;
@@ -290,10 +284,14 @@ struct xos_job *xos_job_find_limited_from(u64 *id)
 	return xos_job_find_marked(id, XOS_JOB_MARK_LIMITED);
 }
 
-/*
- * Returns t's entry with its job's lock held, or NULL. An entry that was
- * unlinked while we waited for the lock (the task was moved to another job)
- * is looked up again. Caller holds rcu_read_lock().
+/**
+ * xos_task_lock() - a task's member entry, with its job's lock held
+ * @t: the task
+ *
+ * An entry that was unlinked while we waited for the lock (the task was
+ * moved to another job) is looked up again. Caller holds rcu_read_lock().
+ *
+ * Return: the entry, its job locked, or NULL when @t is in no job.
  */
 static struct xos_task *xos_task_lock(struct task_struct *t)
 {
@@ -326,7 +324,13 @@ struct xos_job *xos_job_get_by_task(struct task_struct *t)
 	return job;
 }
 
-/* Adds @xt (not yet in the table) to the member list. job->lock held. */
+/**
+ * xos_task_add_locked() - adds an entry (not yet in the table) to the members
+ * @job: the job, locked
+ * @xt: the entry
+ * @t: its task
+ * @is_proc: @t represents its process (counted in nr_procs)
+ */
 static void xos_task_add_locked(struct xos_job *job, struct xos_task *xt,
 				struct task_struct *t, bool is_proc)
 {
@@ -337,23 +341,28 @@ static void xos_task_add_locked(struct xos_job *job, struct xos_task *xt,
 	xt->walk_gen = job->walk_seq;
 	refcount_set(&xt->ref, 1);
 	list_add_tail_rcu(&xt->job_node, &job->members);
-	job->nr_tasks++;
+	job->counts.nr_tasks++;
 	if (is_proc) {
-		job->nr_procs++;
-		job->procs_started++;
+		job->counts.nr_procs++;
+		job->counts.procs_started++;
 	}
-	job->tasks_started++;
+	job->counts.tasks_started++;
 	job->members_gen++;
 	if (!job->anchor)
 		job->anchor = xt;
 }
 
-/*
+/**
+ * xos_task_pass_process() - hands a leaving thread's process count on
+ * @xt: the representative of its process, leaving
+ *
  * A process leaves the job with its last member thread, not with its
- * leader (pthread_exit() in main, or de_thread() in exec): hand the
- * process count to another member thread of the same process. Costs a
- * walk of the process's threads, only when a counted thread leaves a
+ * leader (pthread_exit() in main, or de_thread() in exec): the process
+ * count goes to another member thread of the same process. Costs a walk
+ * of the process's threads, only when a counted thread leaves a
  * multi-threaded process. job->lock held, rcu_read_lock() held.
+ *
+ * Return: true when another thread now represents the process.
  */
 static bool xos_task_pass_process(struct xos_task *xt)
 {
@@ -383,12 +392,15 @@ static bool xos_task_pass_process(struct xos_task *xt)
 
 static void xos_job_end_locked(struct xos_job *job);
 
-/*
- * A member thread @t exits (PF_EXITING; the exit probe, or an adoption
- * that found it exiting), @proc_left: it was its process's last in the
- * job. job->lock held. Its exit code is set by now (do_exit() sets it
- * before the exit tracepoint), and so is the OOM killer's mark on its
- * process.
+/**
+ * xos_job_note_exit_locked() - what a member's exit tells of the job's end
+ * @job: the job, locked
+ * @t: a member thread exiting (PF_EXITING; the exit probe, or an adoption
+ *	that found it exiting)
+ * @proc_left: it was its process's last in the job
+ *
+ * Its exit code is set by now (do_exit() sets it before the exit
+ * tracepoint), and so is the OOM killer's mark on its process.
  */
 static void xos_job_note_exit_locked(struct xos_job *job,
 				     struct task_struct *t, bool proc_left)
@@ -407,7 +419,12 @@ static void xos_job_note_exit_locked(struct xos_job *job,
 		job->nr_oom_killed++;
 }
 
-/* Why the job ended: the first of these that applies (see the uapi). */
+/**
+ * xos_job_end_state() - why the job ended
+ * @job: the job, locked, its last member gone
+ *
+ * Return: the first XOS_JOB_END_* that applies (see the uapi).
+ */
 static u8 xos_job_end_state(const struct xos_job *job)
 {
 	if (job->limit_state)
@@ -423,11 +440,17 @@ static u8 xos_job_end_state(const struct xos_job *job)
 	return XOS_JOB_END_COMPLETED;
 }
 
-/*
- * @xt leaves @job: its figures since it joined, read now into @now, go to
- * the members that left, and to a running snapshot walk that has not
- * counted it yet (claimed before the read: see the overview in job.h).
- * job->lock held.
+/**
+ * xos_task_settle_locked() - a leaving member's figures go to its job
+ * @job: the job, locked
+ * @xt: the member leaving
+ * @t: its task
+ * @exited_mm: as for xos_acct_read()
+ * @now: scratch space, the figures read
+ *
+ * Its figures since it joined go to the members that left, and to a
+ * running snapshot walk that has not counted it yet (claimed before the
+ * read: see the overview in job.h).
  */
 static void xos_task_settle_locked(struct xos_job *job, struct xos_task *xt,
 				   struct task_struct *t,
@@ -443,10 +466,13 @@ static void xos_task_settle_locked(struct xos_job *job, struct xos_task *xt,
 		xos_acct_add(job->walk_missed, now, xt->base);
 }
 
-/*
- * Takes @xt off its job's member list. job->lock held. Returns true when
- * that was the last member: the job has ended and the caller must call
- * xos_job_end() once the lock is dropped.
+/**
+ * xos_task_del_locked() - takes a member off its job's list
+ * @xt: the member; its job locked
+ * @pass: hand its process count to another thread of its process
+ *
+ * Return: true when that was the last member: the job has ended and the
+ * caller must call xos_job_end() once the lock is dropped.
  */
 static bool xos_task_del_locked(struct xos_task *xt, bool pass)
 {
@@ -456,27 +482,29 @@ static bool xos_task_del_locked(struct xos_task *xt, bool pass)
 
 	list_del_rcu(&xt->job_node);
 	WRITE_ONCE(xt->unlinked, true);
-	job->nr_tasks--;
+	job->counts.nr_tasks--;
 	proc_left = xt->is_proc && !(pass && xos_task_pass_process(xt));
 	if (proc_left)
-		job->nr_procs--;
+		job->counts.nr_procs--;
 	if (xt->task->flags & PF_EXITING)
 		xos_job_note_exit_locked(job, xt->task, proc_left);
-	job->tasks_exited++;
+	job->counts.tasks_exited++;
 	job->members_gen++;
 	if (job->anchor == xt)
 		job->anchor = list_first_entry_or_null(&job->members,
 						       struct xos_task,
 						       job_node);
-	if (job->nr_tasks)
+	if (job->counts.nr_tasks)
 		return false;
 	xos_job_end_locked(job);
 	return true;
 }
 
-/*
- * Puts the job's final figures into its record, job->lock held. Nothing is
- * live: the sums of the members that left are the totals.
+/**
+ * xos_job_end_locked() - fills the job's record and pushes it
+ * @job: the job, locked, its last member gone
+ *
+ * Nothing is live: the sums of the members that left are the totals.
  */
 static void xos_job_end_locked(struct xos_job *job)
 {
@@ -490,8 +518,9 @@ static void xos_job_end_locked(struct xos_job *job)
 	rec->ended_boot_ns = ktime_get_boottime_ns();
 	rec->flags = job->flags;
 	rec->delayacct_on = job->delayacct_on;
-	rec->tasks_started = job->tasks_started;
-	rec->procs_started = job->procs_started;
+	rec->counts.tasks_started = job->counts.tasks_started;
+	rec->counts.tasks_exited = job->counts.tasks_started;
+	rec->counts.procs_started = job->counts.procs_started;
 	rec->acct = job->dead;
 	rec->end_state = xos_job_end_state(job);
 	rec->exit_status = job->first_status;
@@ -657,7 +686,7 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	if (err)
 		goto err_free;
 	/* a store into an existing entry's marks never allocates */
-	if (xos_limits_enforced(job->limits))
+	if (xos_limit_enforced(job->limits))
 		xa_set_mark(&xos_job_ids, job->id, XOS_JOB_MARK_LIMITED);
 	atomic_inc(&xos_job_gen);
 	return job;
@@ -755,7 +784,7 @@ void xos_job_abandon_if_empty(struct xos_job *job)
 	bool end;
 
 	spin_lock(&job->lock);
-	end = !job->ended && !job->tasks_started;
+	end = !job->ended && !job->counts.tasks_started;
 	if (end)
 		xos_job_end_locked(job);
 	spin_unlock(&job->lock);
@@ -772,7 +801,7 @@ static void xos_job_lock_two(struct xos_job *a, struct xos_job *b)
 }
 
 /* One thread of an adopted process: its new entry, and the one it replaces. */
-struct xos_adopt_slot {
+struct xos_job_adopt_slot {
 	struct task_struct *task;
 	struct xos_task *x;
 	struct xos_task *old;		/* its entry in the old job, or NULL */
@@ -781,12 +810,12 @@ struct xos_adopt_slot {
 /* Entries and the slots that use them, allocated before any lock is taken. */
 struct xos_adopt {
 	struct xos_job *job, *oldjob;
-	struct xos_adopt_slot *slots;
+	struct xos_job_adopt_slot *slots;
 	unsigned int nr_slots, used;
 	bool may_move, has_rep;
 };
 
-static void xos_adopt_free_pool(struct xos_adopt *ad)
+static void xos_job_adopt_free_pool(struct xos_adopt *ad)
 {
 	unsigned int i;
 
@@ -798,11 +827,11 @@ static void xos_adopt_free_pool(struct xos_adopt *ad)
 	ad->nr_slots = 0;
 }
 
-static int xos_adopt_alloc_pool(struct xos_adopt *ad, unsigned int want)
+static int xos_job_adopt_alloc_pool(struct xos_adopt *ad, unsigned int want)
 {
 	unsigned int i;
 
-	xos_adopt_free_pool(ad);
+	xos_job_adopt_free_pool(ad);
 	ad->slots = kvcalloc(want, sizeof(*ad->slots), GFP_KERNEL);
 	if (!ad->slots)
 		return -ENOMEM;
@@ -820,17 +849,21 @@ static int xos_adopt_alloc_pool(struct xos_adopt *ad, unsigned int want)
 	return 0;
 }
 
-/*
- * Publishes a new entry for every thread of @p not yet in ad->job, in the
- * task table only; xos_adopt_commit() then moves the members. Both job
- * locks and rcu_read_lock() are held. A thread the fork probe could not
- * see yet is covered by the barriers: see xos_job_adopt().
+/**
+ * xos_job_adopt_publish() - publishes an entry for every thread of @p
+ * @ad: the adoption; its pool gives the entries
+ * @p: a thread of the process
  *
- * Returns 0 when a walk found nothing left to do, -ENOSPC when the pool is
- * too small, -EBUSY for a thread in a third job, -ENOMEM or -EBUSY from the
- * table; in every error case the caller undoes what was published.
+ * In the task table only, for the threads not yet in ad->job;
+ * xos_job_adopt_commit() then moves the members. Both job locks and
+ * rcu_read_lock() are held. A thread the fork probe could not see yet is
+ * covered by the barriers: see xos_job_adopt().
+ *
+ * Return: 0 when a walk found nothing left to do, -ENOSPC when the pool
+ * is too small, -EBUSY for a thread in a third job, -ENOMEM or -EBUSY from
+ * the table; in every error case the caller undoes what was published.
  */
-static int xos_adopt_publish(struct xos_adopt *ad, struct task_struct *p)
+static int xos_job_adopt_publish(struct xos_adopt *ad, struct task_struct *p)
 {
 	struct task_struct *t;
 	bool found;
@@ -839,7 +872,7 @@ static int xos_adopt_publish(struct xos_adopt *ad, struct task_struct *p)
 	do {
 		found = false;
 		for_each_thread(p, t) {
-			struct xos_adopt_slot *slot;
+			struct xos_job_adopt_slot *slot;
 			struct xos_task *old;
 
 			old = rhashtable_lookup(&xos_job_tasks, &t,
@@ -888,15 +921,18 @@ static int xos_adopt_publish(struct xos_adopt *ad, struct task_struct *p)
 	return 0;
 }
 
-/*
- * Takes back what xos_adopt_publish() published, newest first. Lookups
- * that found a new entry meanwhile wait for its job's lock and then see it
- * unlinked; the entry is freed after a grace period.
+/**
+ * xos_job_adopt_undo() - takes back what xos_job_adopt_publish() published
+ * @ad: the adoption
+ *
+ * Newest first. Lookups that found a new entry meanwhile wait for its
+ * job's lock and then see it unlinked; the entry is freed after a grace
+ * period.
  */
-static void xos_adopt_undo(struct xos_adopt *ad)
+static void xos_job_adopt_undo(struct xos_adopt *ad)
 {
 	while (ad->used) {
-		struct xos_adopt_slot *slot = &ad->slots[--ad->used];
+		struct xos_job_adopt_slot *slot = &ad->slots[--ad->used];
 
 		if (slot->old)
 			rhashtable_replace_fast(&xos_job_tasks, &slot->x->node,
@@ -911,19 +947,24 @@ static void xos_adopt_undo(struct xos_adopt *ad)
 	}
 }
 
-/*
- * Moves the members: from now on each thread's use counts for ad->job, up
- * to now for the old job. Returns true when the old job lost its last
- * member (the caller ends it once the locks are dropped).
+/**
+ * xos_job_adopt_commit() - moves the published threads into ad->job
+ * @ad: the adoption
+ *
+ * From now on each thread's use counts for ad->job, up to now for the old
+ * job.
+ *
+ * Return: true when the old job lost its last member (the caller ends it
+ * once the locks are dropped).
  */
-static bool xos_adopt_commit(struct xos_adopt *ad)
+static bool xos_job_adopt_commit(struct xos_adopt *ad)
 {
 	bool old_ended = false;
 	unsigned int i;
 	struct xos_acct now;
 
 	for (i = 0; i < ad->used; i++) {
-		struct xos_adopt_slot *slot = &ad->slots[i];
+		struct xos_job_adopt_slot *slot = &ad->slots[i];
 		struct xos_task *x = slot->x;
 
 		if (slot->old)
@@ -937,7 +978,7 @@ static bool xos_adopt_commit(struct xos_adopt *ad)
 			/* the whole process leaves: its count goes with it */
 			if (slot->old->is_proc) {
 				WRITE_ONCE(slot->old->is_proc, false);
-				ad->oldjob->nr_procs--;
+				ad->oldjob->counts.nr_procs--;
 			}
 			old_ended = xos_task_del_locked(slot->old, false);
 		}
@@ -978,7 +1019,7 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *p,
 		struct task_struct *t;
 		struct xos_task *old = NULL;
 
-		err = xos_adopt_alloc_pool(&ad, (READ_ONCE(p->signal->nr_threads)
+		err = xos_job_adopt_alloc_pool(&ad, (READ_ONCE(p->signal->nr_threads)
 						 << tries) + 4);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "out of memory tracking the process");
@@ -1008,11 +1049,11 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *p,
 		} else if (old && READ_ONCE(old->unlinked)) {
 			err = -EAGAIN;	/* left or moved meanwhile: look again */
 		} else {
-			err = xos_adopt_publish(&ad, p);
+			err = xos_job_adopt_publish(&ad, p);
 			if (!err)
-				old_ended = xos_adopt_commit(&ad);
+				old_ended = xos_job_adopt_commit(&ad);
 			else
-				xos_adopt_undo(&ad);
+				xos_job_adopt_undo(&ad);
 		}
 		if (ad.oldjob)
 			spin_unlock(&ad.oldjob->lock);
@@ -1058,7 +1099,7 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *p,
 	 */
 	smp_mb();
 	for (i = 0; i < ad.used; i++) {
-		struct xos_adopt_slot *slot = &ad.slots[i];
+		struct xos_job_adopt_slot *slot = &ad.slots[i];
 		struct task_struct *t = slot->task;
 		struct xos_task *x = slot->x;
 		struct xos_acct now;
@@ -1084,7 +1125,7 @@ int xos_job_adopt(struct xos_job *job, struct task_struct *p,
 		err = -ESRCH;
 	}
 out:
-	xos_adopt_free_pool(&ad);
+	xos_job_adopt_free_pool(&ad);
 	return err;
 }
 
@@ -1100,9 +1141,11 @@ bool xos_job_task_in(struct xos_job *job, struct task_struct *t)
 	return in;
 }
 
-/*
- * The member that represents @xt's process in its job: the thread a kill
- * marks. job->lock held, rcu_read_lock() held.
+/**
+ * xos_task_rep_locked() - the member that represents @xt's process
+ * @xt: a member; its job locked, rcu_read_lock() held
+ *
+ * Return: the representative, the thread a kill marks.
  */
 static struct xos_task *xos_task_rep_locked(struct xos_task *xt)
 {
@@ -1131,7 +1174,14 @@ static int xos_task_kill_state(struct xos_task *xt, u64 gen)
 	return 0;
 }
 
-/* JOB_KILL with signal 0: which member processes the caller may signal. */
+/**
+ * xos_job_kill_check() - JOB_KILL with signal 0
+ * @job: the job
+ * @nr_signalled: member processes the caller may signal
+ * @nr_denied: those it may not
+ *
+ * Return: 0, or -ESRCH when the job has ended.
+ */
 static int xos_job_kill_check(struct xos_job *job, u32 *nr_signalled,
 			      u32 *nr_denied)
 {
@@ -1250,13 +1300,18 @@ int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 	return 0;
 }
 
-/*
- * Fork probe, job->lock held: @child, a new process, is about to be
- * published as @xt. It gets the last kill's signal when that kill
- * signalled its parent process and the fork started before the kill ended
- * (so the parent may have taken the signal while the child was being
- * made), or the job was killed. The permission was checked on the parent,
- * whose credentials the child has.
+/**
+ * xos_job_forward_kill_locked() - a new process gets a racing kill's signal
+ * @job: the job, locked (fork probe)
+ * @parent: the creator's member entry
+ * @xt: the new process's entry, about to be published
+ * @child: the new process
+ *
+ * It gets the last kill's signal when that kill signalled its parent
+ * process and the fork started before the kill ended (so the parent may
+ * have taken the signal while the child was being made), or the job was
+ * killed. The permission was checked on the parent, whose credentials the
+ * child has.
  */
 static void xos_job_forward_kill_locked(struct xos_job *job,
 					struct xos_task *parent,
@@ -1382,8 +1437,8 @@ void xos_job_task_exec(struct task_struct *t)
 			 * so that PROCS_EXITED never goes below zero.
 			 */
 			WRITE_ONCE(xt->is_proc, true);
-			xt->job->nr_procs++;
-			xt->job->procs_started++;
+			xt->job->counts.nr_procs++;
+			xt->job->counts.procs_started++;
 		}
 		spin_unlock(&xt->job->lock);
 	}
@@ -1447,11 +1502,7 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 
 	memset(s, 0, sizeof(*s));
 	spin_lock(&job->lock);
-	s->nr_tasks = job->nr_tasks;
-	s->nr_procs = job->nr_procs;
-	s->tasks_started = job->tasks_started;
-	s->tasks_exited = job->tasks_exited;
-	s->procs_started = job->procs_started;
+	s->counts = job->counts;
 	s->flags = job->flags;
 	s->nr_oom_killed = job->nr_oom_killed;
 	s->ended = job->ended;
@@ -1470,7 +1521,7 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 	 * bounded, and cheaper than the claims. So is one whose members
 	 * another walk is claiming (callers are serialized: not expected).
 	 */
-	if (job->nr_tasks <= XOS_JOB_SNAP_LOCKED_MAX ||
+	if (job->counts.nr_tasks <= XOS_JOB_SNAP_LOCKED_MAX ||
 	    unlikely(job->walk_missed)) {
 		list_for_each_entry(xt, &job->members, job_node) {
 			xos_task_read_for_sum(xt, &cur);

@@ -150,11 +150,7 @@ struct xos_job {
 	spinlock_t lock;		/* protects everything below */
 	struct list_head members;	/* xos_task, oldest first */
 	struct xos_task *anchor;	/* oldest live member, or NULL */
-	u64 nr_tasks;
-	u64 nr_procs;
-	u64 tasks_started;
-	u64 tasks_exited;
-	u64 procs_started;
+	struct xos_job_counts counts;
 	/* figures of the members that left, since they joined */
 	struct xos_acct dead;
 	/*
@@ -220,21 +216,44 @@ extern unsigned int xos_job_max_jobs_per_user;
 extern unsigned int xos_job_admin_reserve;
 extern unsigned int xos_job_task_reserve;
 
-int xos_job_tables_init(void);
-void xos_job_tables_destroy(void);
+/**
+ * xos_job_init() - the job and member tables, the member reserve
+ *
+ * Return: 0, -EINVAL for a task_reserve above 65536, or -ENOMEM.
+ */
+int xos_job_init(void);
+/**
+ * xos_job_uninit() - frees the tables
+ *
+ * After the genl family and the probes are gone and
+ * tracepoint_synchronize_unregister() returned: nothing can reach the
+ * tables any more. Live jobs are forgotten; their tasks run on untagged.
+ */
+void xos_job_uninit(void);
 
-/* Lookups return a referenced job; drop it with xos_job_put(). */
+/**
+ * xos_job_get_by_id() - a live job by id
+ * @id: its id
+ *
+ * Return: the job, referenced (drop it with xos_job_put()), or NULL.
+ */
 struct xos_job *xos_job_get_by_id(u64 id);
+/**
+ * xos_job_get_by_task() - the job a task is in
+ * @t: the task
+ *
+ * Return: the job, referenced (drop it with xos_job_put()), or NULL.
+ */
 struct xos_job *xos_job_get_by_task(struct task_struct *t);
+/**
+ * xos_job_put() - drops a reference; the last frees the job after RCU
+ * @job: the job
+ */
 void xos_job_put(struct xos_job *job);
 
 /* A consistent view of a live job, taken under its lock. */
 struct xos_job_snap {
-	u64 nr_tasks;
-	u64 nr_procs;
-	u64 tasks_started;
-	u64 tasks_exited;
-	u64 procs_started;
+	struct xos_job_counts counts;
 	u32 flags;
 	u64 nr_oom_killed;
 	pid_t anchor_pid;		/* in the namespace asked for; 0: none */
@@ -244,7 +263,12 @@ struct xos_job_snap {
 	struct xos_acct_states states;
 };
 
-/*
+/**
+ * xos_job_snapshot() - a consistent view of a live job
+ * @job: the job
+ * @pid_ns: the namespace the anchor's pid is given in
+ * @s: filled; ->ended set if the job's last member left meanwhile
+ *
  * Costs one read of every live member: in proportion to the job's size,
  * never to the number of tasks on the system. Under RCU, the job's lock
  * taken twice briefly, except for a job of a few members, which is read
@@ -253,76 +277,168 @@ struct xos_job_snap {
  */
 void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 		      struct xos_job_snap *s);
-/*
- * A member's figures since it joined. Under job->lock, or under RCU for
- * an entry found in the member list (it may be leaving: the figures are
- * then those of a task about to exit).
+/**
+ * xos_task_acct() - a member's figures since it joined
+ * @xt: the member, under job->lock, or under RCU for an entry found in
+ *	the member list (it may be leaving: the figures are then those of a
+ *	task about to exit)
+ * @a: filled
  */
 void xos_task_acct(struct xos_task *xt, struct xos_acct *a);
 
-/*
- * The job's anchor (its oldest live member), referenced, or NULL when no
- * member is left. *pid: its process id in @pid_ns (0: not visible there);
- * *start_ns: its thread group leader's start_boottime.
+/**
+ * xos_job_anchor() - the job's oldest live member
+ * @job: the job
+ * @pid_ns: the namespace for *@pid
+ * @pid: its process id in @pid_ns (0: not visible there)
+ * @start_ns: its thread group leader's start_boottime
+ *
+ * Return: the anchor, referenced, or NULL when no member is left.
  */
 struct task_struct *xos_job_anchor(struct xos_job *job,
 				   struct pid_namespace *pid_ns,
 				   pid_t *pid, u64 *start_ns);
 
-/*
- * The oldest live member in the job's recorded cgroup, referenced;
- * ERR_PTR(-ENOENT) when none is there any more, -ESRCH when the job has
- * no member left. Walks the members under the job's lock until it finds
- * one (JOB_ENTER only).
+/**
+ * xos_job_member_in_cgroup() - the oldest live member in the job's cgroup
+ * @job: the job (JOB_ENTER)
+ *
+ * Walks the members under the job's lock until it finds one.
+ *
+ * Return: the member, referenced; ERR_PTR(-ENOENT) when none is in the
+ * recorded cgroup any more, ERR_PTR(-ESRCH) when no member is left.
  */
 struct task_struct *xos_job_member_in_cgroup(struct xos_job *job);
 
+/**
+ * xos_job_count() - live jobs
+ *
+ * Return: their number.
+ */
 u32 xos_job_count(void);
+/**
+ * xos_job_task_count() - tracked tasks, in every job
+ *
+ * Return: their number.
+ */
 u64 xos_job_task_count(void);
+/**
+ * xos_job_alloc_failures() - tasks that could not be tracked
+ *
+ * Return: their number since the module was loaded.
+ */
 u64 xos_job_alloc_failures(void);
-/* Bumped whenever a job is created or ends; NLM_F_DUMP_INTR source. */
+/**
+ * xos_job_list_gen() - bumped whenever a job is created or ends
+ *
+ * Return: the generation, the LIST dump's NLM_F_DUMP_INTR source (never 0).
+ */
 u32 xos_job_list_gen(void);
-/* Next live job with id >= *id, referenced; *id is set to its id. */
+/**
+ * xos_job_find_from() - the next live job in id order
+ * @id: where to start; set to the id of the job found
+ *
+ * Return: the live job with the lowest id >= *@id, referenced, or NULL.
+ */
 struct xos_job *xos_job_find_from(u64 *id);
-/* The same among the live jobs with a limit the module enforces. */
+/**
+ * xos_job_find_limited_from() - xos_job_find_from() among the live jobs
+ *	with a limit the module enforces
+ * @id: as for xos_job_find_from()
+ *
+ * Return: as xos_job_find_from().
+ */
 struct xos_job *xos_job_find_limited_from(u64 *id);
 
-/*
- * @restored_from, @base: see struct xos_job; takes @base (may be NULL),
- * also on failure.
+/**
+ * xos_job_create() - a new job, without members yet
+ * @label: copied; may be NULL
+ * @owner: its owner
  * @admin: the caller is the administrator, who is held to max_jobs only;
- * others also to max_jobs - admin_reserve and to max_jobs_per_user live
- * jobs per owner. Takes @limits (may be NULL), also on failure.
+ *	others also to max_jobs - admin_reserve and to max_jobs_per_user
+ *	live jobs per owner
+ * @delayacct_on: kernel.task_delayacct now
+ * @limits: taken (may be NULL), also on failure
+ * @restored_from: see struct xos_job
+ * @base: see struct xos_job; taken (may be NULL), also on failure
+ * @extack: for the error's message
+ *
+ * Return: the job, referenced, or an ERR_PTR with @extack set (-ENOSPC
+ * beyond a limit on jobs, -ENOMEM).
  */
 struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 			       bool delayacct_on,
 			       struct xos_job_limits *limits,
 			       u64 restored_from, struct xos_acct *base,
 			       struct netlink_ext_ack *extack);
-/*
- * JOB_CHECKPOINT: sets or clears XOS_JOB_F_CHECKPOINTING. -ESRCH when the
- * job has ended; *flags: the job's flags after the change.
+/**
+ * xos_job_set_checkpointing() - sets or clears XOS_JOB_F_CHECKPOINTING
+ * @job: the job (JOB_CHECKPOINT)
+ * @on: set or clear
+ * @flags: the job's flags after the change
+ *
+ * Return: 0, or -ESRCH when the job has ended.
  */
 int xos_job_set_checkpointing(struct xos_job *job, bool on, u32 *flags);
-/*
- * JOB_NEW, before adopting @t: records @t's cgroup v2 and process as the
- * job's (see struct xos_job).
+/**
+ * xos_job_set_first() - records @t's cgroup v2 and process as the job's
+ * @job: a job from JOB_NEW, before it adopts @t (see struct xos_job)
+ * @t: its first process
  */
 void xos_job_set_first(struct xos_job *job, struct task_struct *t);
-/*
- * The job's total CPU time (RUNTIME_NS: members that left and live ones),
- * exact, without holding the job's lock while walking the members unless
- * they keep changing. Process context.
+/**
+ * xos_job_runtime() - the job's total CPU time
+ * @job: the job
+ *
+ * RUNTIME_NS of members that left and live ones, exact, without holding
+ * the job's lock while walking the members unless they keep changing.
+ * Process context.
+ *
+ * Return: the time in ns.
  */
 u64 xos_job_runtime(struct xos_job *job);
+/**
+ * xos_job_adopt() - makes every thread of @t's process a member of @job
+ * @job: the job
+ * @t: a thread of the process
+ * @may_move: the process may leave the job it is in (admin)
+ * @nr_adopted: the threads that joined
+ * @extack: for the error's message
+ *
+ * All or nothing. Netlink operations only (process context, genl_mutex
+ * held, so no other adopt runs).
+ *
+ * Return: 0, or an errno with @extack set: -ESRCH when the job has ended
+ * or was killed or the process is exiting, -EPERM when the process is in
+ * another job and may not move, -EAGAIN when it keeps changing, -ENOMEM.
+ */
 int xos_job_adopt(struct xos_job *job, struct task_struct *t,
 		  bool may_move, unsigned int *nr_adopted,
 		  struct netlink_ext_ack *extack);
+/**
+ * xos_job_task_in() - whether @t is a member of @job
+ * @job: the job
+ * @t: the task
+ *
+ * Return: true if it is, now.
+ */
 bool xos_job_task_in(struct xos_job *job, struct task_struct *t);
+/**
+ * xos_job_abandon_if_empty() - ends a job that never got a member
+ * @job: a job from JOB_NEW whose first process was exiting
+ */
 void xos_job_abandon_if_empty(struct xos_job *job);
-/*
- * @priv: the module's own signal (a limit), sent without a permission
- * check. Process context; kills are serialized.
+/**
+ * xos_job_kill() - signals every member process, as kill(2) would
+ * @job: the job
+ * @sig: the signal, 0 only checks
+ * @priv: the module's own signal (a limit), sent without a permission check
+ * @nr_signalled: processes signalled
+ * @nr_denied: processes the caller may not signal
+ *
+ * Process context; kills are serialized.
+ *
+ * Return: 0, or -ESRCH when the job has ended.
  */
 int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 		 u32 *nr_denied);
@@ -330,20 +446,50 @@ int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 /*
  * A TASKS dump walks the members under RCU, in join order, and keeps its
  * place between calls with a reference on the last member it sent.
- * xos_task_hold() takes that reference (false: the entry is being freed);
- * xos_task_release() drops it. xos_task_next() returns the member after
- * @pos (NULL: from the first), or NULL at the end; when @pos has left the
- * job meanwhile, the walk restarts from the first member after join
- * sequence @after. Caller holds rcu_read_lock().
+ */
+/**
+ * xos_task_hold() - keeps a member entry for a dump's next call
+ * @xt: the entry, found under rcu_read_lock()
+ *
+ * Return: true, or false when the entry is being freed.
  */
 bool xos_task_hold(struct xos_task *xt);
+/**
+ * xos_task_release() - drops xos_task_hold()'s reference
+ * @xt: the entry
+ */
 void xos_task_release(struct xos_task *xt);
+/**
+ * xos_task_next() - the member after @pos, in join order
+ * @job: the job
+ * @pos: the last member seen (NULL: from the first)
+ * @after: the join sequence to restart after when @pos has left the job
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: the member, or NULL at the end.
+ */
 struct xos_task *xos_task_next(struct xos_job *job, struct xos_task *pos,
 			       u64 after);
 
-/* Probe bodies (atomic context, never sleep). */
+/*
+ * Probe bodies: atomic context, never sleep.
+ */
+/**
+ * xos_job_task_forked() - task_newtask: @child joins its creator's job
+ * @child: the new task (current is its creator)
+ * @clone_flags: clone()'s flags
+ */
 void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags);
+/**
+ * xos_job_task_exiting() - sched_process_exit: @t leaves its job
+ * @t: current, exiting
+ */
 void xos_job_task_exiting(struct task_struct *t);
+/**
+ * xos_job_task_exec() - sched_process_exec: @t may now be its process
+ * @t: current, after exec()
+ */
 void xos_job_task_exec(struct task_struct *t);
 
 #endif /* _XOS_JOB_JOB_H */

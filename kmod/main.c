@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "probes.h"
 #include "record.h"
+#include "version.h"
 
 module_param_named(max_jobs, xos_job_max_jobs, uint, 0644);
 MODULE_PARM_DESC(max_jobs, "Most live jobs at once (JOB_NEW gives ENOSPC beyond)");
@@ -29,7 +30,7 @@ MODULE_PARM_DESC(task_reserve, "Member entries kept for forks whose atomic alloc
 module_param_named(ended_ring, xos_job_ended_ring, uint, 0444);
 MODULE_PARM_DESC(ended_ring, "End-of-job records kept for consumers to read back");
 
-static int __init xos_job_init(void)
+static int __init xos_mod_init(void)
 {
 	int err;
 
@@ -39,49 +40,49 @@ static int __init xos_job_init(void)
 	err = xos_record_init();
 	if (err)
 		goto err_acct;
-	err = xos_job_tables_init();
+	err = xos_job_init();
 	if (err)
 		goto err_record;
-	err = xos_job_probes_register();
+	err = xos_probe_init();
 	if (err)
-		goto err_tables;
-	err = xos_job_netlink_register();
+		goto err_job;
+	err = xos_netlink_init();
 	if (err)
 		goto err_probes;
 	pr_info("loaded, protocol version %d\n", XOS_JOB_GENL_VERSION);
 	return 0;
 
 err_probes:
-	xos_job_probes_unregister();
-err_tables:
-	xos_job_tables_destroy();
+	xos_probe_uninit();
+err_job:
+	xos_job_uninit();
 err_record:
 	xos_record_stop();
-	xos_record_exit();
+	xos_record_uninit();
 err_acct:
-	xos_acct_exit();
+	xos_acct_uninit();
 	return err;
 }
 
 /*
  * Order matters: no notification and no new request, then no probe
  * running, then free. The probes are synchronized in
- * xos_job_probes_unregister(); tables_destroy() waits for RCU callbacks,
+ * xos_probe_uninit(); xos_job_uninit() waits for RCU callbacks,
  * among them those of records dropped from the ring.
  */
-static void __exit xos_job_exit(void)
+static void __exit xos_mod_exit(void)
 {
 	xos_record_stop();
-	xos_job_netlink_unregister();
-	xos_limit_exit();
-	xos_job_probes_unregister();
-	xos_job_tables_destroy();
-	xos_record_exit();
-	xos_acct_exit();
+	xos_netlink_uninit();
+	xos_limit_uninit();
+	xos_probe_uninit();
+	xos_job_uninit();
+	xos_record_uninit();
+	xos_acct_uninit();
 }
 
-module_init(xos_job_init);
-module_exit(xos_job_exit);
+module_init(xos_mod_init);
+module_exit(xos_mod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Job tagging and accounting for grid and cluster nodes");

@@ -22,7 +22,9 @@
 #include "control.h"
 #include "job.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "record.h"
+#include "version.h"
 
 static struct genl_family xos_job_family;
 static void xos_job_nl_notify_created(struct xos_job *job);
@@ -57,61 +59,14 @@ static bool xos_job_visible(const struct xos_job *job, bool admin, kuid_t euid)
 	return xos_job_may_see(job->owner, admin, euid);
 }
 
-/*
- * Per-op strict policies. Attributes not listed for an op are rejected by
- * strict validation ("Unsupported attribute").
+/**
+ * xos_job_nl_task() - the task of a pid in the caller's pid namespace
+ * @info: the request, for the error's message
+ * @attr: the pid (XOS_JOB_A_PID)
+ *
+ * Return: the task, referenced, or an ERR_PTR with the extack set
+ * (-ESRCH: no such process, -EINVAL: a kernel thread).
  */
-static const struct nla_policy xos_job_new_policy[XOS_JOB_A_MAX + 1] = {
-	/* an empty label is refused in the handler */
-	[XOS_JOB_A_LABEL] = { .type = NLA_NUL_STRING, .len = XOS_JOB_LABEL_MAX },
-	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[XOS_JOB_A_OWNER_UID] = { .type = NLA_U32 },
-	[XOS_JOB_A_OWN_CGROUP] = { .type = NLA_FLAG },
-	[XOS_JOB_A_LIMITS] = NLA_POLICY_NESTED(xos_job_limit_policy),
-	[XOS_JOB_A_RESTORED_FROM] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_BASE] = NLA_POLICY_NESTED(xos_acct_policy),
-};
-
-static const struct nla_policy xos_job_attach_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy xos_job_get_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy xos_job_list_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ENDED] = { .type = NLA_FLAG },
-	/* 0: from the oldest kept, as INFO's SEQ is 0 before any record */
-	[XOS_JOB_A_SEQ] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy xos_job_tasks_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-};
-
-static const struct nla_policy xos_job_kill_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_SIGNAL] = NLA_POLICY_MAX(NLA_U32, _NSIG),
-};
-
-static const struct nla_policy xos_job_checkpoint_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_CHECKPOINTING] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy xos_job_enter_policy[XOS_JOB_A_MAX + 1] = {
-	[XOS_JOB_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[XOS_JOB_A_NO_CGROUP] = { .type = NLA_FLAG },
-};
-
-/* The ops without request attributes get an empty policy: strict, too. */
-static const struct nla_policy xos_job_empty_policy[XOS_JOB_A_MAX + 1] = {
-};
-
-/* Looks up the task of a pid in the caller's pid namespace, referenced. */
 static struct task_struct *xos_job_nl_task(struct genl_info *info,
 					   struct nlattr *attr)
 {
@@ -138,7 +93,14 @@ static struct task_struct *xos_job_nl_task(struct genl_info *info,
 	return t;
 }
 
-/* A live job the caller may see, referenced; ENOENT with a message else. */
+/**
+ * xos_job_nl_job() - the live job of the request's XOS_JOB_A_ID
+ * @info: the request
+ * @admin: the caller may see every owner's jobs
+ *
+ * Return: the job, referenced, or ERR_PTR(-ENOENT) with the extack set
+ * when there is none the caller may see.
+ */
 static struct xos_job *xos_job_nl_job(struct genl_info *info, bool admin)
 {
 	struct nlattr *attr = info->attrs[XOS_JOB_A_ID];
@@ -159,16 +121,137 @@ static struct xos_job *xos_job_nl_job(struct genl_info *info, bool admin)
 	return job;
 }
 
-static int xos_job_put_u64(struct sk_buff *skb, int type, u64 v)
+static int xos_job_nl_put_u64(struct sk_buff *skb, int type, u64 v)
 {
 	return nla_put_u64_64bit(skb, type, v, XOS_JOB_A_PAD);
+}
+
+/*
+ * Nested attributes: figures, task states, limits. Each ends its nest
+ * here, or on @err takes back what it put.
+ */
+static int xos_job_nl_nest_close(struct sk_buff *skb, struct nlattr *nest,
+				 int err)
+{
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int xos_acct_put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, XOS_JOB_STATS_A_PAD);
+}
+
+/* noinline: see netlink.h */
+noinline int xos_acct_put(struct sk_buff *skb, int type,
+			  const struct xos_acct *a, bool delayacct_on)
+{
+	struct nlattr *nest;
+	int i;
+
+	BUILD_BUG_ON(XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * XOS_ACCT_NR_DELAYS - 1 !=
+		     XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_UTIME_NS, a->utime_ns) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_STIME_NS, a->stime_ns) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RUNTIME_NS, a->runtime_ns) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MINFLT, a->minflt) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MAJFLT, a->majflt) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NVCSW, a->nvcsw) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NIVCSW, a->nivcsw) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RCHAR, a->rchar) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WCHAR, a->wchar) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCR, a->syscr) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCW, a->syscw) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_READ_BYTES, a->read_bytes) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WRITE_BYTES, a->write_bytes) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
+			     a->cancelled_write_bytes) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_RSS_KB,
+			     a->hiwater_rss_kb) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_VM_KB,
+			     a->hiwater_vm_kb) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_COREMEM_MB_US,
+			     xos_acct_mb_usec(a->coremem)) ||
+	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_VIRTMEM_MB_US,
+			     xos_acct_mb_usec(a->virtmem)) ||
+	    nla_put_u8(skb, XOS_JOB_STATS_A_DELAYACCT, delayacct_on))
+		return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
+	/*
+	 * The CPU delay (run-queue wait) is always accounted; the others only
+	 * while kernel.task_delayacct is on: then they are not sent, rather
+	 * than sent as zeros that look real.
+	 */
+	for (i = 0; i < XOS_ACCT_NR_DELAYS; i++) {
+		if (i != XOS_ACCT_DELAY_CPU && !delayacct_on)
+			continue;
+		if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i,
+				     a->delay_ns[i]) ||
+		    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i,
+				     a->delay_count[i]))
+			return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
+	}
+	return xos_job_nl_nest_close(skb, nest, 0);
+}
+
+static int xos_acct_put_states(struct sk_buff *skb, int type,
+			       const struct xos_acct_states *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, XOS_JOB_STATES_A_RUNNING, s->running,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_SLEEPING, s->sleeping,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_UNINTERRUPTIBLE,
+			      s->uninterruptible, XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_STOPPED, s->stopped,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_IO_WAIT, s->io_wait,
+			      XOS_JOB_STATES_A_PAD) ||
+	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_FROZEN, s->frozen,
+			      XOS_JOB_STATES_A_PAD))
+		return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
+	return xos_job_nl_nest_close(skb, nest, 0);
+}
+
+/* The limits as given to JOB_NEW; nothing when @l is NULL. */
+static int xos_limit_put(struct sk_buff *skb, int type,
+			 const struct xos_job_limits *l)
+{
+	struct nlattr *nest;
+	int i;
+
+	if (!l)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = XOS_JOB_LIMIT_A_CPU_TIME_NS; i <= XOS_LIMIT_LAST_U64; i++)
+		if (xos_limit_has(l, i) &&
+		    nla_put_u64_64bit(skb, i, l->v[i], XOS_JOB_LIMIT_A_PAD))
+			return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
+	if ((xos_limit_has(l, XOS_JOB_LIMIT_A_CPUS) &&
+	     nla_put_string(skb, XOS_JOB_LIMIT_A_CPUS, l->cpus)) ||
+	    (xos_limit_has(l, XOS_JOB_LIMIT_A_MEMS) &&
+	     nla_put_string(skb, XOS_JOB_LIMIT_A_MEMS, l->mems)))
+		return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
+	return xos_job_nl_nest_close(skb, nest, 0);
 }
 
 /*
  * The job's recorded cgroup as a path in the caller's cgroup namespace.
  * Process context (cgroup_path_ns() takes cgroup_mutex).
  */
-static int xos_job_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
+static int xos_job_nl_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
 {
 	int len, err = 0;
 	char *buf;
@@ -186,11 +269,26 @@ static int xos_job_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
 	return err;
 }
 
-/* A restored job's origin and the figures it started from. */
-static int xos_job_put_restored(struct sk_buff *skb, u64 from,
-				const struct xos_acct *base, bool delayacct_on)
+static int xos_job_nl_put_counts(struct sk_buff *skb,
+				 const struct xos_job_counts *c)
 {
-	if (from && xos_job_put_u64(skb, XOS_JOB_A_RESTORED_FROM, from))
+	if (xos_job_nl_put_u64(skb, XOS_JOB_A_NR_TASKS, c->nr_tasks) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_NR_PROCS, c->nr_procs) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_TASKS_STARTED, c->tasks_started) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_TASKS_EXITED, c->tasks_exited) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_PROCS_STARTED, c->procs_started) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_PROCS_EXITED,
+			       c->procs_started - c->nr_procs))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A restored job's origin and the figures it started from. */
+static int xos_job_nl_put_restored(struct sk_buff *skb, u64 from,
+				   const struct xos_acct *base,
+				   bool delayacct_on)
+{
+	if (from && xos_job_nl_put_u64(skb, XOS_JOB_A_RESTORED_FROM, from))
 		return -EMSGSIZE;
 	if (base && xos_acct_put(skb, XOS_JOB_A_BASE, base, delayacct_on))
 		return -EMSGSIZE;
@@ -203,16 +301,30 @@ static int xos_job_nl_fill_common(struct sk_buff *skb, u64 id,
 				  u64 created_real, u64 created_boot,
 				  struct user_namespace *user_ns)
 {
-	if (xos_job_put_u64(skb, XOS_JOB_A_ID, id) ||
+	if (xos_job_nl_put_u64(skb, XOS_JOB_A_ID, id) ||
 	    (label && nla_put_string(skb, XOS_JOB_A_LABEL, label)) ||
 	    nla_put_u32(skb, XOS_JOB_A_OWNER_UID,
 			from_kuid_munged(user_ns, owner)) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_CREATED_REALTIME, created_real) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_CREATED_BOOTTIME, created_boot))
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_CREATED_REALTIME, created_real) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_CREATED_BOOTTIME, created_boot))
 		return -EMSGSIZE;
 	return 0;
 }
 
+/**
+ * xos_job_nl_fill_job() - a live job as a job object
+ * @skb: the message
+ * @job: the job
+ * @pid_ns: the reader's, for the anchor's pid
+ * @user_ns: the reader's, for the owner's uid
+ * @delayacct_on: kernel.task_delayacct now
+ *
+ * Process context: takes a snapshot (and cgroup_mutex for the path).
+ *
+ * Return: 0, -ESRCH when the job's last member left since the lookup (no
+ * live job any more: callers skip it or answer with the record),
+ * -ENOMEM, or -EMSGSIZE.
+ */
 static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 			       struct pid_namespace *pid_ns,
 			       struct user_namespace *user_ns,
@@ -237,7 +349,7 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 	/* CGRP_FROZEN: every task in it is frozen, as cgroup.events says */
 	if (job->cgrp && test_bit(CGRP_FROZEN, &job->cgrp->flags))
 		s->flags |= XOS_JOB_F_FROZEN;
-	err = xos_job_put_cgroup(skb, job->cgrp);
+	err = xos_job_nl_put_cgroup(skb, job->cgrp);
 	if (err)
 		goto out;
 	err = -EMSGSIZE;
@@ -246,27 +358,21 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 				   user_ns) ||
 	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, s->anchor_pid) ||
 	    (s->anchor_pid &&
-	     xos_job_put_u64(skb, XOS_JOB_A_ANCHOR_START_BOOTTIME,
-			     s->anchor_start_ns)) ||
+	     xos_job_nl_put_u64(skb, XOS_JOB_A_ANCHOR_START_BOOTTIME,
+				s->anchor_start_ns)) ||
 	    nla_put_u32(skb, XOS_JOB_A_FLAGS, s->flags) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_TASKS, s->nr_tasks) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_PROCS, s->nr_procs) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_STARTED, s->tasks_started) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_EXITED, s->tasks_exited) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_STARTED, s->procs_started) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_EXITED,
-			    s->procs_started - s->nr_procs) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
-			    ktime_get_boottime_ns() - job->created_boot_ns) ||
+	    xos_job_nl_put_counts(skb, &s->counts) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
+			       ktime_get_boottime_ns() - job->created_boot_ns) ||
 	    xos_acct_put(skb, XOS_JOB_A_STATS, &s->acct,
 			 delayacct_on && job->delayacct_on) ||
 	    xos_acct_put_states(skb, XOS_JOB_A_STATES, &s->states) ||
-	    (job->cgrp && xos_job_put_u64(skb, XOS_JOB_A_CGROUP_ID,
+	    (job->cgrp && xos_job_nl_put_u64(skb, XOS_JOB_A_CGROUP_ID,
 					  cgroup_id(job->cgrp))) ||
-	    xos_limits_put(skb, XOS_JOB_A_LIMITS, job->limits) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed) ||
-	    xos_job_put_restored(skb, job->restored_from, job->base,
-				 delayacct_on && job->delayacct_on))
+	    xos_limit_put(skb, XOS_JOB_A_LIMITS, job->limits) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed) ||
+	    xos_job_nl_put_restored(skb, job->restored_from, job->base,
+				    delayacct_on && job->delayacct_on))
 		goto out;
 	err = 0;
 out:
@@ -274,7 +380,15 @@ out:
 	return err;
 }
 
-/* An end-of-job record as a job object. Caller holds rcu_read_lock(). */
+/**
+ * xos_job_nl_fill_record() - an end-of-job record as a job object
+ * @skb: the message
+ * @rec: the record, under rcu_read_lock()
+ * @user_ns: the reader's, for the owner's uid
+ * @delayacct_on: kernel.task_delayacct now
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
 static int xos_job_nl_fill_record(struct sk_buff *skb,
 				  const struct xos_job_record *rec,
 				  struct user_namespace *user_ns,
@@ -284,32 +398,57 @@ static int xos_job_nl_fill_record(struct sk_buff *skb,
 				   rec->created_real_ns, rec->created_boot_ns,
 				   user_ns) ||
 	    nla_put_flag(skb, XOS_JOB_A_ENDED) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_SEQ, rec->seq) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_ENDED_REALTIME, rec->ended_real_ns) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_ENDED_BOOTTIME, rec->ended_boot_ns) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_SEQ, rec->seq) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_ENDED_REALTIME, rec->ended_real_ns) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_ENDED_BOOTTIME, rec->ended_boot_ns) ||
 	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, 0) ||
 	    nla_put_u32(skb, XOS_JOB_A_FLAGS, rec->flags) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_TASKS, 0) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_PROCS, 0) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_STARTED, rec->tasks_started) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_TASKS_EXITED, rec->tasks_started) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_STARTED, rec->procs_started) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_PROCS_EXITED, rec->procs_started) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
-			    rec->ended_boot_ns - rec->created_boot_ns) ||
+	    xos_job_nl_put_counts(skb, &rec->counts) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
+			       rec->ended_boot_ns - rec->created_boot_ns) ||
 	    xos_acct_put(skb, XOS_JOB_A_STATS, &rec->acct,
 			 delayacct_on && rec->delayacct_on) ||
 	    nla_put_u32(skb, XOS_JOB_A_END_STATE, rec->end_state) ||
 	    (rec->exit_status >= 0 &&
 	     nla_put_u32(skb, XOS_JOB_A_EXIT_STATUS, rec->exit_status)) ||
-	    xos_job_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, rec->nr_oom_killed) ||
+	    xos_job_nl_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, rec->nr_oom_killed) ||
 	    (rec->cgroup_id &&
-	     xos_job_put_u64(skb, XOS_JOB_A_CGROUP_ID, rec->cgroup_id)) ||
-	    xos_limits_put(skb, XOS_JOB_A_LIMITS, rec->limits) ||
-	    xos_job_put_restored(skb, rec->restored_from, rec->base,
-				 delayacct_on && rec->delayacct_on))
+	     xos_job_nl_put_u64(skb, XOS_JOB_A_CGROUP_ID, rec->cgroup_id)) ||
+	    xos_limit_put(skb, XOS_JOB_A_LIMITS, rec->limits) ||
+	    xos_job_nl_put_restored(skb, rec->restored_from, rec->base,
+				    delayacct_on && rec->delayacct_on))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/**
+ * xos_job_nl_fill_kept() - a kept record as a job object
+ * @msg: the message
+ * @lookup: xos_record_by_id() or xos_record_by_seq()
+ * @key: what @lookup looks for
+ * @admin: the reader may see every owner's record
+ * @user_ns: the reader's, for the owner's uid
+ *
+ * JOB_GET of an ended job and the ENDED notification send the same fill.
+ *
+ * Return: 0, -ENOENT when no such record is kept for the reader, or
+ * -EMSGSIZE.
+ */
+static int xos_job_nl_fill_kept(struct sk_buff *msg,
+				struct xos_job_record *(*lookup)(u64),
+				u64 key, bool admin,
+				struct user_namespace *user_ns)
+{
+	bool delayacct_on = xos_acct_delayacct_on();
+	struct xos_job_record *rec;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	rec = lookup(key);
+	if (rec && xos_job_may_see(rec->owner, admin, current_euid()))
+		err = xos_job_nl_fill_record(msg, rec, user_ns, delayacct_on);
+	rcu_read_unlock();
+	return err;
 }
 
 /* A message with its genetlink header: replies and notifications. */
@@ -371,7 +510,14 @@ static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
 	return err;
 }
 
-static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
+/**
+ * xos_job_nl_info_doit() - JOB_INFO: protocol version, module counters
+ * @skb: the request
+ * @info: its parsed attributes (none)
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int xos_job_nl_info_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -388,14 +534,24 @@ static int xos_job_nl_info(struct sk_buff *skb, struct genl_info *info)
 			      XOS_JOB_A_PAD) ||
 	    nla_put_u64_64bit(msg, XOS_JOB_A_ALLOC_FAILURES,
 			      xos_job_alloc_failures(), XOS_JOB_A_PAD) ||
-	    xos_job_put_u64(msg, XOS_JOB_A_SEQ, xos_record_last_seq()) ||
-	    xos_job_put_u64(msg, XOS_JOB_A_OLDEST_SEQ, xos_record_oldest_seq()) ||
+	    xos_job_nl_put_u64(msg, XOS_JOB_A_SEQ, xos_record_last_seq()) ||
+	    xos_job_nl_put_u64(msg, XOS_JOB_A_OLDEST_SEQ, xos_record_oldest_seq()) ||
 	    nla_put_u32(msg, XOS_JOB_A_RING_SIZE, xos_job_ended_ring))
 		err = -EMSGSIZE;
 	return xos_job_nl_send(msg, hdr, info, err);
 }
 
-static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
+/**
+ * xos_job_nl_new_doit() - JOB_NEW: a job for the caller or, admin, a pid
+ * @skb: the request
+ * @info: LABEL, PID, OWNER_UID, OWN_CGROUP, LIMITS, RESTORED_FROM, BASE
+ *
+ * The job is announced (CREATED) before its first member joins, so that
+ * CREATED always precedes ENDED.
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int xos_job_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *label_attr = info->attrs[XOS_JOB_A_LABEL];
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
@@ -472,7 +628,7 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	if (limits_attr) {
-		limits = xos_limits_parse(limits_attr, info->extack);
+		limits = xos_limit_parse(limits_attr, info->extack);
 		if (IS_ERR(limits)) {
 			err = PTR_ERR(limits);
 			goto out_task;
@@ -506,7 +662,7 @@ static int xos_job_nl_new(struct sk_buff *skb, struct genl_info *info)
 		xos_job_abandon_if_empty(job);
 		goto out_job;
 	}
-	if (xos_limits_enforced(job->limits))
+	if (xos_limit_enforced(job->limits))
 		xos_limit_kick();
 	err = -ENOMEM;
 	msg = xos_job_nl_new_reply(info, &hdr);
@@ -530,7 +686,14 @@ out_task:
 	return err;
 }
 
-static int xos_job_nl_attach(struct sk_buff *skb, struct genl_info *info)
+/**
+ * xos_job_nl_attach_doit() - JOB_ATTACH: moves a process into a job (admin)
+ * @skb: the request
+ * @info: ID, PID
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int xos_job_nl_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct task_struct *t;
 	struct xos_job *job;
@@ -570,14 +733,17 @@ out_job:
 	return err;
 }
 
-/*
- * JOB_GET of a job that has ended: its record, while the ring keeps it.
- * Returns -ENOENT when there is none the caller may see.
+/**
+ * xos_job_nl_get_ended() - JOB_GET of a job that has ended: its record
+ * @info: the request
+ * @admin: the caller may see every owner's record
+ * @id: the job's id
+ *
+ * Return: 0 (the record sent), -ENOENT when the ring keeps none the
+ * caller may see, or the reply's error.
  */
 static int xos_job_nl_get_ended(struct genl_info *info, bool admin, u64 id)
 {
-	bool delayacct_on = xos_acct_delayacct_on();
-	struct xos_job_record *rec;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -585,14 +751,8 @@ static int xos_job_nl_get_ended(struct genl_info *info, bool admin, u64 id)
 	msg = xos_job_nl_new_reply(info, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	rcu_read_lock();
-	rec = xos_record_by_id(id);
-	if (rec && xos_job_may_see(rec->owner, admin, current_euid()))
-		err = xos_job_nl_fill_record(msg, rec, current_user_ns(),
-					     delayacct_on);
-	else
-		err = -ENOENT;
-	rcu_read_unlock();
+	err = xos_job_nl_fill_kept(msg, xos_record_by_id, id, admin,
+				   current_user_ns());
 	if (err == -ENOENT) {
 		nlmsg_free(msg);
 		return err;
@@ -600,7 +760,14 @@ static int xos_job_nl_get_ended(struct genl_info *info, bool admin, u64 id)
 	return xos_job_nl_send(msg, hdr, info, err);
 }
 
-static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
+/**
+ * xos_job_nl_get_doit() - JOB_GET: a live job, or the record of an ended one
+ * @skb: the request
+ * @info: ID or PID
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
 	bool admin = xos_job_nl_admin(skb);
@@ -685,9 +852,14 @@ static int xos_job_nl_get(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * Why a job id the caller asked for is not live: ESRCH when it has ended
- * and the caller may see its record, ENOENT as if it never existed else.
+/**
+ * xos_job_nl_gone() - why a job id the caller asked for is not live
+ * @info: the request, for the error's message
+ * @admin: the caller may see every owner's record
+ * @id: the job's id
+ *
+ * Return: -ESRCH when it has ended and the caller may see its record,
+ * -ENOENT (as if it never existed) else; the extack is set.
  */
 static int xos_job_nl_gone(struct genl_info *info, bool admin, u64 id)
 {
@@ -708,12 +880,18 @@ static int xos_job_nl_gone(struct genl_info *info, bool admin, u64 id)
 	return -ENOENT;
 }
 
-/*
- * JOB_ENTER: the caller joins the job (so its children follow), then the
- * job's cgroups. Membership comes first: a caller that raced the job's end
- * is left where it was, in no job and in its own cgroups.
+/**
+ * xos_job_nl_enter_doit() - JOB_ENTER: the caller joins the job
+ * @skb: the request
+ * @info: ID, NO_CGROUP
+ *
+ * The caller joins the job (so its children follow), then the job's
+ * cgroups. Membership comes first: a caller that raced the job's end is
+ * left where it was, in no job and in its own cgroups.
+ *
+ * Return: 0, or a negative errno with an extack message.
  */
-static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool admin = xos_job_nl_admin(skb);
 	bool cgroups = !info->attrs[XOS_JOB_A_NO_CGROUP];
@@ -816,14 +994,14 @@ static int xos_job_nl_enter(struct sk_buff *skb, struct genl_info *info)
 	msg = xos_job_nl_new_reply(info, &hdr);
 	if (!msg)
 		goto out_job;
-	err = xos_job_put_u64(msg, XOS_JOB_A_ID, id) ||
+	err = xos_job_nl_put_u64(msg, XOS_JOB_A_ID, id) ||
 	      nla_put_u32(msg, XOS_JOB_A_ANCHOR_PID, apid) ||
-	      xos_job_put_u64(msg, XOS_JOB_A_ANCHOR_START_BOOTTIME, start_ns) ||
+	      xos_job_nl_put_u64(msg, XOS_JOB_A_ANCHOR_START_BOOTTIME, start_ns) ||
 	      nla_put_u32(msg, XOS_JOB_A_OWNER_UID,
 			  from_kuid_munged(current_user_ns(), job->owner)) ?
 	      -EMSGSIZE : 0;
 	if (!err)
-		err = xos_job_put_cgroup(msg, job->cgrp);
+		err = xos_job_nl_put_cgroup(msg, job->cgrp);
 	err = xos_job_nl_send(msg, hdr, info, err);
 out_job:
 	if (src)
@@ -832,11 +1010,17 @@ out_job:
 	return err;
 }
 
-/*
- * JOB_CHECKPOINT: the mark that makes the job's end read "checkpointed".
- * Admin only: it changes what the record says of every user's job.
+/**
+ * xos_job_nl_checkpoint_doit() - JOB_CHECKPOINT: sets or clears the mark
+ * @skb: the request
+ * @info: ID, CHECKPOINTING
+ *
+ * The mark makes the job's end read "checkpointed". Admin only: it
+ * changes what the record says of every user's job.
+ *
+ * Return: 0, or a negative errno with an extack message.
  */
-static int xos_job_nl_checkpoint(struct sk_buff *skb, struct genl_info *info)
+int xos_job_nl_checkpoint_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct xos_job *job;
 	struct sk_buff *msg;
@@ -871,7 +1055,7 @@ static int xos_job_nl_checkpoint(struct sk_buff *skb, struct genl_info *info)
 	msg = xos_job_nl_new_reply(info, &hdr);
 	if (!msg)
 		goto out_job;
-	err = xos_job_put_u64(msg, XOS_JOB_A_ID, id) ||
+	err = xos_job_nl_put_u64(msg, XOS_JOB_A_ID, id) ||
 	      nla_put_u32(msg, XOS_JOB_A_FLAGS, flags) ? -EMSGSIZE : 0;
 	err = xos_job_nl_send(msg, hdr, info, err);
 out_job:
@@ -879,7 +1063,14 @@ out_job:
 	return err;
 }
 
-static int xos_job_nl_kill(struct sk_buff *skb, struct genl_info *info)
+/**
+ * xos_job_nl_kill_doit() - JOB_KILL: signals every member process
+ * @skb: the request
+ * @info: ID, SIGNAL (0..64, the policy's)
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int xos_job_nl_kill_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool admin = xos_job_nl_admin(skb);
 	u32 sent, denied, sig;
@@ -972,9 +1163,16 @@ static void xos_job_dump_release(struct xos_job_dump *d)
 	d->cred = NULL;
 }
 
-/*
- * Fails a dump's start() with @msg (a string literal). Where the kernel
- * would drop the message, the error is handed to the first dumpit() call.
+/**
+ * xos_job_nl_start_fail() - fails a dump's start() with a message
+ * @cb: the dump
+ * @err: the error
+ * @msg: a string literal
+ *
+ * Where the kernel would drop the message (6.1), the error is handed to
+ * the first dumpit() call.
+ *
+ * Return: @err, or 0 when deferred.
  */
 static int xos_job_nl_start_fail(struct netlink_callback *cb, int err,
 				 const char *msg)
@@ -1022,7 +1220,14 @@ static int xos_job_nl_dump_err(struct netlink_callback *cb, int err)
 	return err;
 }
 
-static int xos_job_nl_list_start(struct netlink_callback *cb)
+/**
+ * xos_job_nl_list_start() - JOB_LIST dump: live jobs, or kept records
+ * @cb: the dump; ENDED, SEQ
+ *
+ * Return: 0, or a negative errno with an extack message (on 6.1, handed
+ * to the first dumpit call; see compat.h).
+ */
+int xos_job_nl_list_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = xos_job_dump_attrs(cb);
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
@@ -1038,18 +1243,31 @@ static int xos_job_nl_list_start(struct netlink_callback *cb)
 	return 0;
 }
 
-static int xos_job_nl_dump_done(struct netlink_callback *cb)
+/**
+ * xos_job_nl_dump_done() - drops what a dump holds
+ * @cb: the dump
+ *
+ * Return: 0.
+ */
+int xos_job_nl_dump_done(struct netlink_callback *cb)
 {
 	xos_job_dump_release(xos_job_dump_ctx(cb));
 	return 0;
 }
 
-/*
- * End-of-job records from d->cursor on. Records are immutable; the kept
- * numbers may have gaps (see record.c). The dump is inconsistent if the
- * ring dropped a record it had not sent yet: one numbered at or after
- * where this call began, found by the highest number ever dropped moving
- * there (a drop of an older record of another owner can go unnoticed).
+/**
+ * xos_job_nl_ended_dumpit() - end-of-job records from d->cursor on
+ * @skb: the message to fill
+ * @cb: the dump
+ *
+ * Records are immutable; the kept numbers may have gaps (see record.c).
+ * The dump is inconsistent if the ring dropped a record it had not sent
+ * yet: one numbered at or after where this call began, found by the
+ * highest number ever dropped moving there (a drop of an older record of
+ * another owner can go unnoticed).
+ *
+ * Return: the message's length (0: the dump is complete), or a negative
+ * errno when not even one record fits.
  */
 static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
@@ -1113,8 +1331,15 @@ static int xos_job_nl_ended_dumpit(struct sk_buff *skb,
 	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
-static int xos_job_nl_list_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+/**
+ * xos_job_nl_list_dumpit() - the next live jobs in id order, or records
+ * @skb: the message to fill
+ * @cb: the dump
+ *
+ * Return: the message's length (0: the dump is complete), or a negative
+ * errno when not even one object fits.
+ */
+int xos_job_nl_list_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job;
@@ -1167,7 +1392,14 @@ static int xos_job_nl_list_dumpit(struct sk_buff *skb,
 	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
-static int xos_job_nl_tasks_start(struct netlink_callback *cb)
+/**
+ * xos_job_nl_tasks_start() - JOB_TASKS dump: the members of a job
+ * @cb: the dump; ID
+ *
+ * Return: 0, or a negative errno with an extack message (on 6.1, handed
+ * to the first dumpit call; see compat.h).
+ */
+int xos_job_nl_tasks_start(struct netlink_callback *cb)
 {
 	struct nlattr *attr = xos_job_dump_attrs(cb)[XOS_JOB_A_ID];
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
@@ -1195,14 +1427,20 @@ static int xos_job_nl_tasks_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/*
- * Whether the dump's caller could read @t's figures through /proc
- * (/proc/PID/io): ptrace read access with its filesystem ids, as
- * __ptrace_may_access() grants PTRACE_MODE_READ_FSCREDS. Neither that
- * function nor the LSM's ptrace hook is exported: this is its credential
- * and dumpability rule, without the LSM. A set-uid program in an owner's
+/**
+ * xos_job_may_read_task() - whether the caller may read a task's figures
+ * @cb: the dump, whose socket's capabilities count
+ * @cred: the caller's, captured at start()
+ * @t: the member
+ *
+ * As through /proc (/proc/PID/io): ptrace read access with its filesystem
+ * ids, as __ptrace_may_access() grants PTRACE_MODE_READ_FSCREDS. Neither
+ * that function nor the LSM's ptrace hook is exported: this is its
+ * credential and dumpability rule, without the LSM. A set-uid program in an owner's
  * job is thus no open book to the owner (CVE-2011-2494). rcu_read_lock()
  * held.
+ *
+ * Return: true if it may.
  */
 static bool xos_job_may_read_task(struct netlink_callback *cb,
 				  const struct cred *cred,
@@ -1237,7 +1475,15 @@ static bool xos_job_may_read_task(struct netlink_callback *cb,
 	return dumpable != -1;
 }
 
-/* rcu_read_lock() held: @xt was found in the member list */
+/**
+ * xos_job_nl_fill_task() - one member as a XOS_JOB_A_TASK nest
+ * @skb: the message
+ * @xt: the member, found in the member list (rcu_read_lock() held)
+ * @cb: the dump
+ * @pid: its pid in the reader's namespace
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
 static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
 				struct netlink_callback *cb, pid_t pid)
 {
@@ -1274,15 +1520,21 @@ static int xos_job_nl_fill_task(struct sk_buff *skb, struct xos_task *xt,
 	return 0;
 }
 
-/*
- * Members are listed in join order. The member list is walked under RCU,
- * never under job->lock (see job.h); between calls the dump holds the last
- * member it sent and goes on from there, or, if that one left meanwhile,
- * from the first member that joined after it (d->cursor), so that members
- * leaving never shift the others.
+/**
+ * xos_job_nl_tasks_dumpit() - the next members, in join order
+ * @skb: the message to fill
+ * @cb: the dump
+ *
+ * The member list is walked under RCU, never under job->lock (see
+ * job.h); between calls the dump holds the last member it sent and goes
+ * on from there, or, if that one left meanwhile, from the first member
+ * that joined after it (d->cursor), so that members leaving never shift
+ * the others.
+ *
+ * Return: the message's length (0: the dump is complete), or a negative
+ * errno when not even one member fits.
  */
-static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+int xos_job_nl_tasks_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct xos_job_dump *d = xos_job_dump_ctx(cb);
 	struct xos_job *job = d->job;
@@ -1333,74 +1585,42 @@ static int xos_job_nl_tasks_dumpit(struct sk_buff *skb,
 	return skb->len ?: xos_job_nl_dump_err(cb, err);
 }
 
-#define XOS_JOB_OP(_cmd, _policy, ...)				\
-	{							\
-		.cmd = XOS_JOB_CMD_##_cmd,			\
-		.policy = _policy,				\
-		.maxattr = XOS_JOB_A_MAX,			\
-		__VA_ARGS__					\
-	}
-
 /*
- * One entry per command. Generic netlink answers any other command number,
- * the notification ones included, with EOPNOTSUPP.
+ * The request policies and the op table are generated from the spec
+ * (netlink-gen.c). The multicast group is not: ynl-gen-c.py drops a
+ * group's flags, and end-of-job records are every user's accounting, so
+ * the group is for CAP_SYS_ADMIN only.
  */
-static const struct genl_ops xos_job_ops[] = {
-	XOS_JOB_OP(INFO, xos_job_empty_policy,
-		   .doit = xos_job_nl_info),
-	XOS_JOB_OP(NEW, xos_job_new_policy,
-		   .doit = xos_job_nl_new),
-	XOS_JOB_OP(ATTACH, xos_job_attach_policy,
-		   .doit = xos_job_nl_attach),
-	XOS_JOB_OP(GET, xos_job_get_policy,
-		   .doit = xos_job_nl_get),
-	XOS_JOB_OP(LIST, xos_job_list_policy,
-		   .start = xos_job_nl_list_start,
-		   .dumpit = xos_job_nl_list_dumpit,
-		   .done = xos_job_nl_dump_done),
-	XOS_JOB_OP(TASKS, xos_job_tasks_policy,
-		   .start = xos_job_nl_tasks_start,
-		   .dumpit = xos_job_nl_tasks_dumpit,
-		   .done = xos_job_nl_dump_done),
-	XOS_JOB_OP(KILL, xos_job_kill_policy,
-		   .doit = xos_job_nl_kill),
-	XOS_JOB_OP(ENTER, xos_job_enter_policy,
-		   .doit = xos_job_nl_enter),
-	XOS_JOB_OP(CHECKPOINT, xos_job_checkpoint_policy,
-		   .doit = xos_job_nl_checkpoint),
-};
-
-enum xos_job_mcgrp {
-	XOS_JOB_MCGRP_EVENTS_IDX,
-};
-
 static const struct genl_multicast_group xos_job_mcgrps[] = {
-	/* end-of-job records are every user's accounting: admin only */
-	[XOS_JOB_MCGRP_EVENTS_IDX] = {
+	[XOS_JOB_NLGRP_EVENTS] = {
 		.name = XOS_JOB_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_SYS_ADMIN,
 	},
 };
 
+/*
+ * Not parallel_ops: genl_mutex serializes every doit, start, dumpit and
+ * done (see job.h). Generic netlink answers any command without an op,
+ * the notification ones included, with EOPNOTSUPP.
+ */
 static struct genl_family xos_job_family __ro_after_init = {
 	.name = XOS_JOB_GENL_NAME,
 	.version = XOS_JOB_GENL_VERSION,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.ops = xos_job_ops,
-	.n_ops = ARRAY_SIZE(xos_job_ops),
+	XOS_JOB_FAMILY_OPS(xos_job_nl_ops),
 	.mcgrps = xos_job_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(xos_job_mcgrps),
 	/* every command validates the reserved header byte */
 	.resv_start_op = XOS_JOB_CMD_INFO,
 };
 
-int __init xos_job_netlink_register(void)
+int __init xos_netlink_init(void)
 {
 	return genl_register_family(&xos_job_family);
 }
 
-void xos_job_netlink_unregister(void)
+void xos_netlink_uninit(void)
 {
 	genl_unregister_family(&xos_job_family);
 }
@@ -1413,7 +1633,7 @@ void xos_job_netlink_unregister(void)
 static struct sk_buff *xos_job_nl_ntf_new(u8 cmd, void **hdr)
 {
 	if (!genl_has_listeners(&xos_job_family, &init_net,
-				XOS_JOB_MCGRP_EVENTS_IDX))
+				XOS_JOB_NLGRP_EVENTS))
 		return NULL;
 	return xos_job_nl_msg_new(0, 0, cmd, hdr);
 }
@@ -1426,7 +1646,7 @@ static void xos_job_nl_ntf_send(struct sk_buff *msg, void *hdr, int err)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&xos_job_family, &init_net, msg, 0,
-				XOS_JOB_MCGRP_EVENTS_IDX, GFP_KERNEL);
+				XOS_JOB_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 static void xos_job_nl_notify_created(struct xos_job *job)
@@ -1444,19 +1664,13 @@ static void xos_job_nl_notify_created(struct xos_job *job)
 
 void xos_job_nl_notify_ended(u64 seq)
 {
-	bool delayacct_on = xos_acct_delayacct_on();
-	struct xos_job_record *rec;
 	struct sk_buff *msg;
 	void *hdr;
-	int err;
 
 	msg = xos_job_nl_ntf_new(XOS_JOB_CMD_ENDED_NTF, &hdr);
-	if (!msg)
-		return;
-	rcu_read_lock();
-	rec = xos_record_by_seq(seq);
-	err = rec ? xos_job_nl_fill_record(msg, rec, &init_user_ns,
-					   delayacct_on) : -ENOENT;
-	rcu_read_unlock();
-	xos_job_nl_ntf_send(msg, hdr, err);
+	if (msg)
+		xos_job_nl_ntf_send(msg, hdr,
+				    xos_job_nl_fill_kept(msg, xos_record_by_seq,
+							 seq, true,
+							 &init_user_ns));
 }

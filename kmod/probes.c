@@ -34,35 +34,35 @@ static void xos_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 	xos_job_task_exec(p);
 }
 
-struct xos_job_probe {
+struct xos_probe {
 	const char *name;
 	void *func;
 	struct tracepoint *tp;
 	bool registered;
 };
 
-static struct xos_job_probe xos_job_probes[] = {
+static struct xos_probe xos_probes[] = {
 	{ .name = "task_newtask", .func = xos_probe_newtask },
 	{ .name = "sched_process_exit", .func = xos_probe_exit },
 	{ .name = "sched_process_exec", .func = xos_probe_exec },
 };
 
-static void xos_job_find_tracepoint(struct tracepoint *tp, void *priv)
+static void xos_probe_find_tracepoint(struct tracepoint *tp, void *priv)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(xos_job_probes); i++)
-		if (!strcmp(tp->name, xos_job_probes[i].name))
-			xos_job_probes[i].tp = tp;
+	for (i = 0; i < ARRAY_SIZE(xos_probes); i++)
+		if (!strcmp(tp->name, xos_probes[i].name))
+			xos_probes[i].tp = tp;
 }
 
-void xos_job_probes_unregister(void)
+void xos_probe_uninit(void)
 {
 	int i;
 
 	/* the reverse of registering: no task joins once exits go unseen */
-	for (i = 0; i < ARRAY_SIZE(xos_job_probes); i++) {
-		struct xos_job_probe *p = &xos_job_probes[i];
+	for (i = 0; i < ARRAY_SIZE(xos_probes); i++) {
+		struct xos_probe *p = &xos_probes[i];
 
 		if (p->registered)
 			tracepoint_probe_unregister(p->tp, p->func, NULL);
@@ -72,7 +72,7 @@ void xos_job_probes_unregister(void)
 	tracepoint_synchronize_unregister();
 }
 
-int xos_job_probes_register(void)
+int xos_probe_init(void)
 {
 	int i, err;
 
@@ -80,10 +80,10 @@ int xos_job_probes_register(void)
 	check_trace_callback_type_sched_process_exit(xos_probe_exit);
 	check_trace_callback_type_sched_process_exec(xos_probe_exec);
 
-	for_each_kernel_tracepoint(xos_job_find_tracepoint, NULL);
-	for (i = 0; i < ARRAY_SIZE(xos_job_probes); i++) {
-		if (!xos_job_probes[i].tp) {
-			pr_err("tracepoint %s not found\n", xos_job_probes[i].name);
+	for_each_kernel_tracepoint(xos_probe_find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(xos_probes); i++) {
+		if (!xos_probes[i].tp) {
+			pr_err("tracepoint %s not found\n", xos_probes[i].name);
 			return -ENOENT;
 		}
 	}
@@ -91,13 +91,13 @@ int xos_job_probes_register(void)
 	 * Exit (and exec) first: a task that joins through the fork probe
 	 * must never miss its exit.
 	 */
-	for (i = ARRAY_SIZE(xos_job_probes) - 1; i >= 0; i--) {
-		struct xos_job_probe *p = &xos_job_probes[i];
+	for (i = ARRAY_SIZE(xos_probes) - 1; i >= 0; i--) {
+		struct xos_probe *p = &xos_probes[i];
 
 		err = tracepoint_probe_register(p->tp, p->func, NULL);
 		if (err) {
 			pr_err("cannot register probe on %s: %d\n", p->name, err);
-			xos_job_probes_unregister();
+			xos_probe_uninit();
 			return err;
 		}
 		p->registered = true;

@@ -102,7 +102,14 @@ static void xos_record_free_rcu(struct rcu_head *rcu)
 	xos_record_free(container_of(rcu, struct xos_job_record, rcu));
 }
 
-/* Process context: @uid's entry with one more pending record. */
+/**
+ * xos_record_owner_get() - an owner's entry, with one more pending record
+ * @uid: the owner
+ *
+ * Process context.
+ *
+ * Return: the entry, or NULL when out of memory.
+ */
 static struct xos_record_owner *xos_record_owner_get(kuid_t uid)
 {
 	struct xos_record_owner *o, *new;
@@ -149,7 +156,11 @@ static void xos_record_owner_put_locked(struct xos_record_owner *o)
 	kfree(o);
 }
 
-/* Under xos_record_lock: @o now keeps @n records. */
+/**
+ * xos_record_set_kept() - moves an owner to the count list of @n records
+ * @o: the owner, under xos_record_lock
+ * @n: the records it keeps now
+ */
 static void xos_record_set_kept(struct xos_record_owner *o, unsigned int n)
 {
 	if (o->nr_kept)
@@ -178,7 +189,12 @@ xos_record_victim(struct xos_record_owner *pusher)
 	return o;
 }
 
-/* Under xos_record_lock: unlinks @o's oldest record, freed by the caller. */
+/**
+ * xos_record_drop_locked() - unlinks an owner's oldest record
+ * @o: the owner, under xos_record_lock
+ *
+ * Return: the record, which the caller frees after a grace period.
+ */
 static struct xos_job_record *xos_record_drop_locked(struct xos_record_owner *o)
 {
 	struct xos_job_record *old;
@@ -316,7 +332,12 @@ u64 xos_record_dropped_seq(void)
 	return READ_ONCE(xos_record_dropped);
 }
 
-/* Sends the kept records after xos_record_sent up to last, in order. */
+/**
+ * xos_record_notify() - the worker: multicasts the records not sent yet
+ * @work: xos_record_work
+ *
+ * The kept records after xos_record_sent up to the last, in order.
+ */
 static void xos_record_notify(struct work_struct *work)
 {
 	u64 last = xos_record_last_seq();
@@ -366,7 +387,7 @@ void xos_record_stop(void)
 	mutex_unlock(&xos_record_send_lock);
 }
 
-void xos_record_exit(void)
+void xos_record_uninit(void)
 {
 	struct xos_record_owner *o;
 	struct rb_node *n;

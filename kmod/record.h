@@ -18,6 +18,18 @@ struct xos_record_owner;
 struct xos_job_limits;
 
 /*
+ * A job's members, counted: a live job keeps them under its lock, a
+ * snapshot and an end-of-job record copy them.
+ */
+struct xos_job_counts {
+	u64 nr_tasks;			/* members now */
+	u64 nr_procs;			/* member processes now */
+	u64 tasks_started;		/* members ever, joined or created */
+	u64 tasks_exited;
+	u64 procs_started;
+};
+
+/*
  * The final figures of one job. Allocated with the job, so that ending a
  * job never allocates (it happens in the exit probe, where an allocation
  * could fail and lose the record). Filled under the job's lock when its
@@ -43,8 +55,8 @@ struct xos_job_record {
 	u64 ended_boot_ns;
 	u32 flags;
 	bool delayacct_on;		/* at the job's creation */
-	u64 tasks_started;
-	u64 procs_started;
+	/* every member left: no tasks, tasks_exited == tasks_started */
+	struct xos_job_counts counts;
 	struct xos_acct acct;
 	/* why it ended (uapi XOS_JOB_A_END_STATE, EXIT_STATUS: -1 none) */
 	u8 end_state;
@@ -61,36 +73,99 @@ struct xos_job_record {
 
 extern unsigned int xos_job_ended_ring;
 
+/**
+ * xos_record_init() - the ring's per-owner count lists
+ *
+ * Return: 0, -EINVAL when the ended_ring parameter is 0, or -ENOMEM.
+ */
 int xos_record_init(void);
-/* Stops notifications: call before the genl family goes away. */
+/**
+ * xos_record_stop() - stops notifications
+ *
+ * Call before the genl family goes away: the worker sends nothing after.
+ */
 void xos_record_stop(void);
-/* After the probes are gone: frees the ring. */
-void xos_record_exit(void);
+/**
+ * xos_record_uninit() - frees the ring
+ *
+ * After the probes are gone (no job can end any more).
+ */
+void xos_record_uninit(void);
 
-/*
- * Process context. Reserves the id's slot and counts the record for
- * @owner, so that the push cannot fail.
+/**
+ * xos_record_alloc() - a job's record, made when the job is
+ * @id: the job's id, whose slot is reserved now
+ * @label: copied; may be NULL
+ * @owner: the owner the record is counted for
+ *
+ * Process context. Reserving the slot and counting the record now makes
+ * the push, in the exit probe, unable to fail.
+ *
+ * Return: the record, or NULL when out of memory.
  */
 struct xos_job_record *xos_record_alloc(u64 id, const char *label,
 					kuid_t owner);
-/* A record that was never pushed (module unload with the job live). */
+/**
+ * xos_record_discard() - frees a record that was never pushed
+ * @rec: the record of a job still live at module unload
+ */
 void xos_record_discard(struct xos_job_record *rec);
-/* Any context, never sleeps: numbers the record and publishes it. */
+/**
+ * xos_record_push() - numbers a filled record and publishes it
+ * @rec: from xos_record_alloc(), immutable from now on
+ *
+ * Any context, never sleeps. A full ring drops the oldest record of an
+ * owner holding the most; the notification worker is kicked.
+ */
 void xos_record_push(struct xos_job_record *rec);
 
-/*
- * Under rcu_read_lock(), process context; NULL when unknown or dropped
- * from the ring. The kept records' numbers may have gaps: a full ring
- * drops the oldest record of an owner holding the most (see record.c).
+/**
+ * xos_record_by_id() - the kept record of a job
+ * @id: the job's id
+ *
+ * Under rcu_read_lock(), process context. The kept records' numbers may
+ * have gaps: a full ring drops the oldest record of an owner holding the
+ * most (see record.c).
+ *
+ * Return: the record, or NULL when unknown or dropped from the ring.
  */
 struct xos_job_record *xos_record_by_id(u64 id);
+/**
+ * xos_record_by_seq() - the kept record numbered @seq
+ * @seq: its sequence number
+ *
+ * As xos_record_by_id().
+ *
+ * Return: the record, or NULL when unknown or dropped from the ring.
+ */
 struct xos_job_record *xos_record_by_seq(u64 seq);
-/* The kept record with the lowest sequence number >= @seq, or NULL. */
+/**
+ * xos_record_next() - the kept record with the lowest number >= @seq
+ * @seq: where to start
+ *
+ * As xos_record_by_id().
+ *
+ * Return: the record, or NULL when none is kept from @seq on.
+ */
 struct xos_job_record *xos_record_next(u64 seq);
-/* Last pushed sequence number (0: none) and the lowest still kept. */
+/**
+ * xos_record_last_seq() - the last pushed sequence number
+ *
+ * Return: the number, 0 before any job ended. A record this new is in
+ * the ring (or was dropped already).
+ */
 u64 xos_record_last_seq(void);
+/**
+ * xos_record_oldest_seq() - the lowest sequence number still kept
+ *
+ * Return: the number, 0 before any job ended.
+ */
 u64 xos_record_oldest_seq(void);
-/* The highest sequence number ever dropped (0: none); never decreases. */
+/**
+ * xos_record_dropped_seq() - the highest sequence number ever dropped
+ *
+ * Return: the number (0: none), which never decreases.
+ */
 u64 xos_record_dropped_seq(void);
 
 #endif /* _XOS_JOB_RECORD_H */

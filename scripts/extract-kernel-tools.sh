@@ -1,5 +1,5 @@
 #!/bin/bash
-# Extract the kselftest harness, checkpatch and the YNL tools from Debian's
+# Extract the kselftest harness, checkpatch, kernel-doc and the YNL tools from Debian's
 # linux-source-6.12 into BUILD. Nothing extracted here is committed.
 set -euo pipefail
 build=${1:?usage: extract-kernel-tools.sh BUILD}
@@ -14,13 +14,14 @@ tar -C "$tmp" -xJf "$tarball" --wildcards \
 	'linux-source-6.12/tools/testing/selftests/kselftest*.h' \
 	'linux-source-6.12/tools/net/ynl' \
 	'linux-source-6.12/scripts/checkpatch.pl' \
+	'linux-source-6.12/scripts/kernel-doc' \
 	'linux-source-6.12/scripts/spelling.txt' \
 	'linux-source-6.12/scripts/const_structs.checkpatch' \
 	'linux-source-6.12/Documentation/netlink/genetlink*.yaml'
 mkdir -p "$build/kselftest"
 cp "$tmp"/linux-source-6.12/tools/testing/selftests/kselftest*.h "$build/kselftest/"
 mkdir -p "$build/scripts"
-cp "$tmp"/linux-source-6.12/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} "$build/scripts/"
+cp "$tmp"/linux-source-6.12/scripts/{checkpatch.pl,kernel-doc,spelling.txt,const_structs.checkpatch} "$build/scripts/"
 mkdir -p "$build/netlink-schema"
 cp "$tmp"/linux-source-6.12/Documentation/netlink/genetlink*.yaml "$build/netlink-schema/"
 rm -rf "$build/ynl"

@@ -12,9 +12,9 @@ BUILD=$(realpath -m "$1")
 kernels=$2
 command -v dkms >/dev/null || { echo "dkms-check: dkms missing: run 'sudo make deps'" >&2; exit 1; }
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$ROOT/dkms.conf")
-modver=$(sed -n 's/^#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' "$ROOT/kmod/netlink.h")
+modver=$(sed -n 's/^#define XOS_JOB_MODULE_VERSION "\(.*\)"/\1/p' "$ROOT/kmod/version.h")
 if [ "$ver" != "$modver" ]; then
-	echo "dkms-check: dkms.conf says $ver, kmod/netlink.h says $modver" >&2
+	echo "dkms-check: dkms.conf says $ver, kmod/version.h says $modver" >&2
 	exit 1
 fi
 top=$BUILD/dkms

@@ -23,6 +23,11 @@
  * a message), a truncated header, or a non-zero reserved byte or flag
  * (EINVAL).
  *
+ * The request policies are generated from spec/xos_job.yaml (the kernel's
+ * ynl-gen-c.py, into kmod/netlink-gen.c): an attribute's checks there (min,
+ * max, max-len) are the limits the kernel enforces. Every command takes
+ * only the attributes listed for its request; any other is refused.
+ *
  * "Admin" below means CAP_SYS_ADMIN in the initial user namespace, held by
  * both the socket opener and the sender. Non-admin callers only see jobs
  * they own (job owner uid == caller's effective uid); other users' jobs
