@@ -51,11 +51,11 @@ module-%:
 userspace:
 	@$(MAKE) -s -C $(ROOT)/userspace BUILD=$(BUILD)/userspace
 
-# kselftest_harness.h and kselftest.h come from Debian's linux-source-6.12 at
-# build time; they are never committed.
-headers: $(BUILD)/kselftest/kselftest_harness.h
+# kselftest_harness.h, kselftest.h and ktap_helpers.sh come from Debian's
+# linux-source-6.12 at build time; they are never committed.
+headers: $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/ktap_helpers.sh
 
-$(BUILD)/kselftest/kselftest_harness.h:
+$(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/ktap_helpers.sh &:
 	@$(ROOT)/scripts/extract-kernel-tools.sh $(BUILD)
 
 selftests: userspace headers
