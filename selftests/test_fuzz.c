@@ -1345,32 +1345,32 @@ FIXTURE_TEARDOWN(fuzz)
 }
 
 /* Timeouts are the runner's (and the supervisor's own stall check). */
-TEST_F_TIMEOUT(fuzz, as_root, 86400)
+TEST_F_TIMEOUT(fuzz, as_root, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_ROOT, 55);
 	still_works(_metadata);
 }
 
-TEST_F_TIMEOUT(fuzz, as_nobody, 86400)
+TEST_F_TIMEOUT(fuzz, as_nobody, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_NOBODY, 15);
 	still_works(_metadata);
 }
 
-TEST_F_TIMEOUT(fuzz, as_userns_root, 86400)
+TEST_F_TIMEOUT(fuzz, as_userns_root, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_USERNS, 15);
 	still_works(_metadata);
 }
 
-TEST_F_TIMEOUT(fuzz, as_userns_root_in_netns, 86400)
+TEST_F_TIMEOUT(fuzz, as_userns_root_in_netns, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_USERNS_NETNS, 15);
 	still_works(_metadata);
 }
 
 /* Last: the module unloads after all that, with its task cache empty. */
-TEST_F_TIMEOUT(fuzz, unloads_clean, 120)
+TEST_F_TIMEOUT(fuzz, unloads_clean, XOS_TIMEOUT(120))
 {
 	char exe[4096], ko[4200], cmd[4400];
 	struct utsname u;

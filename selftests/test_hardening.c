@@ -454,7 +454,7 @@ FIXTURE_TEARDOWN(big)
 {
 }
 
-TEST_F_TIMEOUT(big, tasks_dump_large_job_each_once, 300)
+TEST_F_TIMEOUT(big, tasks_dump_large_job_each_once, XOS_TIMEOUT(300))
 {
 	enum { STAY = 3000 };
 	static pid_t pids[STAY];
@@ -574,7 +574,7 @@ static int jobs_of_threads(struct xosjob_ctx *ctx, pid_t pid,
  * succeeds or not (a storm of thread creation can make it give up with
  * EAGAIN), no thread is ever left in the old job.
  */
-TEST_F_TIMEOUT(big, attach_is_all_or_nothing, 300)
+TEST_F_TIMEOUT(big, attach_is_all_or_nothing, XOS_TIMEOUT(300))
 {
 	struct xosjob_ctx *ctx;
 	uint64_t a, b, target, where, cur;
@@ -668,7 +668,7 @@ static void *burn_then_leave(void *arg)
  * dip of 3 ms; one that counted it twice shows a snapshot above the final
  * record.
  */
-TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
+TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, XOS_TIMEOUT(300))
 {
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job, last = { 0 };
@@ -900,6 +900,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--suid-reader"))
 		return suid_reader();
-	xos_scale_harness_timeouts();
+	xos_check_time_scale();
 	return test_harness_run(argc, argv);
 }

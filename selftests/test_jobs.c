@@ -362,7 +362,7 @@ FIXTURE_TEARDOWN(slow)
 {
 }
 
-TEST_F_TIMEOUT(slow, ten_thousand_forks, 600)
+TEST_F_TIMEOUT(slow, ten_thousand_forks, XOS_TIMEOUT(600))
 {
 	struct pid_set *dump = calloc(1, sizeof(*dump));
 	struct pid_set *proc = calloc(1, sizeof(*proc));

@@ -648,7 +648,7 @@ FIXTURE_TEARDOWN(stress)
 {
 }
 
-TEST_F_TIMEOUT(stress, everything_at_once, 900)
+TEST_F_TIMEOUT(stress, everything_at_once, XOS_TIMEOUT(900))
 {
 	const char *env = getenv("XOS_STRESS_SECONDS");
 	int secs = env ? atoi(env) : 60, i, bad_counts = 0, bad_figs = 0;
