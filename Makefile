@@ -52,11 +52,11 @@ module-%:
 userspace:
 	@$(MAKE) -s -C $(ROOT)/userspace BUILD=$(BUILD)/userspace
 
-# kselftest_harness.h and kselftest.h come from Debian's linux-source-6.12 at
-# build time; they are never committed.
-headers: $(BUILD)/kselftest/kselftest_harness.h
+# kselftest_harness.h, kselftest.h and ktap_helpers.sh come from Debian's
+# linux-source-6.12 at build time; they are never committed.
+headers: $(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/ktap_helpers.sh
 
-$(BUILD)/kselftest/kselftest_harness.h:
+$(BUILD)/kselftest/kselftest_harness.h $(BUILD)/kselftest/ktap_helpers.sh &:
 	@$(ROOT)/scripts/extract-kernel-tools.sh $(BUILD)
 
 selftests: userspace headers
@@ -110,6 +110,8 @@ spec-gen: headers
 
 # The suite on a debug 6.12 built from linux-source-6.12 (cached in cache/;
 # the first build takes 23 CPU-minutes, 12-45 minutes wall). T= as for check.
+# The tests are built for its time scale (selftests/harness.h).
+check-debug: export XOS_TIME_SCALE ?= 15
 check-debug: userspace selftests bench-bin
 	@$(ROOT)/scripts/debug-kernel/check-debug.sh $(T)
 

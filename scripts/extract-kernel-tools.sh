@@ -1,6 +1,7 @@
 #!/bin/bash
-# Extract the kselftest harness, checkpatch, kernel-doc and the YNL tools from Debian's
-# linux-source-6.12 into BUILD. Nothing extracted here is committed.
+# Extract the kselftest harness and KTAP shell helpers, checkpatch, kernel-doc
+# and the YNL tools from Debian's linux-source-6.12 into BUILD. Nothing
+# extracted here is committed.
 set -euo pipefail
 build=${1:?usage: extract-kernel-tools.sh BUILD}
 tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
@@ -12,6 +13,7 @@ tmp=$(mktemp -d "$build/.extract.XXXXXX" 2>/dev/null || { mkdir -p "$build"; mkt
 trap 'rm -rf "$tmp"' EXIT
 tar -C "$tmp" -xJf "$tarball" --wildcards \
 	'linux-source-6.12/tools/testing/selftests/kselftest*.h' \
+	'linux-source-6.12/tools/testing/selftests/kselftest/ktap_helpers.sh' \
 	'linux-source-6.12/tools/net/ynl' \
 	'linux-source-6.12/scripts/checkpatch.pl' \
 	'linux-source-6.12/scripts/kernel-doc' \
@@ -19,7 +21,8 @@ tar -C "$tmp" -xJf "$tarball" --wildcards \
 	'linux-source-6.12/scripts/const_structs.checkpatch' \
 	'linux-source-6.12/Documentation/netlink/genetlink*.yaml'
 mkdir -p "$build/kselftest"
-cp "$tmp"/linux-source-6.12/tools/testing/selftests/kselftest*.h "$build/kselftest/"
+cp "$tmp"/linux-source-6.12/tools/testing/selftests/kselftest*.h \
+	"$tmp"/linux-source-6.12/tools/testing/selftests/kselftest/ktap_helpers.sh "$build/kselftest/"
 mkdir -p "$build/scripts"
 cp "$tmp"/linux-source-6.12/scripts/{checkpatch.pl,kernel-doc,spelling.txt,const_structs.checkpatch} "$build/scripts/"
 mkdir -p "$build/netlink-schema"

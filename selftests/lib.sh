@@ -8,13 +8,34 @@
 XOS_TIME_SCALE=${XOS_TIME_SCALE:-1}
 [[ $XOS_TIME_SCALE =~ ^[1-9][0-9]*$ ]] || XOS_TIME_SCALE=1
 
-# TAP lines of a script test: its counter n and its status fail start at
-# 0 in the script. ok/notok DESCRIPTION; check DESCRIPTION EXPR DETAIL
-# evaluates EXPR and reports DETAIL when it fails.
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-# shellcheck disable=SC2034 # the script reads fail
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
+# KTAP output comes from the kernel's own kselftest/ktap_helpers.sh,
+# extracted from linux-source-6.12 at build time (never committed). A test
+# prints ktap_print_header and ktap_set_plan N, reports with ok/notok/check
+# (or ktap_test_skip) and ends with ktap_finished: exit 0 only if every
+# planned case passed or was skipped, so a case that never ran fails too.
+_xos_ktap=${XOS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/build/kselftest/ktap_helpers.sh
+if [ ! -r "$_xos_ktap" ]; then
+	echo "Bail out! $_xos_ktap missing: run make"
+	exit 1
+fi
+# shellcheck source=/dev/null # extracted at build time
+source "$_xos_ktap"
+
+# ok/notok DESCRIPTION; check DESCRIPTION EXPR DETAIL evaluates EXPR and
+# reports DETAIL when it fails. ktap_helpers echoes the description
+# unquoted: globbing is off while it does, so that a '*' or '[...]' in a
+# description or its detail is printed as written.
+ok() {
+	local -
+	set -f
+	ktap_test_pass "$*"
+}
+notok() {
+	local -
+	set -f
+	ktap_test_fail "$*"
+}
+check() { if eval "$2"; then ok "$1"; else notok "$1${3:+: $3}"; fi; }
 
 # xsleep SECONDS: a settling pause, scaled
 xsleep() {

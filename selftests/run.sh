@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest-side runner: runs every selftest program (build/selftests/test_*)
-# and script (selftests/test_*.sh) with a time limit, prints TAP, and writes
+# and script (selftests/test_*.sh) with a time limit, prints KTAP (through
+# the kernel's kselftest/ktap_helpers.sh, one line a program), and writes
 # "passed failed skipped" to $XOS_OUT/summary. Cases are counted from each
-# program's own TAP lines; a program that dies or times out without
-# reporting a failure counts as one failed case.
+# program's own TAP lines ("ok N ... # SKIP" is a skipped one); a program
+# that dies or times out without reporting a failure counts as one failed
+# case.
 #
 #   run.sh [-t SECONDS] [PATTERN...]   (PATTERN: glob on the test name)
 set -u
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=/dev/null # extracted at build time
+source "$ROOT/build/kselftest/ktap_helpers.sh" || exit 1
 OUT=${XOS_OUT:-/tmp}
 limit=${XOS_TEST_TIMEOUT:-300}
 # a slow (debug) kernel: every time limit is this many times longer, here
@@ -65,13 +69,11 @@ pin_tracepoints() {
 }
 
 passed=0 failed=0 skipped=0
-echo "TAP version 13"
-echo "1..${#tests[@]}"
+ktap_print_header
+ktap_set_plan "${#tests[@]}"
 echo "# kernel $(uname -r), $(nproc) cpus"
 pin_tracepoints || echo "# tracefs unavailable: module reloads patch the tracepoint sites"
-i=0
 for t in "${tests[@]}"; do
-	i=$((i + 1))
 	name=$(basename "$t")
 	echo "$name" >"$OUT/current"
 	log=$(mktemp)
@@ -111,11 +113,11 @@ for t in "${tests[@]}"; do
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	if [ "$f" != 0 ]; then
-		echo "not ok $i $name # ${secs}s"
+		ktap_test_fail "$name # ${secs}s"
 	elif [ "$p" = 0 ] && [ "$s" != 0 ]; then
-		echo "ok $i $name # SKIP"
+		ktap_test_skip "$name"
 	else
-		echo "ok $i $name # ${secs}s"
+		ktap_test_pass "$name # ${secs}s"
 	fi
 	rm -f "$log"
 done

@@ -415,11 +415,9 @@ TEST(exit_sums_match_taskstats_exit_records)
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job)) TH_LOG("%s", xosjob_strerror(ctx));
 	ASSERT_TRUE(job.ended);
 	EXPECT_NE(0, job.seq);
-	EXPECT_EQ(7, job.tasks_started);
-	EXPECT_EQ(7, job.tasks_exited);
+	EXPECT_JOB_TASKS(job, 7, 7);
 	EXPECT_EQ(5, job.procs_started);
 	EXPECT_EQ(5, job.procs_exited);
-	EXPECT_EQ(0, job.nr_tasks);
 	EXPECT_LE(job.created_boottime_ns, job.ended_boottime_ns);
 	EXPECT_EQ(job.ended_boottime_ns - job.created_boottime_ns, job.elapsed_ns);
 
@@ -1184,7 +1182,7 @@ TEST(memory_integrals_do_not_overflow)
 		struct find_task f = { 0 };
 		struct xosjob_job job;
 		double mb, us, ratio;
-		int ready[2], gate[2], i;
+		int ready[2], gate[2];
 		uint64_t id;
 		pid_t pid;
 		char c;
@@ -1245,12 +1243,7 @@ TEST(memory_integrals_do_not_overflow)
 		EXPECT_EQ(0, reap(pid));
 		close(ready[0]);
 		close(gate[1]);
-		for (i = 0; i < XOS_SCALED(500); i++) {
-			ASSERT_EQ(0, xosjob_get(ctx, id, &job));
-			if (job.ended)
-				break;
-			usleep(10000);
-		}
+		ASSERT_EQ(0, job_wait_ended(ctx, id, &job, XOS_SCALED(500)));
 		ASSERT_TRUE(job.ended);
 		mb = job.stats.hiwater_vm_kb / 1000.0;
 		us = job.stats.runtime_ns / 1000.0;

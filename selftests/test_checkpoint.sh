@@ -22,11 +22,11 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 if ! command -v criu >/dev/null; then
-	echo "1..1"
+	ktap_set_plan 1
 	notok "criu is not installed (make deps)"
 	exit 1
 fi
@@ -44,10 +44,10 @@ s.send(struct.pack("=IHHII", 16 + len(req), 20, 0x301, 1, 0) + req)  # SOCK_DIAG
 h = s.recv(65536)
 length, typ = struct.unpack_from("=IH", h)
 sys.exit(typ == 2 and struct.unpack_from("=i", h, 16)[0] != 0)  # NLMSG_ERROR'; then
-	echo "1..0 # SKIP kernel $(uname -r) has no unix_diag (CONFIG_UNIX_DIAG): CRIU cannot dump there"
-	exit 4
+	ktap_skip_all "kernel $(uname -r) has no unix_diag (CONFIG_UNIX_DIAG): CRIU cannot dump there"
+	exit "$KSFT_SKIP"
 fi
-echo "1..40"
+ktap_set_plan 40
 
 T=$(mktemp -d)
 chmod 755 "$T"
@@ -375,4 +375,4 @@ u2=$?
 xosjob restore 2>/dev/null
 u3=$?
 check "usage errors exit 2" '[ $u1$u2$u3 = 222 ]' "$u1 $u2 $u3"
-exit $fail
+ktap_finished

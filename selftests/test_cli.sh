@@ -5,7 +5,7 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 # expect STATUS STDERR_PATTERN CMD...
 expect() {
 	local want=$1 pat=$2 rc
@@ -19,7 +19,7 @@ expect() {
 	fi
 }
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' </tmp/cli.out; }
-echo "1..26"
+ktap_set_plan 26
 
 expect 2 "unknown command" xosjob frobnicate
 expect 2 "not a job id" xosjob show 12abc
@@ -105,4 +105,4 @@ import json,sys
 ev=[json.loads(l) for l in open('/tmp/cli.out')]
 sys.exit(not ([e['job']['seq'] for e in ev]==[$first,$first+1,$first+2] and all(e['recovered'] for e in ev)))
 " && ok "monitor --from replays kept records" || notok "monitor --from: $(cat /tmp/cli.out /tmp/cli.err)"
-exit $fail
+ktap_finished

@@ -11,23 +11,20 @@ set -u
 source "$(dirname "$0")/lib.sh"
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 KO=$ROOT/build/$(uname -r)/xos_job.ko
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$1"; then ok "$2"; else notok "$2"; fi; }
 out=/run/xos-collect
 prom=/run/xos-collect.prom
 rm -rf "$out" "$prom"
-echo "1..14"
+ktap_print_header
+ktap_set_plan 14
 
 # --- usage and refusals
 xosjob collect >/dev/null 2>/tmp/c.err
-check '[ $? = 2 ] && grep -q "output DIR is required" /tmp/c.err' "no --output: usage error"
+check "no --output: usage error" '[ $? = 2 ] && grep -q "output DIR is required" /tmp/c.err'
 xosjob collect --output "$out" --interval 0 --prometheus "$prom" >/dev/null 2>/tmp/c.err
-check '[ $? = 2 ] && grep -q "interval" /tmp/c.err' "--interval 0: usage error"
+check "--interval 0: usage error" '[ $? = 2 ] && grep -q "interval" /tmp/c.err'
 setpriv --reuid=65534 --regid=65534 --clear-groups xosjob collect --output /tmp/c.nobody >/dev/null 2>/tmp/c.err
 rc=$?
-check '[ $rc = 1 ] && grep -q "CAP_SYS_ADMIN" /tmp/c.err' "a user is refused: $(cat /tmp/c.err)"
+check "a user is refused: $(cat /tmp/c.err)" '[ $rc = 1 ] && grep -q "CAP_SYS_ADMIN" /tmp/c.err'
 
 start_collector() {
 	xosjob collect --output "$out" --prometheus "$prom" --interval 1 \
@@ -45,7 +42,7 @@ starts=0
 : >/tmp/c.errlog
 start_collector
 xosjob collect --output "$out" >/dev/null 2>/tmp/c.err
-check '[ $? = 1 ] && grep -q "another collector" /tmp/c.err' "a second collector on the same directory is refused"
+check "a second collector on the same directory is refused" '[ $? = 1 ] && grep -q "another collector" /tmp/c.err'
 
 # --- 500 jobs end in 4 streams while the collector is killed -9 and restarted
 gen() {
@@ -69,8 +66,8 @@ for _ in $(seq "$(xpolls 600)"); do
 	[ "$(cat "$out/last-seq" 2>/dev/null)" = "$last" ] && break
 	sleep 0.1
 done
-check '[ "$(cat "$out/last-seq" 2>/dev/null)" = "$last" ]' \
-	"the collector caught up: last-seq $(cat "$out/last-seq" 2>/dev/null), kernel $last, after $kills kill -9 in $((SECONDS - t0)) s"
+check "the collector caught up: last-seq $(cat "$out/last-seq" 2>/dev/null), kernel $last, after $kills kill -9 in $((SECONDS - t0)) s" \
+	'[ "$(cat "$out/last-seq" 2>/dev/null)" = "$last" ]'
 
 # a live job with a hostile label, for the Prometheus file
 label=$(printf 'we"ird\\la\nbel \xff end')
@@ -88,7 +85,7 @@ xsleep 2.5	# two rewrites at --interval 1
 kill -TERM "$col"
 wait "$col"
 rc=$?
-check '[ $rc = 0 ]' "SIGTERM: the collector flushed and exited 0 (exit $rc)"
+check "SIGTERM: the collector flushed and exited 0 (exit $rc)" '[ $rc = 0 ]'
 
 xosjob list --ended --json >/tmp/c.ring
 verify() {	# verify EXPECTED_IDS_PATTERN: every record once, equal to the kernel's
@@ -120,15 +117,15 @@ PY
 }
 res=$(verify 'collect-[0-9]+')
 echo "$res" | grep '^#'
-check '[ "$(echo "$res" | tail -1)" = 500 ]' \
-	"after $kills kill -9: all 500 jobs recorded exactly once, every record equal to the kernel's, no gap"
-check '! grep -q "lost" /tmp/c.errlog' "no record reported lost"
+check "after $kills kill -9: all 500 jobs recorded exactly once, every record equal to the kernel's, no gap" \
+	'[ "$(echo "$res" | tail -1)" = 500 ]'
+check "no record reported lost" '! grep -q "lost" /tmp/c.errlog'
 
 # --- Prometheus textfile
 promtool check metrics <"$prom" >/tmp/c.prom 2>&1
 rc=$?
-check '[ $rc = 0 ]' "promtool check metrics accepts $prom ($(grep -c '^xos_job' "$prom") samples) $(cat /tmp/c.prom)"
-check '[ ! -e "$prom.tmp" ]' "no temporary file left next to it"
+check "promtool check metrics accepts $prom ($(grep -c '^xos_job' "$prom") samples) $(cat /tmp/c.prom)" '[ $rc = 0 ]'
+check "no temporary file left next to it" '[ ! -e "$prom.tmp" ]'
 python3 - "$prom" "$label" <<'PY' >/tmp/c.py 2>&1
 import json, re, subprocess, sys
 prom = sys.argv[1]
@@ -165,7 +162,7 @@ print(f"{seen} live jobs with their labels and task counts")
 sys.exit(seen != 2)
 PY
 rc=$?
-check '[ $rc = 0 ]' "the file holds the live jobs, labels escaped and read back intact, task counts right: $(cat /tmp/c.py)"
+check "the file holds the live jobs, labels escaped and read back intact, task counts right: $(cat /tmp/c.py)" '[ $rc = 0 ]'
 # both end, and their records are in the ring, before the next collection
 xosjob kill -s KILL "$weird_id" >/dev/null
 xosjob kill -s KILL "$two_id" >/dev/null
@@ -184,8 +181,8 @@ rc=$?
 xosjob list --ended --json >/tmp/c.ring
 res=$(verify 'after-crash-[0-9]')
 echo "$res" | grep '^#'
-check '[ $rc = 0 ] && grep -q "partial last line" /tmp/c.err && [ "$(echo "$res" | tail -1)" = 3 ]' \
-	"a partial last line is dropped, the records after it written once"
+check "a partial last line is dropped, the records after it written once" \
+	'[ $rc = 0 ] && grep -q "partial last line" /tmp/c.err && [ "$(echo "$res" | tail -1)" = 3 ]'
 
 # --- the module is reloaded: sequence numbers restart, noticed by the collector
 before=$(cat "$out"/jobs-*.jsonl | wc -l)
@@ -195,11 +192,11 @@ if rmmod xos_job && insmod "$KO"; then
 	rc=$?
 	after=$(cat "$out"/jobs-*.jsonl | wc -l)
 	new=$(cat "$out"/jobs-*.jsonl | grep -c '"label":"reloaded-')
-	check '[ $rc = 0 ] && grep -q "sequence restarted" /tmp/c.err && [ $((after - before)) = 2 ] && [ "$(cat "$out/last-seq")" = 2 ]' \
-		"after a module reload the new sequence is collected from its record 1 ($((after - before)) new lines, last-seq $(cat "$out/last-seq"))"
+	check "after a module reload the new sequence is collected from its record 1 ($((after - before)) new lines, last-seq $(cat "$out/last-seq"))" \
+		'[ $rc = 0 ] && grep -q "sequence restarted" /tmp/c.err && [ $((after - before)) = 2 ] && [ "$(cat "$out/last-seq")" = 2 ]'
 else
 	notok "could not reload the module"
 fi
-check '[ "${new:-0}" = 2 ]' "both jobs of the new series are in the files, once"
+check "both jobs of the new series are in the files, once" '[ "${new:-0}" = 2 ]'
 rm -rf "$out" "$prom"
-exit $fail
+ktap_finished

@@ -3,10 +3,10 @@
 # Bash completion of xosjob: commands, each command's options, signal
 # names, namespace lists, and the ids of the live jobs.
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-n=0 fail=0
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-echo "1..14"
+ktap_print_header
+ktap_set_plan 14
 # shellcheck disable=SC1091
 source /usr/share/bash-completion/bash_completion
 # shellcheck disable=SC1091
@@ -47,4 +47,4 @@ case " $got " in *" $job "*) ok "ps <TAB> offers the live job $job" ;; *) notok 
 expect "" xosjob kill "$job" ""
 xosjob kill -s KILL "$job" >/dev/null || kill -KILL $member
 wait
-exit $fail
+ktap_finished

@@ -16,7 +16,7 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 # jf JSON KEY: a number or string field of a one-line JSON object
 jf() { grep -oE "\"$2\":(\"[^\"]*\"|[0-9]+|null|true|false)" <<<"$1" | head -1 | cut -d: -f2- | tr -d '"'; }
 # record LABEL: the end-of-job record of the job labelled LABEL
@@ -33,9 +33,10 @@ ended() {
 cgroot=/sys/fs/cgroup
 ncpu=$(nproc)
 if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root"
-	exit 4
+	ktap_skip_all "needs root"
+	exit "$KSFT_SKIP"
 fi
+ktap_set_plan 31
 
 # --- --cpu-time 2s on three spinners ------------------------------------
 grace_ms=300
@@ -207,5 +208,4 @@ err=$(xosjob run --time 1s --grace 2h -- true 2>&1); rc=$?
 check "bad: a grace over an hour is refused by the kernel, in words" \
 	'[ $rc = 1 ] && grep -q "limits.grace-ns must be 0..3600000000000" <<<"$err"' "$rc: $err"
 
-echo "1..$n"
-exit $fail
+ktap_finished

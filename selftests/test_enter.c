@@ -319,7 +319,7 @@ FIXTURE_TEARDOWN(slow)
 }
 
 #define ROUNDS 1000
-TEST_F_TIMEOUT(slow, enter_races_last_exit, 600)
+TEST_F_TIMEOUT(slow, enter_races_last_exit, XOS_TIMEOUT(600))
 {
 	struct round *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
 			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -9,7 +9,7 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 # expect STATUS STDERR_PATTERN CMD...
 expect() {
 	local want=$1 pat=$2 rc
@@ -27,7 +27,7 @@ job_field() { # JOB FIELD
 }
 NOBODY=65534
 CG=/sys/fs/cgroup/xos-enter
-echo "1..24"
+ktap_set_plan 24
 
 mkdir -p $CG
 (
@@ -157,4 +157,4 @@ check "the final record holds the entered commands' I/O and tasks" \
 	"$(xosjob get "$job" 2>&1 | head -20)"
 xsleep 0.3
 rmdir $CG $D/job $D/login $D 2>/dev/null
-exit $fail
+ktap_finished

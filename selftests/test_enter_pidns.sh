@@ -22,7 +22,7 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 # The pid of the ${3:-sleep} run by the job labelled $1 (its worker).
 worker_of() {
 	local p _
@@ -58,7 +58,7 @@ enter_and_check() {
 	check "$name: a member of job $job" 'grep -Fqx "job $job" <<<"$out"' "$out"
 	ENTERED=$out
 }
-echo "1..33"
+ktap_set_plan 33
 
 xosjob run --label pidns-a -- unshare --pid --fork --mount-proc sleep 300 &
 a=$(job_by_label pidns-a)
@@ -114,4 +114,4 @@ for j in $a $b $c $d $e $f; do
 	xosjob kill -s KILL "$j" >/dev/null
 done
 wait
-exit $fail
+ktap_finished

@@ -23,15 +23,15 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
+ktap_print_header
 FS=/sys/kernel/debug/failslab
 SLAB=/sys/kernel/slab/xos_task
 if [ ! -d $FS ]; then
-	echo "1..0 # SKIP failslab not available: kernel $(uname -r) has no" \
+	ktap_skip_all "failslab not available: kernel $(uname -r) has no" \
 		"CONFIG_FAILSLAB/CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug has them)"
-	exit 4
+	exit "$KSFT_SKIP"
 fi
-n=0 fail=0
-echo "1..18"
+ktap_set_plan 18
 
 # first value of a top-level key in one line of compact JSON
 jfield() { grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2; }
@@ -322,4 +322,4 @@ live_tasks=$(xosjob list --json | grep -o '"nr_tasks":[0-9]*' | awk -F: '{ s += 
 check "tracked tasks ($(info nr_tasks)) are the live jobs' members ($live_tasks): nothing stray" \
 	'[ "$(info nr_tasks)" = "$live_tasks" ]' "$(xosjob list 2>&1)"
 rm -f /tmp/fs.*
-exit $fail
+ktap_finished

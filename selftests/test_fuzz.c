@@ -624,86 +624,13 @@ static void fail(const char *fmt, ...)
 		l += snprintf(s + l, 768 - l, " %02x", (unsigned char)cur.b[i]);
 }
 
-enum kind { K_NONE, K_U8, K_U32, K_U64, K_STR, K_FLAG, K_NEST, K_PAD };
-
-static enum kind job_attr_kind(int t)
-{
-	switch (t) {
-	case XOS_JOB_A_PAD:
-		return K_PAD;
-	case XOS_JOB_A_VERSION: case XOS_JOB_A_NR_JOBS:
-	case XOS_JOB_A_MAX_JOBS: case XOS_JOB_A_PID:
-	case XOS_JOB_A_OWNER_UID: case XOS_JOB_A_ANCHOR_PID:
-	case XOS_JOB_A_FLAGS: case XOS_JOB_A_SIGNAL:
-	case XOS_JOB_A_NR_SIGNALLED: case XOS_JOB_A_NR_DENIED:
-	case XOS_JOB_A_NR_ATTACHED: case XOS_JOB_A_RING_SIZE:
-	case XOS_JOB_A_END_STATE: case XOS_JOB_A_EXIT_STATUS:
-		return K_U32;
-	case XOS_JOB_A_MODULE_VERSION: case XOS_JOB_A_LABEL:
-	case XOS_JOB_A_CGROUP:
-		return K_STR;
-	case XOS_JOB_A_ENDED: case XOS_JOB_A_NO_CGROUP:
-	case XOS_JOB_A_OWN_CGROUP:
-		return K_FLAG;
-	case XOS_JOB_A_CHECKPOINTING:
-		return K_U8;
-	case XOS_JOB_A_TASK: case XOS_JOB_A_STATS: case XOS_JOB_A_STATES:
-	case XOS_JOB_A_LIMITS: case XOS_JOB_A_BASE:
-		return K_NEST;
-	case XOS_JOB_A_UNSPEC:
-		return K_NONE;
-	default:
-		return t <= XOS_JOB_A_MAX ? K_U64 : K_NONE;
-	}
-}
-
-static enum kind task_attr_kind(int t)
-{
-	switch (t) {
-	case XOS_JOB_TASK_A_PAD: return K_PAD;
-	case XOS_JOB_TASK_A_PID: case XOS_JOB_TASK_A_TGID:
-	case XOS_JOB_TASK_A_UID: return K_U32;
-	case XOS_JOB_TASK_A_COMM: return K_STR;
-	case XOS_JOB_TASK_A_START_BOOTTIME: return K_U64;
-	case XOS_JOB_TASK_A_STATS: return K_NEST;
-	case XOS_JOB_TASK_A_PRIVATE: return K_FLAG;
-	default: return K_NONE;
-	}
-}
-
-static enum kind stats_attr_kind(int t)
-{
-	if (t == XOS_JOB_STATS_A_PAD)
-		return K_PAD;
-	if (t == XOS_JOB_STATS_A_DELAYACCT)
-		return K_U8;
-	return t > XOS_JOB_STATS_A_PAD && t <= XOS_JOB_STATS_A_MAX ? K_U64 : K_NONE;
-}
-
-static enum kind states_attr_kind(int t)
-{
-	if (t == XOS_JOB_STATES_A_PAD)
-		return K_PAD;
-	return t > XOS_JOB_STATES_A_PAD && t <= XOS_JOB_STATES_A_MAX ? K_U64 : K_NONE;
-}
-
-static enum kind limits_attr_kind(int t)
-{
-	if (t == XOS_JOB_LIMIT_A_PAD)
-		return K_PAD;
-	if (t == XOS_JOB_LIMIT_A_CPUS || t == XOS_JOB_LIMIT_A_MEMS)
-		return K_STR;
-	return t > XOS_JOB_LIMIT_A_PAD && t <= XOS_JOB_LIMIT_A_MAX ? K_U64 : K_NONE;
-}
-
-enum level { L_JOB, L_TASK, L_STATS, L_STATES, L_LIMITS };
 
 /*
  * Every attribute in [p, p+len) has a known type and the documented size,
  * the padding is zero, strings end in NUL, nests parse. Returns a bitmap of
  * the types seen (top level, for required-attribute checks), or -1.
  */
-static int64_t check_attrs(const char *p, size_t len, enum level lv, int depth)
+static int64_t check_attrs(const char *p, size_t len, enum attr_space lv, int depth)
 {
 	int64_t seen = 0;
 
@@ -711,7 +638,7 @@ static int64_t check_attrs(const char *p, size_t len, enum level lv, int depth)
 		const struct nlattr *a = (const struct nlattr *)p;
 		size_t plen, i;
 		int t;
-		enum kind k;
+		enum attr_kind k;
 
 		if (len < NLA_HDRLEN || a->nla_len < NLA_HDRLEN || a->nla_len > len) {
 			fail("reply attribute overruns (level %d, %zu bytes left)", lv, len);
@@ -719,9 +646,7 @@ static int64_t check_attrs(const char *p, size_t len, enum level lv, int depth)
 		}
 		t = a->nla_type & NLA_TYPE_MASK;
 		plen = a->nla_len - NLA_HDRLEN;
-		k = lv == L_JOB ? job_attr_kind(t) : lv == L_TASK ? task_attr_kind(t) :
-			lv == L_STATS ? stats_attr_kind(t) :
-			lv == L_LIMITS ? limits_attr_kind(t) : states_attr_kind(t);
+		k = attr_kind(lv, t);
 		if ((k == K_U8 && plen != 1) || (k == K_U32 && plen != 4) ||
 		    (k == K_U64 && plen != 8) || (k == K_FLAG && plen) ||
 		    (k == K_PAD && plen) || k == K_NONE ||
@@ -737,14 +662,7 @@ static int64_t check_attrs(const char *p, size_t len, enum level lv, int depth)
 				return -1;
 			}
 		if (k == K_NEST) {
-			enum level sub = L_STATS;
-
-			if (lv == L_JOB && t == XOS_JOB_A_TASK)
-				sub = L_TASK;
-			else if (lv == L_JOB && t == XOS_JOB_A_STATES)
-				sub = L_STATES;
-			else if (lv == L_JOB && t == XOS_JOB_A_LIMITS)
-				sub = L_LIMITS;
+			enum attr_space sub = attr_nest_space(lv, t);
 
 			if (depth > 3 || check_attrs(p + NLA_HDRLEN, plen, sub, depth + 1) < 0)
 				return -1;
@@ -1134,26 +1052,7 @@ static void worker(enum mode mode)
 }
 
 /* --- the supervisor ---------------------------------------------------- */
-struct info {
-	uint32_t nr_jobs;
-	uint64_t nr_tasks;
-};
-
-static int info_cb(const struct nlmsghdr *h, void *arg)
-{
-	struct info *i = arg;
-	const struct nlattr *a;
-
-	a = nlr_attr(h, XOS_JOB_A_NR_JOBS);
-	if (a)
-		i->nr_jobs = nlr_get_u32(a);
-	a = nlr_attr(h, XOS_JOB_A_NR_TASKS);
-	if (a)
-		i->nr_tasks = nlr_get_u64(a);
-	return 0;
-}
-
-static int get_info(struct info *i)
+static int get_info(struct info_reply *i)
 {
 	struct nlr *n = malloc(sizeof(*n));
 	uint16_t id;
@@ -1191,7 +1090,7 @@ static void run_mode(struct __test_metadata *_metadata, enum mode mode, int shar
 {
 	uint64_t count = env_u64("XOS_FUZZ_COUNT", 20000) * share / 100;
 	uint64_t secs = env_u64("XOS_FUZZ_SECONDS", 0) * share / 100;
-	struct info before, after;
+	struct info_reply before, after;
 	struct timespec t0, t1;
 	pid_t w = 0;
 	int i, st, stalls = 0;
@@ -1345,36 +1244,36 @@ FIXTURE_TEARDOWN(fuzz)
 }
 
 /* Timeouts are the runner's (and the supervisor's own stall check). */
-TEST_F_TIMEOUT(fuzz, as_root, 86400)
+TEST_F_TIMEOUT(fuzz, as_root, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_ROOT, 55);
 	still_works(_metadata);
 }
 
-TEST_F_TIMEOUT(fuzz, as_nobody, 86400)
+TEST_F_TIMEOUT(fuzz, as_nobody, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_NOBODY, 15);
 	still_works(_metadata);
 }
 
-TEST_F_TIMEOUT(fuzz, as_userns_root, 86400)
+TEST_F_TIMEOUT(fuzz, as_userns_root, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_USERNS, 15);
 	still_works(_metadata);
 }
 
-TEST_F_TIMEOUT(fuzz, as_userns_root_in_netns, 86400)
+TEST_F_TIMEOUT(fuzz, as_userns_root_in_netns, XOS_TIMEOUT(86400))
 {
 	run_mode(_metadata, M_USERNS_NETNS, 15);
 	still_works(_metadata);
 }
 
 /* Last: the module unloads after all that, with its task cache empty. */
-TEST_F_TIMEOUT(fuzz, unloads_clean, 120)
+TEST_F_TIMEOUT(fuzz, unloads_clean, XOS_TIMEOUT(120))
 {
 	char exe[4096], ko[4200], cmd[4400];
 	struct utsname u;
-	struct info i;
+	struct info_reply i;
 	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	ASSERT_LT(0, l);

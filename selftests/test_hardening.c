@@ -36,15 +36,6 @@
 /* JOB_ATTACH's count, when a test does not look at it */
 static uint32_t nattach;
 
-static uint64_t job_of(struct xosjob_ctx *ctx, pid_t pid)
-{
-	struct xosjob_job job;
-
-	if (xosjob_get_by_pid(ctx, pid, &job))
-		return 0;
-	return job.id;
-}
-
 /* Waits until @pid is in a job of its own (not @not), returns its id. */
 static uint64_t wait_own_job(struct xosjob_ctx *ctx, pid_t pid, uint64_t not)
 {
@@ -454,7 +445,7 @@ FIXTURE_TEARDOWN(big)
 {
 }
 
-TEST_F_TIMEOUT(big, tasks_dump_large_job_each_once, 300)
+TEST_F_TIMEOUT(big, tasks_dump_large_job_each_once, XOS_TIMEOUT(300))
 {
 	enum { STAY = 3000 };
 	static pid_t pids[STAY];
@@ -537,44 +528,12 @@ static void *storm_thread(void *arg)
 	return NULL;
 }
 
-/* The jobs of @pid's threads: how many distinct ones (0 = in none). */
-static int jobs_of_threads(struct xosjob_ctx *ctx, pid_t pid,
-			   uint64_t *first)
-{
-	char path[64];
-	struct dirent *e;
-	int distinct = 0;
-	DIR *dir;
-
-	*first = 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((e = readdir(dir))) {
-		pid_t tid = atoi(e->d_name);
-		uint64_t j;
-
-		if (tid <= 0)
-			continue;
-		j = job_of(ctx, tid);
-		if (!j)
-			continue;	/* just created, or exiting */
-		if (!*first)
-			*first = j;
-		if (j != *first)
-			distinct++;
-	}
-	closedir(dir);
-	return distinct + (*first != 0);
-}
-
 /*
  * JOB_ATTACH moves a process with all its threads, or nothing: whether it
  * succeeds or not (a storm of thread creation can make it give up with
  * EAGAIN), no thread is ever left in the old job.
  */
-TEST_F_TIMEOUT(big, attach_is_all_or_nothing, 300)
+TEST_F_TIMEOUT(big, attach_is_all_or_nothing, XOS_TIMEOUT(300))
 {
 	struct xosjob_ctx *ctx;
 	uint64_t a, b, target, where, cur;
@@ -668,7 +627,7 @@ static void *burn_then_leave(void *arg)
  * dip of 3 ms; one that counted it twice shows a snapshot above the final
  * record.
  */
-TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
+TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, XOS_TIMEOUT(300))
 {
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job, last = { 0 };
@@ -756,12 +715,7 @@ TEST_F_TIMEOUT(big, snapshot_counts_leaving_members_once, 300)
 	EXPECT_EQ(0, dips) TH_LOG("%d of %d snapshots went down", dips, j);
 	kill(pid, SIGKILL);
 	reap(pid);
-	for (i = 0; i < XOS_SCALED(500); i++) {
-		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
-		if (job.ended)
-			break;
-		usleep(10000);
-	}
+	ASSERT_EQ(0, job_wait_ended(ctx, id, &job, XOS_SCALED(500)));
 	ASSERT_TRUE(job.ended);
 	EXPECT_LE(last.stats.runtime_ns, job.stats.runtime_ns);
 	EXPECT_LE(last.stats.utime_ns + last.stats.stime_ns,
@@ -900,6 +854,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--suid-reader"))
 		return suid_reader();
-	xos_scale_harness_timeouts();
+	xos_check_time_scale();
 	return test_harness_run(argc, argv);
 }

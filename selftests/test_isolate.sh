@@ -29,10 +29,6 @@ worker_of() {
 	done
 	echo "$w"
 }
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else notok "$1: $3"; fi; }
 # only_comms NAMES...: every process the probe saw in /proc is one of
 # NAMES, and the init (xosjob) is among them
 only_comms() {
@@ -70,7 +66,8 @@ if [ -e "$HOSTONLY" ]; then echo "hostonly visible"; else echo "hostonly absent"
 for ns in pid mnt net uts ipc user cgroup; do echo "ns-$ns $(readlink /proc/self/ns/$ns)"; done
 echo "devnull $(echo x >/dev/null && [ -c /dev/null ] && echo char)"
 echo "devs $(ls /dev | tr "\n" " ")"'
-echo "1..55"
+ktap_print_header
+ktap_set_plan 55
 
 # shellcheck disable=SC2034 # read by check's eval
 host=$(hostname)
@@ -271,4 +268,4 @@ j=$(sed -n 's/.*(job \([0-9]*\) ends)$/\1/p' <<<"$OUT")
 check "failure: unshare refused: exit 1 and why" \
 	'[ $rc = 1 ] && grep -q "^xosjob: run: cannot create the job.s namespaces" <<<"$OUT"' "rc $rc: $OUT"
 check "failure: the job is named and has ended" '[ -n "$j" ] && ended "$j"' "$OUT"
-exit $fail
+ktap_finished

@@ -31,15 +31,6 @@
 extern char **environ;
 
 /* The job of @pid, 0 when it is in none. */
-static uint64_t job_of(struct xosjob_ctx *ctx, pid_t pid)
-{
-	struct xosjob_job job;
-
-	if (xosjob_get_by_pid(ctx, pid, &job))
-		return 0;
-	return job.id;
-}
-
 /* A child that blocks until its pipe closes; returns its pid. */
 static pid_t spawn_waiter(int *wfd)
 {
@@ -101,10 +92,8 @@ TEST_F(jobs, new_job_object)
 	EXPECT_STREQ("selftest", job.label);
 	EXPECT_EQ(geteuid(), job.owner_uid);
 	EXPECT_EQ(getpid(), job.anchor_pid);
-	EXPECT_EQ(1, job.nr_tasks);
+	EXPECT_JOB_TASKS(job, 1, 0);
 	EXPECT_EQ(1, job.nr_procs);
-	EXPECT_EQ(1, job.tasks_started);
-	EXPECT_EQ(0, job.tasks_exited);
 	EXPECT_EQ(0, job.flags);
 	EXPECT_NE(0, job.created_realtime_ns);
 	EXPECT_NE(0, job.created_boottime_ns);
@@ -362,7 +351,7 @@ FIXTURE_TEARDOWN(slow)
 {
 }
 
-TEST_F_TIMEOUT(slow, ten_thousand_forks, 600)
+TEST_F_TIMEOUT(slow, ten_thousand_forks, XOS_TIMEOUT(600))
 {
 	struct pid_set *dump = calloc(1, sizeof(*dump));
 	struct pid_set *proc = calloc(1, sizeof(*proc));
@@ -412,9 +401,7 @@ TEST_F_TIMEOUT(slow, ten_thousand_forks, 600)
 	ASSERT_EQ(sizeof(id), read(p[0], &id, sizeof(id)));
 	ASSERT_EQ(0, xosjob_get(ctx, id, &job));
 	EXPECT_EQ(NR_KEEP + 1, job.nr_procs);
-	EXPECT_EQ(NR_FORKS + 1, job.tasks_started);
-	EXPECT_EQ(NR_FORKS - NR_KEEP, job.tasks_exited);
-	EXPECT_EQ(job.tasks_started - job.tasks_exited, job.nr_tasks);
+	EXPECT_JOB_TASKS(job, NR_FORKS + 1, NR_FORKS - NR_KEEP);
 
 	/* members (a multi-message dump) == the leader + its live children */
 	ASSERT_EQ(0, xosjob_tasks(ctx, id, collect_task, dump, NULL));

@@ -12,7 +12,7 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 MNT=/sys/fs/cgroup
 P=$MNT/xos_job
 NOBODY=65534
@@ -39,7 +39,7 @@ expect() {
 	fi
 }
 unset XOSJOB_CGROUP_PARENT
-echo "1..46"
+ktap_set_plan 46
 
 # --- a job with limits: its own cgroup, the supervisor outside -------------
 xosjob run --label lim-basic --memory-max 64M --memory-high 60M --pids-max 50 \
@@ -337,4 +337,4 @@ expect 1 "--io-max: no block device 259:99" xosjob run --io-max "259:99 rbps=1M"
 
 check "no job cgroup is left under /xos_job" '[ -z "$(find $P -mindepth 1 -maxdepth 1 -type d)" ]' "$(find $P -mindepth 1 -maxdepth 1 -type d)"
 rmdir $MNT/xos-lim-away $D/login $D $MNT/xos-lim-nodeleg/login $MNT/xos-lim-nodeleg $MNT/xos-lim-nocpuset 2>/dev/null
-exit $fail
+ktap_finished

@@ -16,11 +16,8 @@ source "$(dirname "$0")/lib.sh"
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 KO=$ROOT/build/$(uname -r)/xos_job.ko
 CYCLES=${CYCLES:-100}
-n=0
-echo "1..6"
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-fail=0
+ktap_print_header
+ktap_set_plan 6
 start=$(date +%s)
 
 grep -q '^xos_job ' /proc/modules || insmod "$KO"
@@ -147,4 +144,4 @@ elif [ "$tasks" = 0 ] && [ "${objs:-missing}" = "$reserve" ]; then
 else
 	notok "tracked tasks $tasks, xos_task objects ${objs:-missing} (reserve $reserve) after all jobs ended"
 fi
-exit $fail
+ktap_finished

@@ -55,37 +55,9 @@ TEST_F(nl, other_family_does_not_resolve)
 	EXPECT_EQ(-ENOENT, nlr_resolve(&self->n, "xos_job_nope", &id, NULL));
 }
 
-struct info_seen {
-	uint32_t version;
-	char module_version[64];
-	uint32_t max_jobs;
-	int has_nr_jobs, has_nr_tasks, has_failures;
-};
-
-static int info_cb(const struct nlmsghdr *h, void *arg)
-{
-	struct info_seen *s = arg;
-	const struct nlattr *a;
-
-	a = nlr_attr(h, XOS_JOB_A_VERSION);
-	if (a)
-		s->version = nlr_get_u32(a);
-	a = nlr_attr(h, XOS_JOB_A_MODULE_VERSION);
-	if (a)
-		snprintf(s->module_version, sizeof(s->module_version), "%s",
-			 (const char *)nlr_data(a));
-	a = nlr_attr(h, XOS_JOB_A_MAX_JOBS);
-	if (a)
-		s->max_jobs = nlr_get_u32(a);
-	s->has_nr_jobs = !!nlr_attr(h, XOS_JOB_A_NR_JOBS);
-	s->has_nr_tasks = !!nlr_attr(h, XOS_JOB_A_NR_TASKS);
-	s->has_failures = !!nlr_attr(h, XOS_JOB_A_ALLOC_FAILURES);
-	return 0;
-}
-
 TEST_F(nl, version_query_answers)
 {
-	struct info_seen s = { 0 };
+	struct info_reply s = { 0 };
 
 	req(&self->n, XOS_JOB_CMD_INFO);
 	ASSERT_EQ(0, nlr_talk(&self->n, info_cb, &s, NULL))
@@ -267,7 +239,7 @@ TEST_F(nl, reserved_header_byte_rejected)
 /* Truncated messages get an error, never a crash; the family still works. */
 TEST_F(nl, truncated_messages)
 {
-	struct info_seen s = { 0 };
+	struct info_reply s = { 0 };
 	struct nlmsghdr *h;
 	unsigned int len;
 

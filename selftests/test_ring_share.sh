@@ -16,11 +16,8 @@ source "$(dirname "$0")/lib.sh"
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 KO=$ROOT/build/$(uname -r)/xos_job.ko
 RING=32
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-check() { if eval "$1"; then ok "$2"; else notok "$2"; fi; }
-echo "1..9"
+ktap_print_header
+ktap_set_plan 9
 
 reload() {
 	for _ in 1 2 3 4 5; do
@@ -59,7 +56,7 @@ for id in $others; do
 	xosjob get --json "$id" >/tmp/r.get 2>/tmp/r.err &&
 		grep -q "\"ended\":true" /tmp/r.get || missing="$missing $id($(cat /tmp/r.err))"
 done
-check '[ -z "$missing" ]' "every record of root and uid 65533 readable by id after 120 jobs of uid 65534 in a ring of $RING:${missing:- all}"
+check "every record of root and uid 65533 readable by id after 120 jobs of uid 65534 in a ring of $RING:${missing:- all}" '[ -z "$missing" ]'
 
 xosjob list --ended --json >/tmp/r.ring
 python3 - "$RING" "$others" >/tmp/r.py 2>&1 <<'PY'
@@ -79,20 +76,20 @@ print("flood newest", [r["seq"] for r in flood] ==
 print("oldest", min(seqs))
 PY
 cat /tmp/r.py | sed 's/^/# /'
-check "grep -q 'kept $RING flood $((RING - 5)) others listed 5' /tmp/r.py" \
-	"LIST --ended: the ring is full, 5 records of the others and the flood's rest"
-check 'grep -q "ordered True" /tmp/r.py' "LIST --ended: records in sequence order, once each"
-check 'grep -q "flood newest True" /tmp/r.py' "the flood lost its own oldest records, kept its newest"
+check "LIST --ended: the ring is full, 5 records of the others and the flood's rest" \
+	"grep -q 'kept $RING flood $((RING - 5)) others listed 5' /tmp/r.py"
+check "LIST --ended: records in sequence order, once each" 'grep -q "ordered True" /tmp/r.py'
+check "the flood lost its own oldest records, kept its newest" 'grep -q "flood newest True" /tmp/r.py'
 oldest=$(sed -n 's/^oldest //p' /tmp/r.py)
 info_oldest=$(xosjob info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["oldest_seq"])')
-check '[ "$info_oldest" = "$oldest" ]' "INFO oldest-seq is the oldest record kept ($info_oldest, listed $oldest)"
+check "INFO oldest-seq is the oldest record kept ($info_oldest, listed $oldest)" '[ "$info_oldest" = "$oldest" ]'
 
 # LIST --ended --from a number that was dropped: the next kept one on
 from=$((oldest + 5))
 got=$(xosjob list --ended --json --from "$from" |
 	python3 -c 'import json,sys; r=json.load(sys.stdin); print(min(x["seq"] for x in r) if r else 0)')
 want=$(python3 -c "import json; print(min(r['seq'] for r in json.load(open('/tmp/r.ring')) if r['seq'] >= $from))")
-check '[ "$got" = "$want" ]' "LIST --ended --from $from (dropped) starts at the next kept record, $want (got $got)"
+check "LIST --ended --from $from (dropped) starts at the next kept record, $want (got $got)" '[ "$got" = "$want" ]'
 
 # the collector: the gaps are lost records, reported; a restart after its
 # last record was dropped out of order goes on after it
@@ -105,8 +102,8 @@ flood 40
 xosjob collect --once --output "$out" >/dev/null 2>/tmp/r.col2
 sed 's/^/# collect 1: /' /tmp/r.col1 | head -5
 sed 's/^/# collect 2: /' /tmp/r.col2 | head -5
-check '[ $c1 = 1 ] && grep -q "lost" /tmp/r.col1' "collect --once reports the dropped records as lost (exit $c1)"
-check '! grep -q "restarted" /tmp/r.col2' "a collector resuming after record $last1, dropped since, goes on after it"
+check "collect --once reports the dropped records as lost (exit $c1)" '[ $c1 = 1 ] && grep -q "lost" /tmp/r.col1'
+check "a collector resuming after record $last1, dropped since, goes on after it" '! grep -q "restarted" /tmp/r.col2'
 python3 - "$out" "$others" >/tmp/r.py2 2>&1 <<'PY'
 import glob, json, sys
 recs = [json.loads(l) for f in glob.glob(sys.argv[1] + "/jobs-*.jsonl")
@@ -118,5 +115,5 @@ print("dups", len(seqs) - len(set(seqs)),
       "others", sum(ids.count(i) == 1 for i in others))
 PY
 cat /tmp/r.py2 | sed 's/^/# /'
-check 'grep -q "dups 0 others 5" /tmp/r.py2' "the collected files hold each record once, the others' all"
-exit $fail
+check "the collected files hold each record once, the others' all" 'grep -q "dups 0 others 5" /tmp/r.py2'
+ktap_finished

@@ -240,74 +240,10 @@ TEST_F(sec, other_users_cannot_touch_a_job)
 }
 
 /* --- every byte of replies -------------------------------------------- */
-enum kind { K_BAD, K_U8, K_U32, K_U64, K_STR, K_FLAG, K_NEST };
-
-static enum kind kind_of(int level, int t)
-{
-	if (level == 0) {
-		switch (t) {
-		case XOS_JOB_A_VERSION: case XOS_JOB_A_NR_JOBS:
-		case XOS_JOB_A_MAX_JOBS: case XOS_JOB_A_OWNER_UID:
-		case XOS_JOB_A_ANCHOR_PID: case XOS_JOB_A_FLAGS:
-		case XOS_JOB_A_NR_SIGNALLED: case XOS_JOB_A_NR_DENIED:
-		case XOS_JOB_A_NR_ATTACHED: case XOS_JOB_A_RING_SIZE:
-		case XOS_JOB_A_END_STATE: case XOS_JOB_A_EXIT_STATUS:
-			return K_U32;
-		case XOS_JOB_A_MODULE_VERSION: case XOS_JOB_A_LABEL:
-		case XOS_JOB_A_CGROUP:
-			return K_STR;
-		case XOS_JOB_A_ENDED:
-			return K_FLAG;
-		case XOS_JOB_A_CHECKPOINTING:
-			return K_U8;
-		case XOS_JOB_A_TASK: case XOS_JOB_A_STATS: case XOS_JOB_A_STATES:
-		case XOS_JOB_A_LIMITS: case XOS_JOB_A_BASE:
-			return K_NEST;
-		case XOS_JOB_A_ALLOC_FAILURES: case XOS_JOB_A_ID:
-		case XOS_JOB_A_CREATED_REALTIME: case XOS_JOB_A_CREATED_BOOTTIME:
-		case XOS_JOB_A_NR_TASKS: case XOS_JOB_A_NR_PROCS:
-		case XOS_JOB_A_TASKS_STARTED: case XOS_JOB_A_TASKS_EXITED:
-		case XOS_JOB_A_PROCS_STARTED: case XOS_JOB_A_PROCS_EXITED:
-		case XOS_JOB_A_ELAPSED_NS: case XOS_JOB_A_SEQ:
-		case XOS_JOB_A_ENDED_REALTIME: case XOS_JOB_A_ENDED_BOOTTIME:
-		case XOS_JOB_A_OLDEST_SEQ: case XOS_JOB_A_ANCHOR_START_BOOTTIME:
-		case XOS_JOB_A_CGROUP_ID: case XOS_JOB_A_NR_OOM_KILLED:
-		case XOS_JOB_A_RESTORED_FROM:
-			return K_U64;
-		}
-		return K_BAD;
-	}
-	if (level == 1) {	/* task */
-		switch (t) {
-		case XOS_JOB_TASK_A_PID: case XOS_JOB_TASK_A_TGID:
-		case XOS_JOB_TASK_A_UID:
-			return K_U32;
-		case XOS_JOB_TASK_A_COMM:
-			return K_STR;
-		case XOS_JOB_TASK_A_START_BOOTTIME:
-			return K_U64;
-		case XOS_JOB_TASK_A_STATS:
-			return K_NEST;
-		case XOS_JOB_TASK_A_PRIVATE:
-			return K_FLAG;
-		}
-		return K_BAD;
-	}
-	if (level == 4)		/* limits */
-		return t == XOS_JOB_LIMIT_A_CPUS || t == XOS_JOB_LIMIT_A_MEMS ?
-			K_STR : t > XOS_JOB_LIMIT_A_PAD && t <= XOS_JOB_LIMIT_A_MAX ?
-			K_U64 : K_BAD;
-	if (level == 2)		/* stats */
-		return t == XOS_JOB_STATS_A_DELAYACCT ? K_U8 :
-			t > XOS_JOB_STATS_A_PAD && t <= XOS_JOB_STATS_A_MAX ?
-			K_U64 : K_BAD;
-	return t > XOS_JOB_STATES_A_PAD && t <= XOS_JOB_STATES_A_MAX ? K_U64 : K_BAD;
-}
-
 static int bytes_checked;
 
 /* 0 if every byte of [p, p+len) is accounted for; else the bad offset + 1 */
-static int check_bytes(const char *p, size_t len, int level)
+static int check_bytes(const char *p, size_t len, enum attr_space level)
 {
 	size_t off = 0;
 
@@ -315,25 +251,23 @@ static int check_bytes(const char *p, size_t len, int level)
 		const struct nlattr *a = (const struct nlattr *)(p + off);
 		size_t plen, i;
 		int t;
-		enum kind k;
+		enum attr_kind k;
 
 		if (len - off < NLA_HDRLEN || a->nla_len < NLA_HDRLEN ||
 		    a->nla_len > len - off)
 			return off + 1;
 		t = a->nla_type & NLA_TYPE_MASK;
 		plen = a->nla_len - NLA_HDRLEN;
-		k = kind_of(level, t);
+		k = attr_in_replies(level, t) ? attr_kind(level, t) : K_NONE;
 		if ((k == K_U8 && plen != 1) || (k == K_U32 && plen != 4) ||
 		    (k == K_U64 && plen != 8) || (k == K_FLAG && plen) ||
-		    k == K_BAD || (k == K_NEST) != !!(a->nla_type & NLA_F_NESTED))
+		    k == K_NONE || (k == K_NEST) != !!(a->nla_type & NLA_F_NESTED))
 			return off + 1;
 		if (k == K_STR && (!plen || strnlen(p + off + NLA_HDRLEN, plen) != plen - 1))
 			return off + 1;	/* bytes after the NUL, or none */
 		if (k == K_NEST) {
-			int sub = level == 0 && t == XOS_JOB_A_TASK ? 1 :
-				level == 0 && t == XOS_JOB_A_STATES ? 3 :
-				level == 0 && t == XOS_JOB_A_LIMITS ? 4 : 2;
-			int bad = check_bytes(p + off + NLA_HDRLEN, plen, sub);
+			int bad = check_bytes(p + off + NLA_HDRLEN, plen,
+					      attr_nest_space(level, t));
 
 			if (bad)
 				return off + NLA_HDRLEN + bad;
@@ -369,7 +303,7 @@ static int check_reply(const struct nlmsghdr *h, void *arg)
 			 g->version, g->reserved);
 	}
 	bad = check_bytes((const char *)h + NLMSG_HDRLEN + GENL_HDRLEN,
-			  h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, 0);
+			  h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, L_JOB);
 	if (bad) {
 		rc->bad++;
 		snprintf(rc->why, sizeof(rc->why), "command %u: byte %d of the attributes",

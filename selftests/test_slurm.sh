@@ -15,11 +15,11 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=selftests/slurm_env.sh
 source "$(dirname "$0")/slurm_env.sh"
-echo "1..39"
+ktap_print_header
+ktap_set_plan 39
 
 for f in /usr/sbin/slurmd /usr/sbin/slurmctld /usr/sbin/munged /usr/sbin/sshd "$SPANK" "$PAMMOD" "$PAMLOGIN"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
@@ -338,4 +338,4 @@ trap - EXIT
 slurm_env_stop
 left=$(for d in slurmd slurmctld slurmstepd munged sshd; do pgrep -lx $d; done | tr '\n' ' ')
 check "every daemon started here is stopped" '[ -z "$left" ]' "left: $left"
-[ "$fail" = 0 ]
+ktap_finished

@@ -334,34 +334,6 @@ static void mover_child(void *arg)
 		pause();
 }
 
-/* How many different jobs @pid's threads are in (-1: gone). */
-static int jobs_of_threads(struct xosjob_ctx *c, pid_t pid, uint64_t *where)
-{
-	char path[64];
-	struct dirent *e;
-	int distinct = 0;
-	DIR *dir;
-
-	*where = 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((e = readdir(dir))) {
-		struct xosjob_job j;
-		pid_t tid = atoi(e->d_name);
-
-		/* a thread just made or exiting may be in none: skipped */
-		if (tid <= 0 || xosjob_get_by_pid(c, tid, &j))
-			continue;
-		if (!*where)
-			*where = j.id;
-		distinct += j.id != *where;
-	}
-	closedir(dir);
-	return distinct + (*where != 0);
-}
-
 static void mover(void)
 {
 	struct xosjob_ctx *c = ctx_open();
@@ -648,7 +620,7 @@ FIXTURE_TEARDOWN(stress)
 {
 }
 
-TEST_F_TIMEOUT(stress, everything_at_once, 900)
+TEST_F_TIMEOUT(stress, everything_at_once, XOS_TIMEOUT(900))
 {
 	const char *env = getenv("XOS_STRESS_SECONDS");
 	int secs = env ? atoi(env) : 60, i, bad_counts = 0, bad_figs = 0;

@@ -18,12 +18,12 @@
 set -u
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
-n=0 fail=0
+ktap_print_header
 MNT=/sys/fs/cgroup
 C=$MNT/xos-sd		# systemd's cgroup: "/" inside its namespace
 NOBODY=65534
 SD=/lib/systemd/systemd
-echo "1..16"
+ktap_set_plan 16
 
 # every controller the limits use, down to systemd's root
 for c in cpuset cpu io memory pids; do
@@ -211,4 +211,4 @@ for _ in $(seq "$(xpolls 50)"); do
 	sleep 0.1
 done
 rmdir $C 2>/dev/null
-exit $fail
+ktap_finished

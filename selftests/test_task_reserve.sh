@@ -14,10 +14,8 @@ source "$(dirname "$0")/lib.sh"
 ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 KO=$ROOT/build/$(uname -r)/xos_job.ko
 PARAM=/sys/module/xos_job/parameters/task_reserve
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-notok() { n=$((n + 1)); echo "not ok $n $*"; fail=1; }
-echo "1..5"
+ktap_print_header
+ktap_set_plan 5
 
 unload() {
 	grep -q '^xos_job ' /proc/modules || return 0
@@ -57,4 +55,4 @@ for v in 65536 0; do
 done
 insmod "$KO"
 rm -f /tmp/tr.*
-exit $fail
+ktap_finished
