@@ -341,7 +341,7 @@ static bool wait_ended(struct xosjob_ctx *ctx, uint64_t id,
 	return false;
 }
 
-int cmd_checkpoint(int argc, char *argv[])
+static int cmd_checkpoint(int argc, char *argv[])
 {
 	const char *dir_arg = NULL;
 	bool leave = false, json = false;
@@ -923,3 +923,27 @@ int ckpt_meta_read(const char *path, struct ckpt_meta *m, char *why,
 	free(buf);
 	return err;
 }
+
+const struct subcommand checkpoint_cmd = {
+	.name = "checkpoint",
+	.run = cmd_checkpoint,
+	.args = "JOB --dir DIR [--leave-running] [--json]",
+	.help = "dump every process of a job with CRIU (admin)",
+	.details =
+		"  -d, --dir DIR  where the checkpoint goes: a new or empty directory\n"
+		"  -R, --leave-running\n"
+		"                 the job goes on after the dump (default: its\n"
+		"                 processes are killed and its record says\n"
+		"                 \"checkpointed\")\n"
+		HELP_JSON
+		"\n"
+		"The job's members must be one process tree: a job in a pid namespace\n"
+		"of its own under its first process (unshare --pid --fork) is dumped\n"
+		"from the namespace's init, which must lead a session of its own\n"
+		"(setsid). A member outside the tree (attach, enter) is refused, and\n"
+		"so is a job in a mount namespace of its own (run --isolate). DIR gets\n"
+		"CRIU's images, its log (dump.log) and xosjob.json: the job's id,\n"
+		"label, owner, limits and figures at the dump. A failed dump leaves\n"
+		"the job running and DIR as it was. Needs CAP_SYS_ADMIN and criu, with\n"
+		"the kernel's *_diag modules loaded.\n",
+};

@@ -633,7 +633,7 @@ static int collect(struct collector *c, uint64_t interval_s, uint64_t rcvbuf,
 	return c->f.lost ? EXIT_FAIL : 0;
 }
 
-int cmd_collect(int argc, char *argv[])
+static int cmd_collect(int argc, char *argv[])
 {
 	const char *interval_s = NULL, *rcvbuf_s = NULL;
 	struct collector c = { .f.emit = write_record, .dir_fd = -1,
@@ -680,3 +680,27 @@ int cmd_collect(int argc, char *argv[])
 	follow_close(&c.f);
 	return ret;
 }
+
+const struct subcommand collect_cmd = {
+	.name = "collect",
+	.run = cmd_collect,
+	.args = "--output DIR [--prometheus FILE [--interval SEC]] [--rcvbuf BYTES] [--once]",
+	.help = "write every end-of-job record to daily JSON-lines files (admin)",
+	.details =
+		"  -o, --output DIR\n"
+		"                 DIR/jobs-YYYY-MM-DD.jsonl, by the day (UTC) a job\n"
+		"                 ended; DIR/last-seq: the last record fsync'ed\n"
+		"  -p, --prometheus FILE\n"
+		"                 rewrite FILE (atomically) with the live jobs'\n"
+		"                 figures, for node_exporter's textfile collector\n"
+		"  -i, --interval SEC\n"
+		"                 how often FILE is rewritten (default 15)\n"
+		"  -b, --rcvbuf BYTES\n"
+		"                 socket receive buffer\n"
+		"      --once     collect the records the kernel keeps, then exit\n"
+		"\n"
+		"A restarted collector goes on after the last record in DIR: no record\n"
+		"is written twice, and missed ones are read back from the kernel's\n"
+		"ring. SIGTERM flushes and exits. Exits 1 if records were lost (the\n"
+		"ring no longer held them).\n",
+};

@@ -469,7 +469,7 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 		    e->id);
 }
 
-int cmd_enter(int argc, char *argv[])
+static int cmd_enter(int argc, char *argv[])
 {
 	const char *user = NULL, *ns_list = "all";
 	bool no_cgroup = false;
@@ -586,3 +586,28 @@ int cmd_enter(int argc, char *argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) :
 				   128 + WTERMSIG(status);
 }
+
+const struct subcommand enter_cmd = {
+	.name = "enter",
+	.run = cmd_enter,
+	.args = "[--user U] [--no-cgroup] [--ns LIST] JOB [-- CMD...]",
+	.help = "run CMD (default: a shell) inside a running job, as its owner",
+	.details =
+		"  -u, --user U   run as U instead of the job's owner (root only)\n"
+		"  -C, --no-cgroup\n"
+		"                 stay in the caller's cgroups\n"
+		"  -n, --ns LIST  namespaces to take from the job's anchor, of\n"
+		"                 user,mnt,pid,net,uts,ipc,cgroup,time; all (the\n"
+		"                 default) or none. Only those that differ are joined;\n"
+		"                 pid and time are those of the job's processes when\n"
+		"                 the anchor's children are in others than it.\n"
+		"\n"
+		"The process joins the job (the kernel's JOB_ENTER) and the job's\n"
+		"recorded cgroup (through its cgroup.procs; an admin, for a job\n"
+		"without one, the anchor's cgroups), then takes the namespaces, root\n"
+		"and cwd of the job's anchor (its oldest member); as root it runs CMD\n"
+		"with the job owner's uid. The terminal and standard streams stay the\n"
+		"caller's. XOS_JOB_ID is set.\n"
+		"A frozen job (xosjob freeze) is refused.\n"
+		"Exit status: CMD's, or 126/127 if it cannot be executed.\n",
+};

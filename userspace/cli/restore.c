@@ -232,7 +232,7 @@ static bool has_images(const char *dir)
 	return !access(path, R_OK);
 }
 
-int cmd_restore(int argc, char *argv[])
+static int cmd_restore(int argc, char *argv[])
 {
 	const char *dir_arg = NULL;
 	bool json = false;
@@ -415,3 +415,22 @@ out:
 	free(job);
 	return ret;
 }
+
+const struct subcommand restore_cmd = {
+	.name = "restore",
+	.run = cmd_restore,
+	.args = "--dir DIR [--json]",
+	.help = "restore a checkpoint as a new job (admin)",
+	.details =
+		"  -d, --dir DIR  the checkpoint (xosjob checkpoint)\n"
+		HELP_JSON
+		"\n"
+		"The processes come back with their pids (in their pid namespace),\n"
+		"as members of a new job with the old one's label, owner and limits,\n"
+		"restored from it: its figures go on from those saved (get shows which\n"
+		"part came before). Prints the new job's id, then waits, as run does,\n"
+		"and exits with the status of the job's first process (the tree's\n"
+		"root). With the old job's cgroup limits, the processes get a cgroup of\n"
+		"the job's own (as run makes it), else stay in the caller's. Needs\n"
+		"CAP_SYS_ADMIN and criu.\n",
+};
