@@ -9,7 +9,7 @@
  *   numbers.h    ids, pids, uids, durations
  *   signals.h    signal names, wait statuses
  *   utf8.h       text safe on a terminal
- *   json.h       JSON output
+ *   jsonio.h     JSON output, and reading it back (json-c)
  *   units.h      times, users, sizes for people
  *   job_print.h  a job, its figures and limits, as text or JSON
  */
@@ -22,7 +22,7 @@
 
 #include "error.h"
 #include "job_print.h"
-#include "json.h"
+#include "jsonio.h"
 #include "numbers.h"
 #include "options.h"
 #include "signals.h"

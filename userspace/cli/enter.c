@@ -181,7 +181,7 @@ static int children_ns_used(struct xosjob_ctx *ctx, uint64_t id,
 	err = xosjob_tasks(ctx, id, children_ns_member, &c, NULL);
 	if (err && err != -EEXIST)
 		return fail("cannot list the members of job %" PRIu64 ": %s",
-			    id, xosjob_strerror(ctx));
+			    id, ctx_error(ctx));
 	if (*pid_fd >= 0 && !c.pid_used) {
 		close(*pid_fd);
 		*pid_fd = -1;
@@ -411,7 +411,7 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 
 		if (tries) {
 			if (xosjob_get(ctx, e->id, &job))
-				return fail("%s", xosjob_strerror(ctx));
+				return fail("%s", ctx_error(ctx));
 			if (job.ended)
 				return fail("job %" PRIu64 " has ended", e->id);
 			e->anchor.pid = job.anchor_pid;
@@ -533,7 +533,7 @@ static int cmd_enter(int argc, char *argv[])
 		snprintf(idbuf, sizeof(idbuf), "%" PRIu64, e.id);
 		if (strstr(xosjob_strerror(ctx), idbuf))
 			return fail_ctx(ctx);
-		fail("job %s: %s", idbuf, xosjob_strerror(ctx));
+		fail("job %s: %s", idbuf, ctx_error(ctx));
 		xosjob_close(ctx);
 		return EXIT_FAIL;
 	}

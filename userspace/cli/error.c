@@ -40,9 +40,21 @@ int fail(const char *fmt, ...)
 	return EXIT_FAIL;
 }
 
+const char *ctx_error(const struct xosjob_ctx *ctx)
+{
+	static char buf[640];
+	const char *name = strerrorname_np(xosjob_errno(ctx));
+
+	if (!xosjob_kernel_error(ctx))
+		return xosjob_strerror(ctx);
+	snprintf(buf, sizeof(buf), "kernel reports: %s (%s)",
+		 xosjob_strerror(ctx), name ?: "unknown errno");
+	return buf;
+}
+
 int fail_ctx(struct xosjob_ctx *ctx)
 {
-	fail("%s", xosjob_strerror(ctx));
+	fail("%s", ctx_error(ctx));
 	xosjob_close(ctx);
 	return EXIT_FAIL;
 }

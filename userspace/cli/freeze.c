@@ -51,7 +51,7 @@ static int freeze_job(int argc, char *argv[], bool freeze)
 	if (json) {
 		json_begin(&o, stdout);
 		json_u64(&o, "id", id);
-		json_bool(&o, "frozen", freeze);
+		json_boolean(&o, "frozen", freeze);
 		json_str(&o, "cgroup", job.cgroup);
 		json_end(&o);
 		putchar('\n');

@@ -75,6 +75,16 @@ static const struct {
 
 #define NR_STAT_FIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))
 
+const char *stat_name(size_t i)
+{
+	return i < NR_STAT_FIELDS ? stat_fields[i].name : NULL;
+}
+
+uint64_t *stat_ptr(struct xosjob_stats *st, size_t i)
+{
+	return (uint64_t *)((char *)st + stat_fields[i].off);
+}
+
 static uint64_t stat_value(const struct xosjob_stats *st, size_t i)
 {
 	return *(const uint64_t *)((const char *)st + stat_fields[i].off);
@@ -114,7 +124,7 @@ void json_stats(struct json *parent, const char *key,
 	json_begin(&o, parent->f);
 	for (i = 0; i < NR_STAT_FIELDS; i++)
 		json_u64(&o, stat_fields[i].name, stat_value(st, i));
-	json_bool(&o, "delayacct", st->delayacct);
+	json_boolean(&o, "delayacct", st->delayacct);
 	/* delays the kernel did not send (delay accounting off) are null */
 	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
 		snprintf(name, sizeof(name), "%s_delay_ns", xosjob_delay_name(i));
@@ -269,7 +279,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 			 j->anchor_start_boottime_ns);
 	json_u64(&o, "flags", j->flags);
 	for (i = 0; i < NR_JOB_FLAGS; i++)
-		json_bool(&o, job_flags[i].name, j->flags & job_flags[i].flag);
+		json_boolean(&o, job_flags[i].name, j->flags & job_flags[i].flag);
 	json_u64(&o, "nr_tasks", j->nr_tasks);
 	json_u64(&o, "nr_procs", j->nr_procs);
 	json_u64(&o, "tasks_started", j->tasks_started);
@@ -277,7 +287,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 	json_u64(&o, "procs_started", j->procs_started);
 	json_u64(&o, "procs_exited", j->procs_exited);
 	json_u64(&o, "elapsed_ns", j->elapsed_ns);
-	json_bool(&o, "ended", j->ended);
+	json_boolean(&o, "ended", j->ended);
 	if (j->ended) {
 		json_u64(&o, "seq", j->seq);
 		json_str(&o, "ended_at", time_str(j->ended_realtime_ns, t,

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "jsonio.h"
 #include "xosjob.h"
 
 /* "incomplete,killed", or "-" for none. */

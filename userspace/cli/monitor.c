@@ -85,11 +85,11 @@ static int cmd_monitor(int argc, char *argv[])
 	 * skipped.
 	 */
 	if (xosjob_subscribe(m.f.events, (int)rcvbuf)) {
-		ret = fail("%s", xosjob_strerror(m.f.events));
+		ret = fail("%s", ctx_error(m.f.events));
 		goto out;
 	}
 	if (xosjob_info(m.f.query, &info)) {
-		ret = fail("%s", xosjob_strerror(m.f.query));
+		ret = fail("%s", ctx_error(m.f.query));
 		goto out;
 	}
 	/*

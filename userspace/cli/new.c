@@ -196,7 +196,7 @@ static int new_in_cgroup(struct xosjob_ctx *ctx,
 	}
 	err = create_job(ctx, base, pid, cg, id);
 	if (err) {
-		fail("%s", xosjob_strerror(ctx));
+		fail("%s", ctx_error(ctx));
 		snprintf(dir, sizeof(dir), "%s%s", cg_mount(), old);
 		cg_move_to(dir, pid);
 		cg_remove(cg);
@@ -297,7 +297,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	}
 	if (err == -EPERM && !pid_arg) {
 		fail("%s (without a command, new places its parent, pid %u, "
-		     "in the job)", xosjob_strerror(ctx), pid);
+		     "in the job)", ctx_error(ctx), pid);
 		xosjob_close(ctx);
 		return EXIT_FAIL;
 	}

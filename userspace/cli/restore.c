@@ -80,7 +80,7 @@ static int attach_tree(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 			if (xosjob_attach(ctx, id, child, &n)) {
 				closedir(d);
 				return fail("cannot attach restored process %d to job %" PRIu64 ": %s",
-					    child, id, xosjob_strerror(ctx));
+					    child, id, ctx_error(ctx));
 			}
 			if (attach_tree(ctx, id, child, depth + 1)) {
 				closedir(d);

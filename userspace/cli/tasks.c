@@ -22,7 +22,7 @@ static int task_one(const struct xosjob_task *t, void *arg)
 		json_u64(&o, "start_boottime_ns", t->start_boottime_ns);
 		/* no figures rather than zeros that look real */
 		if (t->private)
-			json_bool(&o, "private", true);
+			json_boolean(&o, "private", true);
 		else
 			json_stats(&o, "stats", &t->stats);
 		json_end(&o);

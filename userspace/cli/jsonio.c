@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* xosjob: JSON output, one key at a time, any bytes escaped. */
+/* xosjob: JSON output, one key at a time, any bytes escaped; reading it. */
 #include <inttypes.h>
 
 #include "cli.h"
@@ -47,7 +47,7 @@ void json_u64(struct json *j, const char *key, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
-void json_bool(struct json *j, const char *key, bool v)
+void json_boolean(struct json *j, const char *key, bool v)
 {
 	json_key(j, key);
 	fputs(v ? "true" : "false", j->f);
@@ -65,4 +65,16 @@ void json_str(struct json *j, const char *key, const char *v)
 void json_end(struct json *j)
 {
 	fputc('}', j->f);
+}
+
+bool json_u64_member(struct json_object *o, const char *key, uint64_t *v)
+{
+	struct json_object *m;
+
+	if (!json_object_object_get_ex(o, key, &m) ||
+	    !json_object_is_type(m, json_type_int) ||
+	    json_object_get_int64(m) < 0)
+		return false;
+	*v = json_object_get_uint64(m);
+	return true;
 }
