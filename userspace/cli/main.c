@@ -84,6 +84,36 @@ static int cmd_help(int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * Hidden: xosjob --list-options [CMD], for the bash completion. Without
+ * CMD the commands, one a line; with CMD its options as parse_opts()
+ * knows them, read from the command's own option table.
+ */
+static int cmd_list_options(int argc, char *argv[])
+{
+	char *args[] = { NULL, NULL };
+	unsigned int i;
+
+	if (argc < 2) {
+		for (i = 0; i < NR_SUBCOMMANDS; i++) {
+			puts(subcommands[i]->name);
+			if (subcommands[i]->alias)
+				puts(subcommands[i]->alias);
+		}
+		puts("help");
+		return 0;
+	}
+	if (argc > 2)
+		return usage_error("--list-options of one command, please");
+	current = find(argv[1]);
+	if (!current)
+		return usage_error("unknown command '%s'", argv[1]);
+	subcmd = current->name;
+	args[0] = argv[1];
+	list_options = true;
+	return current->run(1, args);
+}
+
 int main(int argc, char *argv[])
 {
 	int ret;
@@ -111,6 +141,8 @@ int main(int argc, char *argv[])
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help"))
 		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--list-options"))
+		return cmd_list_options(argc - 1, argv + 1);
 	current = find(argv[1]);
 	if (!current)
 		return usage_error("unknown command '%s'", argv[1]);

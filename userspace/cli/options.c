@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xosjob: the options of a subcommand (--name VALUE, -c VALUE, flags). */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -33,12 +34,36 @@ static const struct option_spec *find_opt(const struct option_spec *opts,
 	return NULL;
 }
 
+bool list_options;
+
+/*
+ * The bash completion's source of truth: the very table the command
+ * parses with, --help and --json included.
+ */
+static void print_options(const struct option_spec *opts, bool json)
+{
+	for (; opts && opts->name; opts++) {
+		const char *kind = opts->value ? "value" : "flag";
+
+		printf("--%s %s\n", opts->name, kind);
+		if (opts->short_name)
+			printf("-%c %s\n", opts->short_name, kind);
+	}
+	if (json)
+		puts("--json flag");
+	puts("--help flag");
+}
+
 int parse_opts(int argc, char *argv[], const struct option_spec *opts,
 	       bool *json, bool stop_at_arg)
 {
 	bool rest = false;
 	int i, n = 0;
 
+	if (list_options) {
+		print_options(opts, json);
+		return OPTS_HELP;
+	}
 	for (i = 1; i < argc; i++) {
 		const struct option_spec *o;
 		const char *value;
