@@ -93,6 +93,11 @@ struct cg_job {
  * 0, or the message printed and EXIT_USAGE.
  */
 int cg_parse(const struct cg_args *a, struct cg_job *cg);
+/*
+ * The same from limits a job recorded (restore: the old job's), without
+ * a round trip through the options' text; io.max is not among them.
+ */
+int cg_from_limits(const struct xosjob_limits *l, struct cg_job *cg);
 
 /*
  * Finds the parent, checks delegation, controllers and the machine's

@@ -23,55 +23,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct {
-	const char *name;
-	int flag;
-} namespaces[] = {
-	/* user first: the others may be owned by it */
-	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
-	{ "pid", CLONE_NEWPID }, { "net", CLONE_NEWNET },
-	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
-	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
-
-#define NR_NS (sizeof(namespaces) / sizeof(namespaces[0]))
-
-static bool parse_ns_list(const char *list, int *mask)
-{
-	char *copy, *tok, *save = NULL;
-	size_t i;
-
-	*mask = 0;
-	if (!strcmp(list, "all")) {
-		for (i = 0; i < NR_NS; i++)
-			*mask |= namespaces[i].flag;
-		return true;
-	}
-	if (!strcmp(list, "none"))
-		return true;
-	copy = strdup(list);
-	if (!copy)
-		return false;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < NR_NS && strcmp(tok, namespaces[i].name); i++)
-			;
-		if (i == NR_NS) {
-			usage_error("--ns: unknown namespace '%s' (user, mnt, pid, net, uts, ipc, cgroup, time, all or none)",
-				    tok);
-			free(copy);
-			return false;
-		}
-		*mask |= namespaces[i].flag;
-	}
-	free(copy);
-	return true;
-}
+#include "namespaces.h"
 
 /* The namespaces of @wanted in which @pid is and we are not. */
 static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
@@ -82,21 +34,21 @@ static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
 	size_t i;
 
 	names[0] = 0;
-	for (i = 0; i < NR_NS; i++) {
-		if (!(wanted & namespaces[i].flag))
+	for (i = 0; i < nr_ns_kinds; i++) {
+		if (!(wanted & ns_kinds[i].flag))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/ns/%s",
-			 namespaces[i].name);
+			 ns_kinds[i].name);
 		if (stat(path, &self))
 			continue;	/* not in this kernel */
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid,
-			 namespaces[i].name);
+			 ns_kinds[i].name);
 		if (stat(path, &them) ||
 		    (self.st_ino == them.st_ino && self.st_dev == them.st_dev))
 			continue;
-		mask |= namespaces[i].flag;
+		mask |= ns_kinds[i].flag;
 		snprintf(names + strlen(names), len - strlen(names), "%s%s",
-			 names[0] ? "," : "", namespaces[i].name);
+			 names[0] ? "," : "", ns_kinds[i].name);
 	}
 	return mask;
 }
@@ -495,7 +447,7 @@ static int cmd_enter(int argc, char *argv[])
 		return usage_error("which job? give a job id");
 	if (!parse_job_id(argv[0], &e.id))
 		return EXIT_USAGE;
-	if (!parse_ns_list(ns_list, &e.ns_wanted))
+	if (ns_parse_list("ns", ns_list, ALL_NS, true, &e.ns_wanted))
 		return EXIT_USAGE;
 	if (user && !parse_uid(user, &uid))
 		return EXIT_USAGE;

@@ -93,59 +93,19 @@ static int attach_tree(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 }
 
 /*
- * The old job's cgroup limits as run takes them (--memory-max ...), for a
- * cgroup of the new job's own: CRIU restores into the cgroup it runs in,
- * so the limits the new job records are those its cgroup enforces. 0, or
- * the message printed. io.max is not among a job's recorded limits and
- * is not restored.
+ * A cgroup of the new job's own with the old job's cgroup limits, made as
+ * run makes it: CRIU restores into the cgroup it runs in, so the limits
+ * the new job records are those its cgroup enforces. 0, or the message
+ * printed. io.max is not among a job's recorded limits and is not
+ * restored.
  */
 static int restore_cgroup(const struct ckpt_meta *m, struct cg_job *cg)
 {
-	const struct xosjob_limits *l = &m->limits;
-	char mm[24], mh[24], sw[24], pm[24], cm[40], cw[24], iw[24];
-	struct cg_args a = { 0 };
-
-	memset(cg, 0, sizeof(*cg));
-	if (!m->has_limits)
+	if (!m->has_limits) {
+		memset(cg, 0, sizeof(*cg));
 		return 0;
-	if (l->memory_max) {
-		snprintf(mm, sizeof(mm), "%" PRIu64, l->memory_max);
-		a.memory_max = mm;
 	}
-	if (l->memory_high) {
-		snprintf(mh, sizeof(mh), "%" PRIu64, l->memory_high);
-		a.memory_high = mh;
-	}
-	if (l->has_swap_max) {
-		snprintf(sw, sizeof(sw), "%" PRIu64, l->swap_max);
-		a.swap_max = sw;
-	}
-	if (l->pids_max) {
-		snprintf(pm, sizeof(pm), "%" PRIu64, l->pids_max);
-		a.pids_max = pm;
-	}
-	if (l->cpu_quota_us) {
-		/* run writes its percentage over a 100 ms period */
-		uint64_t q = l->cpu_quota_us * 100000 /
-			     (l->cpu_period_us ?: 100000);
-
-		snprintf(cm, sizeof(cm), "%" PRIu64 ".%03" PRIu64 "%%",
-			 q / 1000, q % 1000);
-		a.cpu_max = cm;
-	}
-	if (l->cpu_weight) {
-		snprintf(cw, sizeof(cw), "%" PRIu64, l->cpu_weight);
-		a.cpu_weight = cw;
-	}
-	if (l->io_weight) {
-		snprintf(iw, sizeof(iw), "%" PRIu64, l->io_weight);
-		a.io_weight = iw;
-	}
-	if (l->cpus[0])
-		a.cpus = l->cpus;
-	if (l->mems[0])
-		a.mems = l->mems;
-	return cg_parse(&a, cg) ? EXIT_FAIL : 0;
+	return cg_from_limits(&m->limits, cg) ? EXIT_FAIL : 0;
 }
 
 /* The new job's request, from the metadata. */
