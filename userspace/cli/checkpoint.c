@@ -207,6 +207,22 @@ int ckpt_not_admin(void)
 		    subcmd);
 }
 
+int ckpt_criu_args(char **argv, const char *action, char *dir, char *log,
+		   char *exe)
+{
+	int a = 0;
+
+	argv[a++] = "criu";
+	argv[a++] = (char *)action;
+	argv[a++] = "-D";
+	argv[a++] = dir;
+	argv[a++] = "-o";
+	argv[a++] = log;
+	argv[a++] = "--action-script";
+	argv[a++] = exe;
+	return a;
+}
+
 bool ckpt_self_exe(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
@@ -475,16 +491,9 @@ static int cmd_checkpoint(int argc, char *argv[])
 		undo_dir(dir, created);
 		goto out;
 	}
-	criu[a++] = "criu";
-	criu[a++] = "dump";
+	a = ckpt_criu_args(criu, "dump", dir, log, exe);
 	criu[a++] = "-t";
 	criu[a++] = root_s;
-	criu[a++] = "-D";
-	criu[a++] = dir;
-	criu[a++] = "-o";
-	criu[a++] = log;
-	criu[a++] = "--action-script";
-	criu[a++] = exe;
 	if (shell_job)
 		criu[a++] = "--shell-job";
 	if (leave)

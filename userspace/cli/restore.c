@@ -266,14 +266,7 @@ static int cmd_restore(int argc, char *argv[])
 		fail("setenv: %s", strerror(errno));
 		goto out;
 	}
-	criu[a++] = "criu";
-	criu[a++] = "restore";
-	criu[a++] = "-D";
-	criu[a++] = dir;
-	criu[a++] = "-o";
-	criu[a++] = log;
-	criu[a++] = "--action-script";
-	criu[a++] = exe;
+	a = ckpt_criu_args(criu, "restore", dir, log, exe);
 	criu[a++] = "--manage-cgroups=ignore";
 	if (m->shell_job)
 		criu[a++] = "--shell-job";
