@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-
+/* what a supervisor or a job's init passes on to the command */
 const int forwarded_signals[NR_FORWARDED_SIGNALS] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
 };
