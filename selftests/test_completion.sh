@@ -43,11 +43,12 @@ expect "max" xosjob new --memory-high m
 offered_ok=1 missing=""
 for cmd in $(xosjob --list-options); do
 	[ "$cmd" = help ] && continue
-	want=$(xosjob --list-options "$cmd" | awk '$1 ~ /^--/ { print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')
+	listed=$(xosjob --list-options "$cmd")
+	want=$(awk '$1 ~ /^--/ { print $1 }' <<<"$listed" | sort | tr '\n' ' ' | sed 's/ $//')
 	got=$(complete_words xosjob "$cmd" --)
 	[ -n "$want" ] && [ "$got" = "$want" ] || { offered_ok=0; echo "# $cmd --: '$got', want '$want'"; }
 	help=$(xosjob "$cmd" --help)
-	for o in $(xosjob --list-options "$cmd" | awk '{ print $1 }'); do
+	for o in $(awk '{ print $1 }' <<<"$listed"); do
 		[ "$o" = --help ] && continue
 		grep -qE -- "(^|[^-a-z])$o([^-a-z]|\$)" <<<"$help" || missing+=" $cmd:$o"
 	done
