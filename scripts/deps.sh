@@ -10,7 +10,7 @@ pkgs=(
 	linux-headers-rt-amd64
 	linux-source-6.12 flex bison libelf-dev libssl-dev
 	qemu-system-x86 busybox-static
-	libnl-3-dev libnl-genl-3-dev libnl-utils
+	libnl-3-dev libnl-genl-3-dev libnl-utils libjson-c-dev
 	python3 python3-yaml python3-jsonschema liburing-dev
 	util-linux procps iproute2 strace e2fsprogs
 	man-db groff-base dkms openssl bash-completion

@@ -19,7 +19,7 @@ expect() {
 	fi
 }
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' </tmp/cli.out; }
-ktap_set_plan 26
+ktap_set_plan 27
 
 expect 2 "unknown command" xosjob frobnicate
 expect 2 "not a job id" xosjob show 12abc
@@ -28,6 +28,8 @@ expect 2 "unknown signal" xosjob kill -s NOPE 1
 expect 2 "no command given" xosjob run
 expect 0 "" xosjob ps --help
 expect 1 "no such job: |no such job" xosjob show 999999
+# the kernel's refusal is named as such, with its errno's name (as iw)
+expect 1 "^xosjob: show: kernel reports: no such job.* \(ENOENT\)$" xosjob show 999999
 expect 2 "unknown signal" xosjob kill -s 65 1
 expect 1 "label is at most 255 bytes" xosjob run --label "$(printf 'x%.0s' $(seq 256))" -- true
 expect 1 "not in a job you can see" xosjob id 1

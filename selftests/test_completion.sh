@@ -6,7 +6,7 @@ ROOT=${XOS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 16
 # shellcheck disable=SC1091
 source /usr/share/bash-completion/bash_completion
 # shellcheck disable=SC1091
@@ -38,6 +38,23 @@ expect "pid,mnt" xosjob run --isolate pid,m
 expect "freeze" xosjob fre
 expect "--cpu-max --cpu-time --cpu-time-grace --cpu-weight --cpus" xosjob run --cpu
 expect "max" xosjob new --memory-high m
+# The options come from the binary's own tables (xosjob --list-options
+# CMD): every command's are offered, exactly, and each is in its --help.
+offered_ok=1 missing=""
+for cmd in $(xosjob --list-options); do
+	[ "$cmd" = help ] && continue
+	listed=$(xosjob --list-options "$cmd")
+	want=$(awk '$1 ~ /^--/ { print $1 }' <<<"$listed" | sort | tr '\n' ' ' | sed 's/ $//')
+	got=$(complete_words xosjob "$cmd" --)
+	[ -n "$want" ] && [ "$got" = "$want" ] || { offered_ok=0; echo "# $cmd --: '$got', want '$want'"; }
+	help=$(xosjob "$cmd" --help)
+	for o in $(awk '{ print $1 }' <<<"$listed"); do
+		[ "$o" = --help ] && continue
+		grep -qE -- "(^|[^-a-z])$o([^-a-z]|\$)" <<<"$help" || missing+=" $cmd:$o"
+	done
+done
+if [ $offered_ok = 1 ]; then ok "every command's options are offered as the binary lists them"; else notok "offered options differ from xosjob --list-options"; fi
+if [ -z "$missing" ]; then ok "every option the binary takes is in its command's --help"; else notok "options missing from --help:$missing"; fi
 xosjob run --label completion -- sleep 300 &
 member=$!
 job=$(job_of_pid $member)

@@ -159,6 +159,14 @@ void xosjob_close(struct xosjob_ctx *ctx);
 
 /* Message of the last failure on @ctx (extack text or strerror). */
 const char *xosjob_strerror(const struct xosjob_ctx *ctx);
+/* The errno of the last failure on @ctx (positive), 0 if none. */
+int xosjob_errno(const struct xosjob_ctx *ctx);
+/*
+ * Whether that failure is the kernel's refusal of a request (an extack
+ * message or a bare errno), rather than the library's own (a socket,
+ * a malformed reply).
+ */
+bool xosjob_kernel_error(const struct xosjob_ctx *ctx);
 /* Generic netlink family id, for raw requests (tests, fuzzers). */
 int xosjob_family(const struct xosjob_ctx *ctx);
 

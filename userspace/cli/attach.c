@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-int cmd_attach(int argc, char *argv[])
+static int cmd_attach(int argc, char *argv[])
 {
 	struct xosjob_ctx *ctx;
 	uint32_t pid, moved;
@@ -27,3 +27,10 @@ int cmd_attach(int argc, char *argv[])
 	       moved == 1 ? "thread" : "threads", id);
 	return 0;
 }
+
+const struct subcommand attach_cmd = {
+	.name = "attach",
+	.run = cmd_attach,
+	.args = "JOB PID",
+	.help = "move a process with all its threads into a job (admin)",
+};

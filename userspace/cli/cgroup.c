@@ -407,10 +407,21 @@ static bool normalize_parent(const char *what, const char *s, char *out,
 	return ok;
 }
 
+/* $XOSJOB_CGROUP_PARENT for a wanted cgroup without --cgroup-parent */
+static int default_parent(struct cg_job *cg)
+{
+	const char *env = getenv("XOSJOB_CGROUP_PARENT");
+
+	if (cg->wanted && env && *env &&
+	    !normalize_parent("XOSJOB_CGROUP_PARENT", env, cg->parent,
+			      sizeof(cg->parent)))
+		return EXIT_USAGE;
+	return 0;
+}
+
 int cg_parse(const struct cg_args *a, struct cg_job *cg)
 {
 	struct xosjob_limits *l = &cg->limits;
-	const char *env = getenv("XOSJOB_CGROUP_PARENT");
 
 	memset(cg, 0, sizeof(*cg));
 	if ((a->memory_max && !parse_size("memory-max", a->memory_max, false,
@@ -447,11 +458,29 @@ int cg_parse(const struct cg_args *a, struct cg_job *cg)
 		     a->swap_max || a->pids_max || a->cpu_max ||
 		     a->cpu_weight || a->cpus || a->mems || a->io_weight ||
 		     a->io_max;
-	if (cg->wanted && !a->parent && env && *env &&
-	    !normalize_parent("XOSJOB_CGROUP_PARENT", env, cg->parent,
-			      sizeof(cg->parent)))
-		return EXIT_USAGE;
-	return 0;
+	return a->parent ? 0 : default_parent(cg);
+}
+
+int cg_from_limits(const struct xosjob_limits *l, struct cg_job *cg)
+{
+	struct xosjob_limits *c = &cg->limits;
+
+	memset(cg, 0, sizeof(*cg));
+	c->memory_max = cg->memory_max = l->memory_max;
+	c->memory_high = cg->memory_high = l->memory_high;
+	c->has_swap_max = cg->swap_set = l->has_swap_max;
+	c->swap_max = cg->swap_max = l->has_swap_max ? l->swap_max : 0;
+	c->pids_max = l->pids_max;
+	c->cpu_quota_us = l->cpu_quota_us;
+	c->cpu_period_us = l->cpu_quota_us ? l->cpu_period_us ?: 100000 : 0;
+	c->cpu_weight = l->cpu_weight;
+	c->io_weight = l->io_weight;
+	memcpy(c->cpus, l->cpus, sizeof(c->cpus));
+	memcpy(c->mems, l->mems, sizeof(c->mems));
+	cg->wanted = c->memory_max || c->memory_high || c->has_swap_max ||
+		     c->pids_max || c->cpu_quota_us || c->cpu_weight ||
+		     c->io_weight || c->cpus[0] || c->mems[0];
+	return default_parent(cg);
 }
 
 /* --- checks against the parent and the machine (operational) ------------ */

@@ -39,6 +39,31 @@ struct cg_args {
 	{ "io-max", 0, &(a).io_max, NULL },				\
 	{ "cgroup-parent", 0, &(a).parent, NULL }
 
+/* their help, in run's and new's --help */
+#define CG_OPTIONS_HELP \
+	"  cgroup v2 limits, in a cgroup of the job's own:\n" \
+	"      --memory-max SIZE, --memory-high SIZE, --swap-max SIZE\n" \
+	"                 memory.max, memory.high, memory.swap.max: bytes\n" \
+	"                 with K, M, G or T (powers of 1024), or max;\n" \
+	"                 --swap-max 0: no swap\n" \
+	"      --pids-max N\n" \
+	"                 pids.max: processes and threads at most\n" \
+	"      --cpu-max PCT\n" \
+	"                 cpu.max: PCT of one CPU (150% = \"150000 100000\")\n" \
+	"      --cpu-weight N, --io-weight N\n" \
+	"                 cpu.weight, io.weight (1 to 10000)\n" \
+	"      --cpus LIST, --mems LIST\n" \
+	"                 cpuset.cpus, cpuset.mems (as 0-3,5), within the\n" \
+	"                 parent's effective sets\n" \
+	"      --io-max \"MAJ:MIN rbps=N wbps=N riops=N wiops=N\"\n" \
+	"                 io.max of a block device\n" \
+	"      --cgroup-parent PATH\n" \
+	"                 where the job's cgroup is made, relative to the\n" \
+	"                 cgroup2 mount (default: $XOSJOB_CGROUP_PARENT, else\n" \
+	"                 /xos_job without systemd; with systemd, a command\n" \
+	"                 gets a transient scope with Delegate=yes through\n" \
+	"                 systemd-run --scope, --user for non-root)\n"
+
 /* "max" as a memory size */
 #define CG_MAX UINT64_MAX
 
@@ -68,6 +93,11 @@ struct cg_job {
  * 0, or the message printed and EXIT_USAGE.
  */
 int cg_parse(const struct cg_args *a, struct cg_job *cg);
+/*
+ * The same from limits a job recorded (restore: the old job's), without
+ * a round trip through the options' text; io.max is not among them.
+ */
+int cg_from_limits(const struct xosjob_limits *l, struct cg_job *cg);
 
 /*
  * Finds the parent, checks delegation, controllers and the machine's

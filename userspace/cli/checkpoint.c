@@ -207,6 +207,22 @@ int ckpt_not_admin(void)
 		    subcmd);
 }
 
+int ckpt_criu_args(char **argv, const char *action, char *dir, char *log,
+		   char *exe)
+{
+	int a = 0;
+
+	argv[a++] = "criu";
+	argv[a++] = (char *)action;
+	argv[a++] = "-D";
+	argv[a++] = dir;
+	argv[a++] = "-o";
+	argv[a++] = log;
+	argv[a++] = "--action-script";
+	argv[a++] = exe;
+	return a;
+}
+
 bool ckpt_self_exe(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
@@ -341,7 +357,7 @@ static bool wait_ended(struct xosjob_ctx *ctx, uint64_t id,
 	return false;
 }
 
-int cmd_checkpoint(int argc, char *argv[])
+static int cmd_checkpoint(int argc, char *argv[])
 {
 	const char *dir_arg = NULL;
 	bool leave = false, json = false;
@@ -475,16 +491,9 @@ int cmd_checkpoint(int argc, char *argv[])
 		undo_dir(dir, created);
 		goto out;
 	}
-	criu[a++] = "criu";
-	criu[a++] = "dump";
+	a = ckpt_criu_args(criu, "dump", dir, log, exe);
 	criu[a++] = "-t";
 	criu[a++] = root_s;
-	criu[a++] = "-D";
-	criu[a++] = dir;
-	criu[a++] = "-o";
-	criu[a++] = log;
-	criu[a++] = "--action-script";
-	criu[a++] = exe;
 	if (shell_job)
 		criu[a++] = "--shell-job";
 	if (leave)
@@ -517,7 +526,7 @@ int cmd_checkpoint(int argc, char *argv[])
 		json_u64(&o, "id", id);
 		json_str(&o, "dir", dir);
 		json_u64(&o, "root_pid", root->pid);
-		json_bool(&o, "left_running", leave);
+		json_boolean(&o, "left_running", leave);
 		json_str(&o, "end_state", leave ? NULL :
 			 xosjob_end_state_name(job->end_state));
 		json_end(&o);
@@ -536,390 +545,26 @@ out:
 	return ret;
 }
 
-/* ---- the metadata file ---- */
-
-/* The u64 limits of struct xosjob_limits, by JSON name. */
-#define LIM(f) { #f, offsetof(struct xosjob_limits, f) }
-static const struct {
-	const char *name;
-	size_t off;
-} meta_limits[] = {
-	LIM(cpu_time_ns), LIM(time_ns), LIM(grace_ns), LIM(memory_max),
-	LIM(memory_high), LIM(swap_max), LIM(pids_max), LIM(cpu_quota_us),
-	LIM(cpu_period_us), LIM(cpu_weight), LIM(io_weight),
+const struct subcommand checkpoint_cmd = {
+	.name = "checkpoint",
+	.run = cmd_checkpoint,
+	.args = "JOB --dir DIR [--leave-running] [--json]",
+	.help = "dump every process of a job with CRIU (admin)",
+	.details =
+		"  -d, --dir DIR  where the checkpoint goes: a new or empty directory\n"
+		"  -R, --leave-running\n"
+		"                 the job goes on after the dump (default: its\n"
+		"                 processes are killed and its record says\n"
+		"                 \"checkpointed\")\n"
+		HELP_JSON
+		"\n"
+		"The job's members must be one process tree: a job in a pid namespace\n"
+		"of its own under its first process (unshare --pid --fork) is dumped\n"
+		"from the namespace's init, which must lead a session of its own\n"
+		"(setsid). A member outside the tree (attach, enter) is refused, and\n"
+		"so is a job in a mount namespace of its own (run --isolate). DIR gets\n"
+		"CRIU's images, its log (dump.log) and xosjob.json: the job's id,\n"
+		"label, owner, limits and figures at the dump. A failed dump leaves\n"
+		"the job running and DIR as it was. Needs CAP_SYS_ADMIN and criu, with\n"
+		"the kernel's *_diag modules loaded.\n",
 };
-
-#define STAT(f) { #f, offsetof(struct xosjob_stats, f) }
-static const struct {
-	const char *name;
-	size_t off;
-} meta_stats[] = {
-	STAT(utime_ns), STAT(stime_ns), STAT(runtime_ns), STAT(minflt),
-	STAT(majflt), STAT(nvcsw), STAT(nivcsw), STAT(rchar), STAT(wchar),
-	STAT(syscr), STAT(syscw), STAT(read_bytes), STAT(write_bytes),
-	STAT(cancelled_write_bytes), STAT(hiwater_rss_kb), STAT(hiwater_vm_kb),
-	STAT(coremem_mb_us), STAT(virtmem_mb_us),
-};
-
-#define NR(a) (sizeof(a) / sizeof((a)[0]))
-
-int ckpt_meta_write(const char *path, const struct ckpt_meta *m)
-{
-	struct json o, l, s;
-	char name[64];
-	FILE *f;
-	size_t i;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
-	json_begin(&o, f);
-	json_str(&o, "format", CKPT_FORMAT);
-	json_u64(&o, "version", CKPT_VERSION);
-	json_u64(&o, "job_id", m->job_id);
-	json_str(&o, "label", m->has_label ? m->label : NULL);
-	json_u64(&o, "owner_uid", m->owner_uid);
-	json_bool(&o, "shell_job", m->shell_job);
-	json_key(&o, "limits");
-	if (m->has_limits) {
-		json_begin(&l, f);
-		for (i = 0; i < NR(meta_limits); i++)
-			json_u64(&l, meta_limits[i].name,
-				 *(const uint64_t *)((const char *)&m->limits +
-						     meta_limits[i].off));
-		json_bool(&l, "has_grace", m->limits.has_grace);
-		json_bool(&l, "has_swap_max", m->limits.has_swap_max);
-		json_str(&l, "cpus", m->limits.cpus);
-		json_str(&l, "mems", m->limits.mems);
-		json_end(&l);
-	} else {
-		fputs("null", f);
-	}
-	json_key(&o, "stats");
-	json_begin(&s, f);
-	for (i = 0; i < NR(meta_stats); i++)
-		json_u64(&s, meta_stats[i].name,
-			 *(const uint64_t *)((const char *)&m->stats +
-					     meta_stats[i].off));
-	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
-		if (!m->stats.has_delay[i])
-			continue;
-		snprintf(name, sizeof(name), "%s_delay_ns",
-			 xosjob_delay_name(i));
-		json_u64(&s, name, m->stats.delay_ns[i]);
-		snprintf(name, sizeof(name), "%s_delay_count",
-			 xosjob_delay_name(i));
-		json_u64(&s, name, m->stats.delay_count[i]);
-	}
-	json_end(&s);
-	json_end(&o);
-	fputc('\n', f);
-	if (fflush(f) || fsync(fileno(f))) {
-		int e = errno;
-
-		fclose(f);
-		return -e;
-	}
-	return fclose(f) ? -errno : 0;
-}
-
-/*
- * A small reader for the file above: one object, whose values are
- * strings, unsigned numbers, booleans, null, or objects of those.
- */
-struct jr {
-	const char *p;
-	char *why;
-	size_t len;
-	struct ckpt_meta *m;
-	bool seen_format, seen_id, seen_owner, seen_stats;
-};
-
-static void skip_ws(struct jr *r)
-{
-	while (*r->p == ' ' || *r->p == '\n' || *r->p == '\t' ||
-	       *r->p == '\r')
-		r->p++;
-}
-
-static bool jr_fail(struct jr *r, const char *what)
-{
-	snprintf(r->why, r->len, "%s", what);
-	return false;
-}
-
-static bool jr_string(struct jr *r, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	skip_ws(r);
-	if (*r->p != '"')
-		return jr_fail(r, "a string was expected");
-	r->p++;
-	while (*r->p && *r->p != '"') {
-		unsigned char c = *r->p++;
-
-		if (c == '\\') {
-			unsigned int u;
-
-			c = *r->p++;
-			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'u':
-				if (sscanf(r->p, "%4x", &u) != 1 || u > 0xff)
-					return jr_fail(r, "an escape out of range");
-				c = u;
-				r->p += 4;
-				break;
-			case '"': case '\\': case '/': break;
-			default:
-				return jr_fail(r, "a bad escape in a string");
-			}
-		}
-		if (n + 1 >= size)
-			return jr_fail(r, "a string is too long");
-		buf[n++] = c;
-	}
-	if (*r->p != '"')
-		return jr_fail(r, "a string does not end");
-	r->p++;
-	buf[n] = 0;
-	return true;
-}
-
-/* A number, true, false or null: *v, *null. */
-static bool jr_scalar(struct jr *r, uint64_t *v, bool *null)
-{
-	char *end;
-
-	skip_ws(r);
-	*null = false;
-	*v = 0;
-	if (!strncmp(r->p, "null", 4)) {
-		*null = true;
-		r->p += 4;
-		return true;
-	}
-	if (!strncmp(r->p, "true", 4)) {
-		*v = 1;
-		r->p += 4;
-		return true;
-	}
-	if (!strncmp(r->p, "false", 5)) {
-		r->p += 5;
-		return true;
-	}
-	if (*r->p < '0' || *r->p > '9')
-		return jr_fail(r, "a number was expected");
-	errno = 0;
-	*v = strtoull(r->p, &end, 10);
-	if (errno)
-		return jr_fail(r, "a number out of range");
-	r->p = end;
-	return true;
-}
-
-static bool jr_sep(struct jr *r, char c)
-{
-	skip_ws(r);
-	if (*r->p != c) {
-		char msg[32];
-
-		snprintf(msg, sizeof(msg), "'%c' was expected", c);
-		return jr_fail(r, msg);
-	}
-	r->p++;
-	return true;
-}
-
-/* Members of an object until '}'; @fn takes each key's value. */
-static bool jr_object(struct jr *r, bool (*fn)(struct jr *, const char *))
-{
-	char key[64];
-
-	if (!jr_sep(r, '{'))
-		return false;
-	skip_ws(r);
-	if (*r->p == '}') {
-		r->p++;
-		return true;
-	}
-	for (;;) {
-		if (!jr_string(r, key, sizeof(key)) || !jr_sep(r, ':') ||
-		    !fn(r, key))
-			return false;
-		skip_ws(r);
-		if (*r->p == '}') {
-			r->p++;
-			return true;
-		}
-		if (!jr_sep(r, ','))
-			return false;
-	}
-}
-
-static bool jr_limit(struct jr *r, const char *key)
-{
-	struct xosjob_limits *l = &r->m->limits;
-	uint64_t v;
-	bool null;
-	size_t i;
-
-	if (!strcmp(key, "cpus"))
-		return jr_string(r, l->cpus, sizeof(l->cpus));
-	if (!strcmp(key, "mems"))
-		return jr_string(r, l->mems, sizeof(l->mems));
-	if (!jr_scalar(r, &v, &null))
-		return false;
-	if (!strcmp(key, "has_grace"))
-		l->has_grace = v;
-	else if (!strcmp(key, "has_swap_max"))
-		l->has_swap_max = v;
-	for (i = 0; i < NR(meta_limits); i++)
-		if (!strcmp(key, meta_limits[i].name))
-			*(uint64_t *)((char *)l + meta_limits[i].off) = v;
-	return true;
-}
-
-static bool jr_stat(struct jr *r, const char *key)
-{
-	struct xosjob_stats *st = &r->m->stats;
-	char name[64];
-	uint64_t v;
-	bool null;
-	size_t i;
-
-	if (!jr_scalar(r, &v, &null))
-		return false;
-	for (i = 0; i < NR(meta_stats); i++)
-		if (!strcmp(key, meta_stats[i].name))
-			*(uint64_t *)((char *)st + meta_stats[i].off) = v;
-	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
-		snprintf(name, sizeof(name), "%s_delay_ns",
-			 xosjob_delay_name(i));
-		if (!strcmp(key, name)) {
-			st->has_delay[i] = !null;
-			st->delay_ns[i] = v;
-		}
-		snprintf(name, sizeof(name), "%s_delay_count",
-			 xosjob_delay_name(i));
-		if (!strcmp(key, name))
-			st->delay_count[i] = v;
-	}
-	return true;
-}
-
-static bool jr_top(struct jr *r, const char *key)
-{
-	char format[64];
-	uint64_t v;
-	bool null;
-
-	if (!strcmp(key, "format")) {
-		if (!jr_string(r, format, sizeof(format)))
-			return false;
-		if (strcmp(format, CKPT_FORMAT))
-			return jr_fail(r, "not an xosjob checkpoint (format)");
-		r->seen_format = true;
-		return true;
-	}
-	if (!strcmp(key, "label")) {
-		skip_ws(r);
-		if (!strncmp(r->p, "null", 4)) {
-			r->p += 4;
-			return true;
-		}
-		r->m->has_label = true;
-		if (!jr_string(r, r->m->label, sizeof(r->m->label)))
-			return false;
-		if (!r->m->label[0])
-			return jr_fail(r, "an empty label");
-		return true;
-	}
-	if (!strcmp(key, "limits")) {
-		skip_ws(r);
-		if (!strncmp(r->p, "null", 4)) {
-			r->p += 4;
-			return true;
-		}
-		r->m->has_limits = true;
-		return jr_object(r, jr_limit);
-	}
-	if (!strcmp(key, "stats")) {
-		r->seen_stats = true;
-		return jr_object(r, jr_stat);
-	}
-	if (!jr_scalar(r, &v, &null))
-		return false;
-	if (!strcmp(key, "version") && v != CKPT_VERSION)
-		return jr_fail(r, "a version this xosjob does not know");
-	if (!strcmp(key, "job_id")) {
-		if (!v)
-			return jr_fail(r, "job id 0");
-		r->m->job_id = v;
-		r->seen_id = true;
-	} else if (!strcmp(key, "owner_uid")) {
-		if (v > UINT32_MAX - 1)
-			return jr_fail(r, "an owner uid out of range");
-		r->m->owner_uid = v;
-		r->seen_owner = true;
-	} else if (!strcmp(key, "shell_job")) {
-		r->m->shell_job = v;
-	}
-	return true;
-}
-
-int ckpt_meta_read(const char *path, struct ckpt_meta *m, char *why,
-		   size_t len)
-{
-	struct jr r = { .why = why, .len = len, .m = m };
-	char *buf;
-	ssize_t got;
-	size_t size = 0;
-	int fd, err;
-
-	memset(m, 0, sizeof(*m));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		snprintf(why, len, "%s", strerror(errno));
-		return err;
-	}
-	buf = malloc(65536);
-	if (!buf) {
-		close(fd);
-		snprintf(why, len, "out of memory");
-		return -ENOMEM;
-	}
-	while (size < 65535 &&
-	       (got = read(fd, buf + size, 65535 - size)) > 0)
-		size += got;
-	close(fd);
-	buf[size] = 0;
-	r.p = buf;
-	err = -EINVAL;
-	if (strlen(buf) != size) {
-		snprintf(why, len, "it holds a NUL byte");
-	} else if (jr_object(&r, jr_top)) {
-		skip_ws(&r);
-		if (*r.p)
-			snprintf(why, len, "text after the object");
-		else if (!r.seen_format || !r.seen_id || !r.seen_owner ||
-			 !r.seen_stats)
-			snprintf(why, len, "the format, job id, owner or figures are missing");
-		else
-			err = 0;
-	}
-	free(buf);
-	return err;
-}

@@ -53,6 +53,13 @@ int ckpt_restore_hook(void);
 bool ckpt_admin(void);
 /* The refusal for a caller without it. */
 int ckpt_not_admin(void);
+/*
+ * The start of CRIU's command line for @action: images in @dir, its log
+ * in @log, this program (@exe) as its action script. Returns the number
+ * of arguments put in @argv.
+ */
+int ckpt_criu_args(char **argv, const char *action, char *dir, char *log,
+		   char *exe);
 /* Path of this program, to give CRIU as its action script. */
 bool ckpt_self_exe(char *buf, size_t len);
 /* "Error" lines of a CRIU log, on stderr (at most a few). */

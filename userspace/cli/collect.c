@@ -65,25 +65,22 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-/* The number after "key": in a JSON line of ours, or false. */
-static bool json_field(const char *line, const char *key, uint64_t *v)
-{
-	char pat[64];
-	const char *p;
-	char *end;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(line, pat);
-	if (!p)
-		return false;
-	errno = 0;
-	*v = strtoull(p + strlen(pat), &end, 10);
-	return !errno && end != p + strlen(pat);
-}
-
 struct last_line {
 	uint64_t seq, id, ended_ns;
 };
+
+/* The numbers of a record line of ours that the next run goes on from. */
+static bool read_record(const char *line, struct last_line *last)
+{
+	struct json_object *o = json_tokener_parse(line);
+	bool ok = o && json_object_is_type(o, json_type_object) &&
+		  json_u64_member(o, "seq", &last->seq) &&
+		  json_u64_member(o, "id", &last->id) &&
+		  json_u64_member(o, "ended_realtime_ns", &last->ended_ns);
+
+	json_object_put(o);
+	return ok;
+}
 
 /*
  * Reads the last complete line of a data file; truncates a trailing
@@ -126,9 +123,7 @@ static int scan_file(struct collector *c, const char *name,
 		buf[n - 1] = 0;
 		nl = strrchr(buf, '\n');
 		nl = nl ? nl + 1 : buf;
-		if (!json_field(nl, "seq", &last->seq) ||
-		    !json_field(nl, "id", &last->id) ||
-		    !json_field(nl, "ended_realtime_ns", &last->ended_ns)) {
+		if (!read_record(nl, last)) {
 			fail("%s/%s: the last line is not a record of xosjob "
 			     "collect", c->dir, name);
 			close(fd);
@@ -430,7 +425,7 @@ static int write_prom(struct collector *c)
 	}
 	err = xosjob_list(c->f.query, prom_job, &d, &intr);
 	if (err) {
-		fail("cannot list the live jobs: %s", xosjob_strerror(c->f.query));
+		fail("cannot list the live jobs: %s", ctx_error(c->f.query));
 		goto out;
 	}
 	c->nr_live = d.n;
@@ -541,7 +536,7 @@ static int resume_point(struct collector *c, const struct last_line *last,
 					&r, NULL);
 		if (err && err != -ECANCELED)
 			return fail("cannot read the ring: %s",
-				    xosjob_strerror(c->f.query));
+				    ctx_error(c->f.query));
 		if (r.found && r.job.seq == last->seq &&
 		    r.job.id == last->id &&
 		    r.job.ended_realtime_ns == last->ended_ns) {
@@ -595,9 +590,9 @@ static int collect(struct collector *c, uint64_t interval_s, uint64_t rcvbuf,
 		return EXIT_FAIL;
 	/* subscribed before the ring is read: no record falls between */
 	if (!once && xosjob_subscribe(c->f.events, (int)rcvbuf))
-		return fail("%s", xosjob_strerror(c->f.events));
+		return fail("%s", ctx_error(c->f.events));
 	if (xosjob_info(c->f.query, &info))
-		return fail("%s", xosjob_strerror(c->f.query));
+		return fail("%s", ctx_error(c->f.query));
 	if (resume_point(c, &last, &info, &from))
 		return EXIT_FAIL;
 	c->f.last_seq = from;
@@ -633,7 +628,7 @@ static int collect(struct collector *c, uint64_t interval_s, uint64_t rcvbuf,
 	return c->f.lost ? EXIT_FAIL : 0;
 }
 
-int cmd_collect(int argc, char *argv[])
+static int cmd_collect(int argc, char *argv[])
 {
 	const char *interval_s = NULL, *rcvbuf_s = NULL;
 	struct collector c = { .f.emit = write_record, .dir_fd = -1,
@@ -680,3 +675,27 @@ int cmd_collect(int argc, char *argv[])
 	follow_close(&c.f);
 	return ret;
 }
+
+const struct subcommand collect_cmd = {
+	.name = "collect",
+	.run = cmd_collect,
+	.args = "--output DIR [--prometheus FILE [--interval SEC]] [--rcvbuf BYTES] [--once]",
+	.help = "write every end-of-job record to daily JSON-lines files (admin)",
+	.details =
+		"  -o, --output DIR\n"
+		"                 DIR/jobs-YYYY-MM-DD.jsonl, by the day (UTC) a job\n"
+		"                 ended; DIR/last-seq: the last record fsync'ed\n"
+		"  -p, --prometheus FILE\n"
+		"                 rewrite FILE (atomically) with the live jobs'\n"
+		"                 figures, for node_exporter's textfile collector\n"
+		"  -i, --interval SEC\n"
+		"                 how often FILE is rewritten (default 15)\n"
+		"  -b, --rcvbuf BYTES\n"
+		"                 socket receive buffer\n"
+		"      --once     collect the records the kernel keeps, then exit\n"
+		"\n"
+		"A restarted collector goes on after the last record in DIR: no record\n"
+		"is written twice, and missed ones are read back from the kernel's\n"
+		"ring. SIGTERM flushes and exits. Exits 1 if records were lost (the\n"
+		"ring no longer held them).\n",
+};

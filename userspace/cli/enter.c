@@ -23,55 +23,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct {
-	const char *name;
-	int flag;
-} namespaces[] = {
-	/* user first: the others may be owned by it */
-	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
-	{ "pid", CLONE_NEWPID }, { "net", CLONE_NEWNET },
-	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
-	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
-
-#define NR_NS (sizeof(namespaces) / sizeof(namespaces[0]))
-
-static bool parse_ns_list(const char *list, int *mask)
-{
-	char *copy, *tok, *save = NULL;
-	size_t i;
-
-	*mask = 0;
-	if (!strcmp(list, "all")) {
-		for (i = 0; i < NR_NS; i++)
-			*mask |= namespaces[i].flag;
-		return true;
-	}
-	if (!strcmp(list, "none"))
-		return true;
-	copy = strdup(list);
-	if (!copy)
-		return false;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < NR_NS && strcmp(tok, namespaces[i].name); i++)
-			;
-		if (i == NR_NS) {
-			usage_error("--ns: unknown namespace '%s' (user, mnt, pid, net, uts, ipc, cgroup, time, all or none)",
-				    tok);
-			free(copy);
-			return false;
-		}
-		*mask |= namespaces[i].flag;
-	}
-	free(copy);
-	return true;
-}
+#include "namespaces.h"
 
 /* The namespaces of @wanted in which @pid is and we are not. */
 static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
@@ -82,21 +34,21 @@ static int differing_ns(pid_t pid, int wanted, char *names, size_t len)
 	size_t i;
 
 	names[0] = 0;
-	for (i = 0; i < NR_NS; i++) {
-		if (!(wanted & namespaces[i].flag))
+	for (i = 0; i < nr_ns_kinds; i++) {
+		if (!(wanted & ns_kinds[i].flag))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/ns/%s",
-			 namespaces[i].name);
+			 ns_kinds[i].name);
 		if (stat(path, &self))
 			continue;	/* not in this kernel */
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid,
-			 namespaces[i].name);
+			 ns_kinds[i].name);
 		if (stat(path, &them) ||
 		    (self.st_ino == them.st_ino && self.st_dev == them.st_dev))
 			continue;
-		mask |= namespaces[i].flag;
+		mask |= ns_kinds[i].flag;
 		snprintf(names + strlen(names), len - strlen(names), "%s%s",
-			 names[0] ? "," : "", namespaces[i].name);
+			 names[0] ? "," : "", ns_kinds[i].name);
 	}
 	return mask;
 }
@@ -181,7 +133,7 @@ static int children_ns_used(struct xosjob_ctx *ctx, uint64_t id,
 	err = xosjob_tasks(ctx, id, children_ns_member, &c, NULL);
 	if (err && err != -EEXIST)
 		return fail("cannot list the members of job %" PRIu64 ": %s",
-			    id, xosjob_strerror(ctx));
+			    id, ctx_error(ctx));
 	if (*pid_fd >= 0 && !c.pid_used) {
 		close(*pid_fd);
 		*pid_fd = -1;
@@ -411,7 +363,7 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 
 		if (tries) {
 			if (xosjob_get(ctx, e->id, &job))
-				return fail("%s", xosjob_strerror(ctx));
+				return fail("%s", ctx_error(ctx));
 			if (job.ended)
 				return fail("job %" PRIu64 " has ended", e->id);
 			e->anchor.pid = job.anchor_pid;
@@ -469,7 +421,7 @@ static int take_anchor(struct xosjob_ctx *ctx, struct enter *e)
 		    e->id);
 }
 
-int cmd_enter(int argc, char *argv[])
+static int cmd_enter(int argc, char *argv[])
 {
 	const char *user = NULL, *ns_list = "all";
 	bool no_cgroup = false;
@@ -495,7 +447,7 @@ int cmd_enter(int argc, char *argv[])
 		return usage_error("which job? give a job id");
 	if (!parse_job_id(argv[0], &e.id))
 		return EXIT_USAGE;
-	if (!parse_ns_list(ns_list, &e.ns_wanted))
+	if (ns_parse_list("ns", ns_list, ALL_NS, true, &e.ns_wanted))
 		return EXIT_USAGE;
 	if (user && !parse_uid(user, &uid))
 		return EXIT_USAGE;
@@ -533,7 +485,7 @@ int cmd_enter(int argc, char *argv[])
 		snprintf(idbuf, sizeof(idbuf), "%" PRIu64, e.id);
 		if (strstr(xosjob_strerror(ctx), idbuf))
 			return fail_ctx(ctx);
-		fail("job %s: %s", idbuf, xosjob_strerror(ctx));
+		fail("job %s: %s", idbuf, ctx_error(ctx));
 		xosjob_close(ctx);
 		return EXIT_FAIL;
 	}
@@ -586,3 +538,28 @@ int cmd_enter(int argc, char *argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) :
 				   128 + WTERMSIG(status);
 }
+
+const struct subcommand enter_cmd = {
+	.name = "enter",
+	.run = cmd_enter,
+	.args = "[--user U] [--no-cgroup] [--ns LIST] JOB [-- CMD...]",
+	.help = "run CMD (default: a shell) inside a running job, as its owner",
+	.details =
+		"  -u, --user U   run as U instead of the job's owner (root only)\n"
+		"  -C, --no-cgroup\n"
+		"                 stay in the caller's cgroups\n"
+		"  -n, --ns LIST  namespaces to take from the job's anchor, of\n"
+		"                 user,mnt,pid,net,uts,ipc,cgroup,time; all (the\n"
+		"                 default) or none. Only those that differ are joined;\n"
+		"                 pid and time are those of the job's processes when\n"
+		"                 the anchor's children are in others than it.\n"
+		"\n"
+		"The process joins the job (the kernel's JOB_ENTER) and the job's\n"
+		"recorded cgroup (through its cgroup.procs; an admin, for a job\n"
+		"without one, the anchor's cgroups), then takes the namespaces, root\n"
+		"and cwd of the job's anchor (its oldest member); as root it runs CMD\n"
+		"with the job owner's uid. The terminal and standard streams stay the\n"
+		"caller's. XOS_JOB_ID is set.\n"
+		"A frozen job (xosjob freeze) is refused.\n"
+		"Exit status: CMD's, or 126/127 if it cannot be executed.\n",
+};

@@ -55,7 +55,7 @@ int follow_fill(struct follower *f, uint64_t until)
 		return f->stop;
 	if (err < 0 && err != -ECANCELED)
 		return fail("cannot read the ring: %s",
-			    xosjob_strerror(f->query));
+			    ctx_error(f->query));
 	/* records dropped while reading: counted here, never emitted */
 	if (until && f->last_seq + 1 < until) {
 		fail("records %" PRIu64 "..%" PRIu64 " are lost: the ring no "
@@ -85,7 +85,7 @@ int follow_next(struct follower *f, int timeout_ms)
 		return follow_fill(f, 0);
 	}
 	if (err)
-		return fail("%s", xosjob_strerror(f->events));
+		return fail("%s", ctx_error(f->events));
 	if (cmd != XOS_JOB_CMD_ENDED_NTF)
 		return f->emit(f, cmd, &job, false);
 	if (job.seq <= f->last_seq)

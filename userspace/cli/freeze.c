@@ -51,7 +51,7 @@ static int freeze_job(int argc, char *argv[], bool freeze)
 	if (json) {
 		json_begin(&o, stdout);
 		json_u64(&o, "id", id);
-		json_bool(&o, "frozen", freeze);
+		json_boolean(&o, "frozen", freeze);
 		json_str(&o, "cgroup", job.cgroup);
 		json_end(&o);
 		putchar('\n');
@@ -62,12 +62,34 @@ static int freeze_job(int argc, char *argv[], bool freeze)
 	return 0;
 }
 
-int cmd_freeze(int argc, char *argv[])
+static int cmd_freeze(int argc, char *argv[])
 {
 	return freeze_job(argc, argv, true);
 }
 
-int cmd_thaw(int argc, char *argv[])
+static int cmd_thaw(int argc, char *argv[])
 {
 	return freeze_job(argc, argv, false);
 }
+
+const struct subcommand freeze_cmd = {
+	.name = "freeze",
+	.run = cmd_freeze,
+	.args = "[--json] JOB",
+	.help = "stop every process of a job with the cgroup v2 freezer",
+	.details =
+		HELP_JSON
+		"\n"
+		"Only for a job with a cgroup of its own (run or new with limits or\n"
+		"--cgroup-parent). Waits up to 10 s for the cgroup to be frozen. A\n"
+		"frozen job cannot be entered.\n",
+};
+
+const struct subcommand thaw_cmd = {
+	.name = "thaw",
+	.run = cmd_thaw,
+	.args = "[--json] JOB",
+	.help = "let a frozen job's processes run again",
+	.details =
+		HELP_JSON,
+};

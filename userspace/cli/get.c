@@ -2,7 +2,7 @@
 /* xosjob get (show): one job, by id or by a member process. */
 #include "cli.h"
 
-int cmd_get(int argc, char *argv[])
+static int cmd_get(int argc, char *argv[])
 {
 	const char *pid_arg = NULL;
 	const struct option_spec opts[] = {
@@ -39,3 +39,13 @@ int cmd_get(int argc, char *argv[])
 	}
 	return 0;
 }
+
+const struct subcommand get_cmd = {
+	.name = "get",
+	.alias = "show",
+	.run = cmd_get,
+	.args = "[--json] JOB | --pid PID",
+	.help = "show one job, by id or by a member process",
+	.details =
+		"  -p, --pid PID  the job of process PID\n" HELP_JSON,
+};

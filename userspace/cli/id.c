@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-int cmd_id(int argc, char *argv[])
+static int cmd_id(int argc, char *argv[])
 {
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
@@ -39,3 +39,12 @@ int cmd_id(int argc, char *argv[])
 	}
 	return 0;
 }
+
+const struct subcommand id_cmd = {
+	.name = "id",
+	.run = cmd_id,
+	.args = "[--json] [PID]",
+	.help = "print the job id of a process (default: the caller's parent)",
+	.details =
+		HELP_JSON,
+};

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-int cmd_info(int argc, char *argv[])
+static int cmd_info(int argc, char *argv[])
 {
 	struct xosjob_info info;
 	struct xosjob_ctx *ctx;
@@ -48,3 +48,12 @@ int cmd_info(int argc, char *argv[])
 	       info.ring_size);
 	return 0;
 }
+
+const struct subcommand info_cmd = {
+	.name = "info",
+	.run = cmd_info,
+	.args = "[--json]",
+	.help = "module version, live jobs, tracked tasks, allocation failures",
+	.details =
+		HELP_JSON,
+};

@@ -48,55 +48,13 @@
 
 #include "cli.h"
 #include "isolate.h"
+#include "namespaces.h"
 
 /* sethostname()'s limit (HOST_NAME_MAX in the kernel) */
 #define HOSTNAME_MAX 64
 
-static const struct {
-	const char *name;
-	int flag;
-} ns_table[] = {
-	{ "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-	{ "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS },
-	{ "ipc", CLONE_NEWIPC }, { "user", CLONE_NEWUSER },
-	{ "cgroup", CLONE_NEWCGROUP },
-};
-
-#define NR_NS (sizeof(ns_table) / sizeof(ns_table[0]))
-#define NS_NAMES "pid, mnt, net, uts, ipc, user, cgroup or all"
-
-static int parse_list(const char *list, int *mask)
-{
-	const char *p = list, *end;
-	size_t i, len;
-
-	*mask = 0;
-	if (!*list)
-		return usage_error("--isolate: empty namespace list (" NS_NAMES ")");
-	for (;;) {
-		end = strchr(p, ',');
-		len = end ? (size_t)(end - p) : strlen(p);
-		if (len == 3 && !strncmp(p, "all", 3)) {
-			for (i = 0; i < NR_NS; i++)
-				*mask |= ns_table[i].flag;
-		} else {
-			for (i = 0; i < NR_NS; i++)
-				if (strlen(ns_table[i].name) == len &&
-				    !strncmp(p, ns_table[i].name, len))
-					break;
-			if (i == NR_NS && !len)
-				return usage_error("--isolate '%s': an empty namespace name (" NS_NAMES ")",
-						   list);
-			if (i == NR_NS)
-				return usage_error("--isolate: unknown namespace '%.*s' (" NS_NAMES ")",
-						   (int)len, p);
-			*mask |= ns_table[i].flag;
-		}
-		if (!end)
-			return 0;
-		p = end + 1;
-	}
-}
+/* what --isolate may name: every kind but time */
+#define ISOLATE_NS (ALL_NS & ~CLONE_NEWTIME)
 
 int isolate_parse(struct isolate_opts *o, bool has_cmd)
 {
@@ -108,7 +66,8 @@ int isolate_parse(struct isolate_opts *o, bool has_cmd)
 		return 0;
 	if (!has_cmd)
 		return usage_error("--isolate, --hostname and --root need a command");
-	if (o->list && parse_list(o->list, &o->ns))
+	if (o->list && ns_parse_list("isolate", o->list, ISOLATE_NS, false,
+				     &o->ns))
 		return EXIT_USAGE;
 	if (o->hostname) {
 		if (!*o->hostname)
@@ -159,17 +118,6 @@ static int job_fail(uint64_t id, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return fail("%s (job %" PRIu64 " ends)", msg, id);
-}
-
-static void ns_names(int mask, char *buf, size_t len)
-{
-	size_t i;
-
-	buf[0] = 0;
-	for (i = 0; i < NR_NS; i++)
-		if (mask & ns_table[i].flag)
-			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
-				 buf[0] ? "," : "", ns_table[i].name);
 }
 
 static int write_file(const char *path, const char *text)

@@ -27,6 +27,21 @@ struct isolate_opts {
 	{ "hostname", 0, &(o).hostname, NULL },		\
 	{ "root", 0, &(o).root, NULL }
 
+/* their help, in run's --help */
+#define ISOLATE_OPTIONS_HELP \
+	"  --isolate LIST\n" \
+	"                 run the job in new namespaces, of\n" \
+	"                 pid,mnt,net,uts,ipc,user,cgroup or all. With pid,\n" \
+	"                 xosjob is the namespace's init (pid 1): it reaps\n" \
+	"                 orphans, forwards TERM INT HUP QUIT USR1 USR2 to\n" \
+	"                 CMD, and the job ends when CMD exits; the job gets\n" \
+	"                 its own /proc (pid implies mnt)\n" \
+	"  --hostname NAME\n" \
+	"                 the job's hostname, up to 64 bytes (implies uts)\n" \
+	"  --root DIR     root the job in DIR (pivot_root; implies mnt): DIR\n" \
+	"                 needs a proc/ directory for the job's /proc; a dev/\n" \
+	"                 one gets null, zero, full, random, urandom, tty\n"
+
 /*
  * Checks the option values (@has_cmd: a command was given) and works out
  * the namespaces: --hostname implies uts, --root and pid imply mnt, and a

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-int cmd_kill(int argc, char *argv[])
+static int cmd_kill(int argc, char *argv[])
 {
 	const char *sig_arg = "TERM";
 	const struct option_spec opts[] = {
@@ -48,3 +48,16 @@ int cmd_kill(int argc, char *argv[])
 		return fail("%u processes could not be signalled", denied);
 	return 0;
 }
+
+const struct subcommand kill_cmd = {
+	.name = "kill",
+	.run = cmd_kill,
+	.args = "[-s SIG | -SIG] JOB",
+	.help = "signal every member process of a job (default TERM)",
+	.details =
+		"  -s, --signal SIG\n"
+		"                 a number (0 only checks), a name (KILL, SIGKILL)\n"
+		"                 or RTMIN+N\n"
+		"\n"
+		"Exits 1 if some processes could not be signalled.\n",
+};

@@ -43,7 +43,7 @@ label:
 	return 0;
 }
 
-int cmd_list(int argc, char *argv[])
+static int cmd_list(int argc, char *argv[])
 {
 	const char *from = NULL;
 	bool ended = false;
@@ -75,3 +75,14 @@ int cmd_list(int argc, char *argv[])
 		err = xosjob_list(ctx, list_one, &d, &intr);
 	return dump_end(ctx, &d, err, intr, ended ? "records" : "jobs");
 }
+
+const struct subcommand list_cmd = {
+	.name = "list",
+	.run = cmd_list,
+	.args = "[--json] [--ended [--from SEQ]]",
+	.help = "list the jobs you may see (admin: all)",
+	.details =
+		"  -e, --ended    the end-of-job records kept by the module instead\n"
+		"  -f, --from SEQ records from sequence number SEQ on\n"
+		HELP_JSON,
+};

@@ -49,7 +49,7 @@ static int print_event(struct follower *f, int cmd,
 	return m->count && m->printed >= m->count ? FOLLOW_DONE : 0;
 }
 
-int cmd_monitor(int argc, char *argv[])
+static int cmd_monitor(int argc, char *argv[])
 {
 	const char *count_s = NULL, *rcvbuf_s = NULL, *from_s = NULL;
 	const struct option_spec opts[] = {
@@ -85,11 +85,11 @@ int cmd_monitor(int argc, char *argv[])
 	 * skipped.
 	 */
 	if (xosjob_subscribe(m.f.events, (int)rcvbuf)) {
-		ret = fail("%s", xosjob_strerror(m.f.events));
+		ret = fail("%s", ctx_error(m.f.events));
 		goto out;
 	}
 	if (xosjob_info(m.f.query, &info)) {
-		ret = fail("%s", xosjob_strerror(m.f.query));
+		ret = fail("%s", ctx_error(m.f.query));
 		goto out;
 	}
 	/*
@@ -113,3 +113,22 @@ out:
 	follow_close(&m.f);
 	return ret;
 }
+
+const struct subcommand monitor_cmd = {
+	.name = "monitor",
+	.alias = "watch",
+	.run = cmd_monitor,
+	.args = "[--json] [--count N] [--rcvbuf BYTES] [--from SEQ]",
+	.help = "print job creations and end-of-job records as they happen (admin)",
+	.details =
+		"  -c, --count N  stop after N events\n"
+		"  -b, --rcvbuf BYTES\n"
+		"                 socket receive buffer\n"
+		"  -f, --from SEQ first print the kept records from SEQ on\n"
+		HELP_JSON
+		"\n"
+		"Records missed (a sequence gap, or a receive buffer overflow) are\n"
+		"read back from the kernel's ring of ended jobs and printed, marked\n"
+		"recovered, in order; none is printed twice. Exits 1 if the ring no\n"
+		"longer held some.\n",
+};

@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "isolate.h"
+#include "new.h"
 
 /*
  * The one place a job is created: JOB_NEW with @base's label, owner and
@@ -195,7 +196,7 @@ static int new_in_cgroup(struct xosjob_ctx *ctx,
 	}
 	err = create_job(ctx, base, pid, cg, id);
 	if (err) {
-		fail("%s", xosjob_strerror(ctx));
+		fail("%s", ctx_error(ctx));
 		snprintf(dir, sizeof(dir), "%s%s", cg_mount(), old);
 		cg_move_to(dir, pid);
 		cg_remove(cg);
@@ -296,7 +297,7 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	}
 	if (err == -EPERM && !pid_arg) {
 		fail("%s (without a command, new places its parent, pid %u, "
-		     "in the job)", xosjob_strerror(ctx), pid);
+		     "in the job)", ctx_error(ctx), pid);
 		xosjob_close(ctx);
 		return EXIT_FAIL;
 	}
@@ -317,7 +318,29 @@ int new_job(int argc, char *argv[], bool need_cmd)
 	return 0;
 }
 
-int cmd_new(int argc, char *argv[])
+static int cmd_new(int argc, char *argv[])
 {
 	return new_job(argc, argv, false);
 }
+
+const struct subcommand new_cmd = {
+	.name = "new",
+	.run = cmd_new,
+	.args = "[--label L] [--owner UID] [--pid PID] [--cpu-time D] [--time D] [--grace D] [LIMITS] [--json] [[--] CMD [ARG...]]",
+	.help = "create a job; run CMD in it, or print its id",
+	.details =
+		NEW_HELP_OWNER
+		"  -p, --pid PID  place process PID in the job (admin only)\n"
+		NEW_HELP_LIMITS
+		HELP_JSON
+		"  --isolate LIST, --hostname NAME, --root DIR\n"
+		"                 with CMD: as for run\n"
+		CG_OPTIONS_HELP
+		"\n"
+		"With CMD, this process becomes the job's first member and executes\n"
+		"CMD (XOS_JOB_ID is set); with cgroup limits, as run does. Without\n"
+		"CMD the job is created for PID, or for the calling process's parent\n"
+		"(the shell; admin only), and its id printed; with cgroup limits that\n"
+		"process is moved into the job's new cgroup, which stays after the\n"
+		"job.\n",
+};

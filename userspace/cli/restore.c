@@ -80,7 +80,7 @@ static int attach_tree(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 			if (xosjob_attach(ctx, id, child, &n)) {
 				closedir(d);
 				return fail("cannot attach restored process %d to job %" PRIu64 ": %s",
-					    child, id, xosjob_strerror(ctx));
+					    child, id, ctx_error(ctx));
 			}
 			if (attach_tree(ctx, id, child, depth + 1)) {
 				closedir(d);
@@ -93,59 +93,19 @@ static int attach_tree(struct xosjob_ctx *ctx, uint64_t id, pid_t pid,
 }
 
 /*
- * The old job's cgroup limits as run takes them (--memory-max ...), for a
- * cgroup of the new job's own: CRIU restores into the cgroup it runs in,
- * so the limits the new job records are those its cgroup enforces. 0, or
- * the message printed. io.max is not among a job's recorded limits and
- * is not restored.
+ * A cgroup of the new job's own with the old job's cgroup limits, made as
+ * run makes it: CRIU restores into the cgroup it runs in, so the limits
+ * the new job records are those its cgroup enforces. 0, or the message
+ * printed. io.max is not among a job's recorded limits and is not
+ * restored.
  */
 static int restore_cgroup(const struct ckpt_meta *m, struct cg_job *cg)
 {
-	const struct xosjob_limits *l = &m->limits;
-	char mm[24], mh[24], sw[24], pm[24], cm[40], cw[24], iw[24];
-	struct cg_args a = { 0 };
-
-	memset(cg, 0, sizeof(*cg));
-	if (!m->has_limits)
+	if (!m->has_limits) {
+		memset(cg, 0, sizeof(*cg));
 		return 0;
-	if (l->memory_max) {
-		snprintf(mm, sizeof(mm), "%" PRIu64, l->memory_max);
-		a.memory_max = mm;
 	}
-	if (l->memory_high) {
-		snprintf(mh, sizeof(mh), "%" PRIu64, l->memory_high);
-		a.memory_high = mh;
-	}
-	if (l->has_swap_max) {
-		snprintf(sw, sizeof(sw), "%" PRIu64, l->swap_max);
-		a.swap_max = sw;
-	}
-	if (l->pids_max) {
-		snprintf(pm, sizeof(pm), "%" PRIu64, l->pids_max);
-		a.pids_max = pm;
-	}
-	if (l->cpu_quota_us) {
-		/* run writes its percentage over a 100 ms period */
-		uint64_t q = l->cpu_quota_us * 100000 /
-			     (l->cpu_period_us ?: 100000);
-
-		snprintf(cm, sizeof(cm), "%" PRIu64 ".%03" PRIu64 "%%",
-			 q / 1000, q % 1000);
-		a.cpu_max = cm;
-	}
-	if (l->cpu_weight) {
-		snprintf(cw, sizeof(cw), "%" PRIu64, l->cpu_weight);
-		a.cpu_weight = cw;
-	}
-	if (l->io_weight) {
-		snprintf(iw, sizeof(iw), "%" PRIu64, l->io_weight);
-		a.io_weight = iw;
-	}
-	if (l->cpus[0])
-		a.cpus = l->cpus;
-	if (l->mems[0])
-		a.mems = l->mems;
-	return cg_parse(&a, cg) ? EXIT_FAIL : 0;
+	return cg_from_limits(&m->limits, cg) ? EXIT_FAIL : 0;
 }
 
 /* The new job's request, from the metadata. */
@@ -232,7 +192,7 @@ static bool has_images(const char *dir)
 	return !access(path, R_OK);
 }
 
-int cmd_restore(int argc, char *argv[])
+static int cmd_restore(int argc, char *argv[])
 {
 	const char *dir_arg = NULL;
 	bool json = false;
@@ -306,14 +266,7 @@ int cmd_restore(int argc, char *argv[])
 		fail("setenv: %s", strerror(errno));
 		goto out;
 	}
-	criu[a++] = "criu";
-	criu[a++] = "restore";
-	criu[a++] = "-D";
-	criu[a++] = dir;
-	criu[a++] = "-o";
-	criu[a++] = log;
-	criu[a++] = "--action-script";
-	criu[a++] = exe;
+	a = ckpt_criu_args(criu, "restore", dir, log, exe);
 	criu[a++] = "--manage-cgroups=ignore";
 	if (m->shell_job)
 		criu[a++] = "--shell-job";
@@ -415,3 +368,22 @@ out:
 	free(job);
 	return ret;
 }
+
+const struct subcommand restore_cmd = {
+	.name = "restore",
+	.run = cmd_restore,
+	.args = "--dir DIR [--json]",
+	.help = "restore a checkpoint as a new job (admin)",
+	.details =
+		"  -d, --dir DIR  the checkpoint (xosjob checkpoint)\n"
+		HELP_JSON
+		"\n"
+		"The processes come back with their pids (in their pid namespace),\n"
+		"as members of a new job with the old one's label, owner and limits,\n"
+		"restored from it: its figures go on from those saved (get shows which\n"
+		"part came before). Prints the new job's id, then waits, as run does,\n"
+		"and exits with the status of the job's first process (the tree's\n"
+		"root). With the old job's cgroup limits, the processes get a cgroup of\n"
+		"the job's own (as run makes it), else stay in the caller's. Needs\n"
+		"CAP_SYS_ADMIN and criu.\n",
+};

@@ -22,7 +22,7 @@ static int task_one(const struct xosjob_task *t, void *arg)
 		json_u64(&o, "start_boottime_ns", t->start_boottime_ns);
 		/* no figures rather than zeros that look real */
 		if (t->private)
-			json_bool(&o, "private", true);
+			json_boolean(&o, "private", true);
 		else
 			json_stats(&o, "stats", &t->stats);
 		json_end(&o);
@@ -42,7 +42,7 @@ static int task_one(const struct xosjob_task *t, void *arg)
 	return 0;
 }
 
-int cmd_tasks(int argc, char *argv[])
+static int cmd_tasks(int argc, char *argv[])
 {
 	struct dump_out d = { 0 };
 	struct xosjob_ctx *ctx;
@@ -60,3 +60,13 @@ int cmd_tasks(int argc, char *argv[])
 	err = xosjob_tasks(ctx, id, task_one, &d, &intr);
 	return dump_end(ctx, &d, err, intr, "members");
 }
+
+const struct subcommand tasks_cmd = {
+	.name = "tasks",
+	.alias = "ps",
+	.run = cmd_tasks,
+	.args = "[--json] JOB",
+	.help = "list the member tasks (threads) of a job, in join order",
+	.details =
+		HELP_JSON,
+};

@@ -48,12 +48,14 @@ struct xosjob_ctx {
 	parse_fn parse;
 	void *arg;
 	char msg[512];		/* extack text, or our own words */
+	bool from_kernel;	/* err is the kernel's answer to a request */
 	struct nl_msg *req;	/* the request in flight (bad-attr offsets) */
 };
 
 static int set_err(struct xosjob_ctx *ctx, int err, const char *msg)
 {
 	ctx->err = err;
+	ctx->from_kernel = false;
 	snprintf(ctx->msg, sizeof(ctx->msg), "%s", msg ? msg : "");
 	return err;
 }
@@ -303,6 +305,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	/* a callback's error came first and wins; the kernel's is news */
 	if (!ctx->err) {
 		ctx->err = e->error;
+		ctx->from_kernel = e->error < 0;
 		ctx->msg[0] = 0;
 		parse_ext_ack(ctx, h, off);
 	}
@@ -321,6 +324,7 @@ static int on_finish(struct nl_msg *msg, void *arg)
 		memcpy(&err, nlmsg_data(h), sizeof(err));
 		if (err < 0 && !ctx->err) {
 			ctx->err = err;
+			ctx->from_kernel = true;
 			ctx->msg[0] = 0;
 			parse_ext_ack(ctx, h, NLMSG_HDRLEN + sizeof(int));
 		}
@@ -455,6 +459,18 @@ const char *xosjob_strerror(const struct xosjob_ctx *ctx)
 	return strerror(ctx->err ? -ctx->err : EIO);
 }
 
+int xosjob_errno(const struct xosjob_ctx *ctx)
+{
+	if (!ctx)
+		return ENOENT;
+	return ctx->err ? -ctx->err : 0;
+}
+
+bool xosjob_kernel_error(const struct xosjob_ctx *ctx)
+{
+	return ctx && ctx->from_kernel;
+}
+
 int xosjob_family(const struct xosjob_ctx *ctx)
 {
 	return ctx->family;
@@ -488,6 +504,7 @@ static int talk(struct xosjob_ctx *ctx, struct nl_msg *msg, int put_err,
 	int err;
 
 	ctx->err = 0;
+	ctx->from_kernel = false;
 	ctx->done = false;
 	ctx->interrupted = false;
 	ctx->msg[0] = 0;

@@ -1,480 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* xosjob: errors, option and number parsing, text and JSON output. */
-#include <errno.h>
+/* xosjob: a job, its figures and limits, as text or JSON; dumps. */
 #include <inttypes.h>
-#include <pwd.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/wait.h>
-#include <time.h>
-
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "cli.h"
-
-static void vreport(const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
-	if (subcmd)
-		fprintf(stderr, "%s: ", subcmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport(fmt, ap);
-	va_end(ap);
-	if (subcmd)
-		fprintf(stderr, "Try '%s %s --help'.\n", prog, subcmd);
-	else
-		fprintf(stderr, "Try '%s --help'.\n", prog);
-	return EXIT_USAGE;
-}
-
-int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport(fmt, ap);
-	va_end(ap);
-	return EXIT_FAIL;
-}
-
-int fail_ctx(struct xosjob_ctx *ctx)
-{
-	fail("%s", xosjob_strerror(ctx));
-	xosjob_close(ctx);
-	return EXIT_FAIL;
-}
-
-struct xosjob_ctx *open_ctx(void)
-{
-	struct xosjob_ctx *ctx;
-	int err = xosjob_open(&ctx);
-
-	if (err == -ENOENT)
-		fail("%s", xosjob_strerror(NULL));
-	else if (err)
-		fail("cannot open a generic netlink socket: %s",
-		     strerror(-err));
-	return err ? NULL : ctx;
-}
-
-static const struct option_spec *find_opt(const struct option_spec *opts,
-					  const char *a, const char **value)
-{
-	size_t len;
-
-	*value = NULL;
-	for (; opts && opts->name; opts++) {
-		if (a[1] == '-') {
-			len = strlen(opts->name);
-			if (strncmp(a + 2, opts->name, len))
-				continue;
-			if (!a[2 + len])
-				return opts;
-			if (a[2 + len] == '=' && opts->value) {
-				*value = a + 3 + len;
-				return opts;
-			}
-		} else if (opts->short_name && a[1] == opts->short_name) {
-			if (!a[2])
-				return opts;
-			if (opts->value) {
-				*value = a + 2;
-				return opts;
-			}
-		}
-	}
-	return NULL;
-}
-
-int parse_opts(int argc, char *argv[], const struct option_spec *opts,
-	       bool *json, bool stop_at_arg)
-{
-	bool rest = false;
-	int i, n = 0;
-
-	for (i = 1; i < argc; i++) {
-		const struct option_spec *o;
-		const char *value;
-		char *a = argv[i];
-
-		if (rest || a[0] != '-' || !a[1]) {
-			argv[n++] = a;
-			rest = rest || stop_at_arg;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			rest = true;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			subcommand_help(stdout);
-			return OPTS_HELP;
-		}
-		if (json && !strcmp(a, "--json")) {
-			*json = true;
-			continue;
-		}
-		o = find_opt(opts, a, &value);
-		if (!o) {
-			usage_error("unknown option '%s'", a);
-			return OPTS_USAGE;
-		}
-		if (o->flag) {
-			*o->flag = true;
-			continue;
-		}
-		if (!value) {
-			if (i + 1 >= argc) {
-				usage_error("option '%s' needs a value", a);
-				return OPTS_USAGE;
-			}
-			value = argv[++i];
-		}
-		*o->value = value;
-	}
-	argv[n] = NULL;
-	return n;
-}
-
-int opts_exit(int n)
-{
-	return n == OPTS_HELP ? 0 : EXIT_USAGE;
-}
-
-const int forwarded_signals[NR_FORWARDED_SIGNALS] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
-};
-
-bool parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end || x > max)
-		return false;
-	*v = x;
-	return true;
-}
-
-/* Units of a duration, the longest suffix first where one is a prefix. */
-static const struct {
-	const char *unit;
-	uint64_t ns;
-} duration_units[] = {
-	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
-	{ "s", 1000000000ULL }, { "m", 60000000000ULL },
-	{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
-};
-
-#define DURATION_MAX (1ULL << 62)
-
-bool parse_duration(const char *opt, const char *s, bool zero_ok,
-		    uint64_t *ns)
-{
-	const char *p = s;
-	uint64_t total = 0;
-
-	if (!*p)
-		goto bad;
-	while (*p) {
-		uint64_t whole = 0, frac = 0, scale = 1, unit = 0, v;
-		size_t i, n;
-
-		if (*p < '0' || *p > '9')
-			goto bad;
-		while (*p >= '0' && *p <= '9') {
-			if (whole > DURATION_MAX / 10)
-				goto big;
-			whole = whole * 10 + (*p++ - '0');
-		}
-		if (*p == '.') {
-			for (p++; *p >= '0' && *p <= '9'; p++) {
-				if (scale < 1000000000ULL) {
-					frac = frac * 10 + (*p - '0');
-					scale *= 10;
-				}
-			}
-		}
-		for (i = 0; i < sizeof(duration_units) / sizeof(duration_units[0]); i++) {
-			n = strlen(duration_units[i].unit);
-			/* "m" must not take the "m" of "ms" */
-			if (!strncmp(p, duration_units[i].unit, n) &&
-			    !(p[n] >= 'a' && p[n] <= 'z')) {
-				unit = duration_units[i].ns;
-				p += n;
-				break;
-			}
-		}
-		if (!unit) {
-			/* a bare number is seconds, and only alone */
-			if (*p || p == s)
-				goto bad;
-			unit = 1000000000ULL;
-		}
-		if (whole > DURATION_MAX / unit)
-			goto big;
-		v = whole * unit + frac * unit / scale;
-		if (v > DURATION_MAX - total)
-			goto big;
-		total += v;
-	}
-	if (!total && !zero_ok) {
-		usage_error("--%s must be more than 0", opt);
-		return false;
-	}
-	*ns = total;
-	return true;
-bad:
-	usage_error("--%s: '%s' is not a duration (such as 90, 1.5s, 500ms, 2m30s, 1h, 1d)",
-		    opt, s);
-	return false;
-big:
-	usage_error("--%s: '%s' is too long a duration", opt, s);
-	return false;
-}
-
-bool parse_job_id(const char *s, uint64_t *id)
-{
-	if (parse_u64(s, UINT64_MAX, id) && *id)
-		return true;
-	usage_error("'%s' is not a job id (a number from 1)", s);
-	return false;
-}
-
-int parse_one_job(int n, char *argv[], const char *none, uint64_t *id)
-{
-	if (n != 1)
-		return usage_error("%s", n ? "one job id, please" : none);
-	return parse_job_id(argv[0], id) ? 0 : EXIT_USAGE;
-}
-
-/* PID_MAX_LIMIT on 64-bit kernels */
-#define PID_MAX 4194304
-
-bool parse_pid(const char *s, uint32_t *pid)
-{
-	uint64_t v;
-
-	if (parse_u64(s, PID_MAX, &v) && v) {
-		*pid = v;
-		return true;
-	}
-	usage_error("'%s' is not a pid (a number from 1 to %d)", s, PID_MAX);
-	return false;
-}
-
-bool parse_uid(const char *s, uint32_t *uid)
-{
-	struct passwd *pw;
-	uint64_t v;
-
-	/* (uid_t)-1 is no uid */
-	if (parse_u64(s, UINT32_MAX - 1, &v)) {
-		*uid = v;
-		return true;
-	}
-	if (*s && (*s < '0' || *s > '9')) {
-		pw = getpwnam(s);
-		if (pw) {
-			*uid = pw->pw_uid;
-			return true;
-		}
-	}
-	usage_error("'%s' is not a uid or a user name", s);
-	return false;
-}
-
-/* glibc keeps two real-time signals for itself: ask the kernel's view */
-#define KERNEL_SIGRTMIN 32
-#define KERNEL_SIGMAX 64
-
-static int parse_rt_signal(const char *s)
-{
-	uint64_t off = 0;
-
-	if (!strncasecmp(s, "RTMIN", 5)) {
-		if (s[5] && (s[5] != '+' ||
-			     !parse_u64(s + 6, KERNEL_SIGMAX, &off)))
-			return -1;
-		off += SIGRTMIN;
-	} else if (!strncasecmp(s, "RTMAX", 5)) {
-		if (s[5] && (s[5] != '-' ||
-			     !parse_u64(s + 6, KERNEL_SIGMAX, &off)))
-			return -1;
-		off = SIGRTMAX - off;
-	} else {
-		return -1;
-	}
-	if (off < (uint64_t)SIGRTMIN || off > (uint64_t)SIGRTMAX)
-		return -1;
-	return off;
-}
-
-int parse_signal(const char *s)
-{
-	uint64_t v;
-	int i;
-
-	if (parse_u64(s, KERNEL_SIGMAX, &v))
-		return v;
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (i = 1; i < KERNEL_SIGRTMIN; i++) {
-		const char *name = sigabbrev_np(i);
-
-		if (name && !strcasecmp(s, name))
-			return i;
-	}
-	return parse_rt_signal(s);
-}
-
-const char *signal_name(int sig, char *buf, size_t len)
-{
-	const char *name = sig > 0 && sig < KERNEL_SIGRTMIN ?
-			   sigabbrev_np(sig) : NULL;
-
-	if (name)
-		snprintf(buf, len, "%s", name);
-	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(buf, len, "RTMIN+%d", sig - SIGRTMIN);
-	else
-		snprintf(buf, len, "%d", sig);
-	return buf;
-}
-
-size_t utf8_len(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* no overlong forms, no surrogates, nothing above U+10FFFF */
-	if (*p == 0xe0)
-		lo = 0xa0;
-	else if (*p == 0xed)
-		hi = 0x9f;
-	else if (*p == 0xf0)
-		lo = 0x90;
-	else if (*p == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-void print_text(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t n = utf8_len(p);
-
-		/* C0 and C1 controls, DEL and broken UTF-8 are escaped */
-		if (!n || *p < 0x20 || *p == 0x7f ||
-		    (*p == 0xc2 && p[1] < 0xa0)) {
-			fprintf(f, "\\x%02x", *p++);
-			continue;
-		}
-		if (*p == '\\') {
-			fputs("\\\\", f);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, n, f);
-		p += n;
-	}
-}
-
-void json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	while (*p) {
-		size_t n = utf8_len(p);
-
-		if (*p == '"' || *p == '\\') {
-			fprintf(f, "\\%c", *p++);
-		} else if (!n || *p < 0x20 || *p == 0x7f) {
-			/* a byte that is not UTF-8 becomes U+00XX */
-			fprintf(f, "\\u%04x", *p++);
-		} else {
-			fwrite(p, 1, n, f);
-			p += n;
-		}
-	}
-	fputc('"', f);
-}
-
-void json_begin(struct json *j, FILE *f)
-{
-	j->f = f;
-	j->first = true;
-	fputc('{', f);
-}
-
-void json_key(struct json *j, const char *key)
-{
-	if (!j->first)
-		fputc(',', j->f);
-	j->first = false;
-	json_string(j->f, key);
-	fputc(':', j->f);
-}
-
-void json_u64(struct json *j, const char *key, uint64_t v)
-{
-	json_key(j, key);
-	fprintf(j->f, "%" PRIu64, v);
-}
-
-void json_bool(struct json *j, const char *key, bool v)
-{
-	json_key(j, key);
-	fputs(v ? "true" : "false", j->f);
-}
-
-void json_str(struct json *j, const char *key, const char *v)
-{
-	json_key(j, key);
-	if (v)
-		json_string(j->f, v);
-	else
-		fputs("null", j->f);
-}
-
-void json_end(struct json *j)
-{
-	fputc('}', j->f);
-}
 
 static const struct {
 	uint32_t flag;
@@ -508,52 +38,6 @@ const char *flags_str(uint32_t flags, char *buf, size_t len)
 				"%s0x%x", off ? "," : "", flags);
 	if (!off)
 		snprintf(buf, len, "-");
-	return buf;
-}
-
-const char *time_str(uint64_t realtime_ns, char *buf, size_t len)
-{
-	time_t t = realtime_ns / 1000000000ULL;
-	long off;
-	struct tm tm;
-	size_t n;
-
-	if (!localtime_r(&t, &tm) ||
-	    !(n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm))) {
-		snprintf(buf, len, "%" PRIu64, realtime_ns);
-		return buf;
-	}
-	off = tm.tm_gmtoff / 60;
-	snprintf(buf + n, len - n, "%c%02ld:%02ld", off < 0 ? '-' : '+',
-		 labs(off) / 60, labs(off) % 60);
-	return buf;
-}
-
-static uint64_t clock_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clock, &ts))
-		return 0;
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-uint64_t boot_to_realtime(uint64_t boottime_ns)
-{
-	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
-	uint64_t real = clock_ns(CLOCK_REALTIME);
-
-	return real - boot + boottime_ns;
-}
-
-const char *user_str(uint32_t uid, char *buf, size_t len)
-{
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw)
-		snprintf(buf, len, "%u (%s)", uid, pw->pw_name);
-	else
-		snprintf(buf, len, "%u", uid);
 	return buf;
 }
 
@@ -591,43 +75,19 @@ static const struct {
 
 #define NR_STAT_FIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))
 
+const char *stat_name(size_t i)
+{
+	return i < NR_STAT_FIELDS ? stat_fields[i].name : NULL;
+}
+
+uint64_t *stat_ptr(struct xosjob_stats *st, size_t i)
+{
+	return (uint64_t *)((char *)st + stat_fields[i].off);
+}
+
 static uint64_t stat_value(const struct xosjob_stats *st, size_t i)
 {
 	return *(const uint64_t *)((const char *)st + stat_fields[i].off);
-}
-
-/* "1.23 s", "45.6 MiB": three significant digits, the unit that fits. */
-const char *human_ns(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 " ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.3g us", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.3g ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-	return buf;
-}
-
-const char *human_bytes(uint64_t b, char *buf, size_t len)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = b;
-	size_t u = 0;
-
-	if (b < 1024) {
-		snprintf(buf, len, "%" PRIu64 " B", b);
-		return buf;
-	}
-	v /= 1024;
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s",
-		 v, units[u]);
-	return buf;
 }
 
 static const char *human_stat(const struct xosjob_stats *st, size_t i,
@@ -664,7 +124,7 @@ void json_stats(struct json *parent, const char *key,
 	json_begin(&o, parent->f);
 	for (i = 0; i < NR_STAT_FIELDS; i++)
 		json_u64(&o, stat_fields[i].name, stat_value(st, i));
-	json_bool(&o, "delayacct", st->delayacct);
+	json_boolean(&o, "delayacct", st->delayacct);
 	/* delays the kernel did not send (delay accounting off) are null */
 	for (i = 0; i < XOSJOB_NR_DELAYS; i++) {
 		snprintf(name, sizeof(name), "%s_delay_ns", xosjob_delay_name(i));
@@ -706,21 +166,6 @@ void print_stats(FILE *f, const char *indent, const struct xosjob_stats *st)
 	if (off)
 		fprintf(f, "%sother delays: not counted (delay accounting is off: "
 			"sysctl kernel.task_delayacct=1)\n", indent);
-}
-
-const char *status_str(uint32_t status, char *buf, size_t len)
-{
-	char sig[16];
-
-	if (WIFEXITED(status))
-		snprintf(buf, len, "exited %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "killed by SIG%s%s",
-			 signal_name(WTERMSIG(status), sig, sizeof(sig)),
-			 WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		snprintf(buf, len, "status %#x", status);
-	return buf;
 }
 
 /* The limits, named as xosjob run's options. */
@@ -834,7 +279,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 			 j->anchor_start_boottime_ns);
 	json_u64(&o, "flags", j->flags);
 	for (i = 0; i < NR_JOB_FLAGS; i++)
-		json_bool(&o, job_flags[i].name, j->flags & job_flags[i].flag);
+		json_boolean(&o, job_flags[i].name, j->flags & job_flags[i].flag);
 	json_u64(&o, "nr_tasks", j->nr_tasks);
 	json_u64(&o, "nr_procs", j->nr_procs);
 	json_u64(&o, "tasks_started", j->tasks_started);
@@ -842,7 +287,7 @@ void json_job(FILE *f, const struct xosjob_job *j)
 	json_u64(&o, "procs_started", j->procs_started);
 	json_u64(&o, "procs_exited", j->procs_exited);
 	json_u64(&o, "elapsed_ns", j->elapsed_ns);
-	json_bool(&o, "ended", j->ended);
+	json_boolean(&o, "ended", j->ended);
 	if (j->ended) {
 		json_u64(&o, "seq", j->seq);
 		json_str(&o, "ended_at", time_str(j->ended_realtime_ns, t,
