@@ -144,8 +144,8 @@ for line in open(prom, encoding="utf-8"):
     if "job_id" not in labels:
         # the collector's own series (xos_job_collector_ended_total{state})
         continue
-    jobs.setdefault(labels["job_id"], {})[(m[1], labels.get("state", labels.get("mode", "")))] = \
-        (labels["job_label"], float(m[3]))
+    sub = labels.get("state", labels.get("mode", labels.get("type", labels.get("direction", ""))))
+    jobs.setdefault(labels["job_id"], {})[(m[1], sub)] = (labels["job_label"], float(m[3]), m[3])
 live = json.loads(subprocess.run(["xosjob", "list", "--json"], capture_output=True).stdout)
 seen = 0
 for j in live:
@@ -154,15 +154,47 @@ for j in live:
     got = jobs.get(str(j["id"]))
     if not got:
         sys.exit(f"job {j['id']} missing")
-    lab, tasks = got[("xos_job_tasks", "")]
+    lab, tasks, _ = got[("xos_job_tasks", "")]
     if lab != j["label"] or tasks != j["nr_tasks"] or got[("xos_job_info", "")][1] != 1:
         sys.exit(f"job {j['id']}: label {lab!r} tasks {tasks}, want {j['label']!r} {j['nr_tasks']}")
+    # its members sleep: every figure, as written, is the kernel's now
+    k = json.loads(subprocess.run(["xosjob", "get", "--json", str(j["id"])],
+                                  capture_output=True).stdout)
+    st = k["stats"]
+    ns = lambda v: f"{v // 10**9}.{v % 10**9:09d}"
+    ms = (k["created_realtime_ns"] + 500000) // 10**6
+    want = {
+        ("xos_job_start_time_seconds", ""): f"{ms // 1000}.{ms % 1000:03d}",
+        ("xos_job_processes", ""): str(k["nr_procs"]),
+        ("xos_job_tasks_started_total", ""): str(k["tasks_started"]),
+        ("xos_job_tasks_exited_total", ""): str(k["tasks_exited"]),
+        ("xos_job_cpu_seconds_total", "user"): ns(st["utime_ns"]),
+        ("xos_job_cpu_seconds_total", "system"): ns(st["stime_ns"]),
+        ("xos_job_run_seconds_total", ""): ns(st["runtime_ns"]),
+        ("xos_job_page_faults_total", "minor"): str(st["minflt"]),
+        ("xos_job_page_faults_total", "major"): str(st["majflt"]),
+        ("xos_job_context_switches_total", "voluntary"): str(st["nvcsw"]),
+        ("xos_job_context_switches_total", "involuntary"): str(st["nivcsw"]),
+        ("xos_job_io_bytes_total", "read"): str(st["rchar"]),
+        ("xos_job_io_bytes_total", "write"): str(st["wchar"]),
+        ("xos_job_storage_bytes_total", "read"): str(st["read_bytes"]),
+        ("xos_job_storage_bytes_total", "write"): str(st["write_bytes"]),
+        ("xos_job_memory_peak_rss_bytes", ""): str(st["hiwater_rss_kb"] * 1024),
+        ("xos_job_oom_kills_total", ""): str(k["nr_oom_killed"]),
+        ("xos_job_frozen", ""): "0",
+    }
+    for state, v in k.get("states", {}).items():
+        want[("xos_job_state_tasks", state)] = str(v)
+    bad = [f"{n}{{{sub}}} {got.get((n, sub), ('', '', 'missing'))[2]} != {v}"
+           for (n, sub), v in want.items() if got.get((n, sub), ("", "", ""))[2] != v]
+    if bad:
+        sys.exit(f"job {j['id']}: " + "; ".join(bad))
     seen += 1
-print(f"{seen} live jobs with their labels and task counts")
+print(f"{seen} live jobs with their labels, task counts and every figure")
 sys.exit(seen != 2)
 PY
 rc=$?
-check "the file holds the live jobs, labels escaped and read back intact, task counts right: $(cat /tmp/c.py)" '[ $rc = 0 ]'
+check "the file holds the live jobs, labels escaped and read back intact, every figure the kernel's: $(cat /tmp/c.py)" '[ $rc = 0 ]'
 # both end, and their records are in the ring, before the next collection
 xosjob kill -s KILL "$weird_id" >/dev/null
 xosjob kill -s KILL "$two_id" >/dev/null

@@ -30,7 +30,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -276,29 +275,108 @@ static int write_record(struct follower *f, int cmd,
 /* --- the node_exporter textfile ------------------------------------- */
 
 /*
- * A label value: backslash, quote and newline escaped. A byte that is not
- * UTF-8 becomes U+00XX, as in the JSON output, so that the two agree.
+ * A scrape writes some 30 sample lines per live job. Each line is put
+ * together in a buffer and written with one fwrite_unlocked(), and a job's
+ * label part is escaped once per job: printf's format parsing and its
+ * locking per call were half of a scrape's cost (bench/README.md, the
+ * node-wide scrape).
  */
-static void prom_label(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
 
-	while (*p) {
-		size_t n = utf8_len(p);
+/* the longest label part: every byte of a label may double when escaped */
+#define PROM_JOB_PART_MAX (sizeof("{job_id=\"18446744073709551615\",job_label=\"") + \
+			   2 * XOS_JOB_LABEL_MAX + 1)
+
+struct prom_job {
+	const struct xosjob_job *j;
+	char part[PROM_JOB_PART_MAX];	/* {job_id="N",job_label="L" */
+	size_t part_len;
+};
+
+static char *put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	return put_mem(p, s, strlen(s));
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char digits[20];
+	int n = 0;
+
+	do {
+		digits[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+/*
+ * @v in units of 10^-@decimals (nanoseconds: 9), as a decimal fraction:
+ * exact, where a double would round figures past 2^53 ns (104 days).
+ */
+static char *put_fixed(char *p, uint64_t v, int decimals)
+{
+	uint64_t unit = 1;
+	int i;
+
+	for (i = 0; i < decimals; i++)
+		unit *= 10;
+	p = put_u64(p, v / unit);
+	*p++ = '.';
+	v %= unit;
+	for (i = decimals - 1; i >= 0; i--, v /= 10)
+		p[i] = '0' + v % 10;
+	return p + decimals;
+}
+
+/*
+ * A label value: backslash, quote and newline escaped. A byte that is not
+ * UTF-8 becomes U+00XX, as in the JSON output, so that the two agree. At
+ * most two bytes out for each byte in.
+ */
+static char *put_label(char *p, const char *s)
+{
+	const unsigned char *q = (const unsigned char *)s;
+
+	while (*q) {
+		size_t n = utf8_len(q);
 
 		if (!n) {
-			fputc(0xc0 | *p >> 6, f);
-			fputc(0x80 | (*p++ & 0x3f), f);
-		} else if (*p == '\\' || *p == '"') {
-			fprintf(f, "\\%c", *p++);
-		} else if (*p == '\n') {
-			fputs("\\n", f);
-			p++;
+			*p++ = 0xc0 | *q >> 6;
+			*p++ = 0x80 | (*q++ & 0x3f);
+		} else if (*q == '\\' || *q == '"') {
+			*p++ = '\\';
+			*p++ = *q++;
+		} else if (*q == '\n') {
+			*p++ = '\\';
+			*p++ = 'n';
+			q++;
 		} else {
-			fwrite(p, 1, n, f);
-			p += n;
+			p = put_mem(p, (const char *)q, n);
+			q += n;
 		}
 	}
+	return p;
+}
+
+static void prom_job_init(struct prom_job *pj, const struct xosjob_job *j)
+{
+	char *p = pj->part;
+
+	pj->j = j;
+	p = put_str(p, "{job_id=\"");
+	p = put_u64(p, j->id);
+	p = put_str(p, "\",job_label=\"");
+	p = put_label(p, j->has_label ? j->label : "");
+	*p++ = '"';
+	pj->part_len = p - pj->part;
 }
 
 struct metric {
@@ -335,75 +413,79 @@ struct prom_dump {
 	uint64_t n;
 };
 
-static void sample(struct prom_dump *d, int m, const struct xosjob_job *j,
-		   const char *extra, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void sample(struct prom_dump *d, int m, const struct xosjob_job *j,
-		   const char *extra, const char *fmt, ...)
+/*
+ * One sample of metric @m: the value is @v, or with @decimals > 0 @v in
+ * units of 10^-@decimals. @extra is the value of the metric's own label.
+ */
+static void sample(struct prom_dump *d, int m, const struct prom_job *pj,
+		   const char *extra, uint64_t v, int decimals)
 {
-	FILE *f = d->f[m];
-	va_list ap;
+	char line[64 + PROM_JOB_PART_MAX + 64], *p = line;
 
-	fprintf(f, "%s{job_id=\"%" PRIu64 "\",job_label=\"", metrics[m].name,
-		j->id);
-	prom_label(f, j->has_label ? j->label : "");
-	fputc('"', f);
-	if (m == M_INFO)
-		fprintf(f, ",owner_uid=\"%u\"", j->owner_uid);
-	if (extra)
-		fprintf(f, ",%s=\"%s\"", metrics[m].extra, extra);
-	fputs("} ", f);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
+	p = put_str(p, metrics[m].name);
+	p = put_mem(p, pj->part, pj->part_len);
+	if (m == M_INFO) {
+		p = put_str(p, ",owner_uid=\"");
+		p = put_u64(p, pj->j->owner_uid);
+		*p++ = '"';
+	}
+	if (extra) {
+		*p++ = ',';
+		p = put_str(p, metrics[m].extra);
+		p = put_str(p, "=\"");
+		p = put_str(p, extra);
+		*p++ = '"';
+	}
+	p = put_str(p, "} ");
+	p = decimals ? put_fixed(p, v, decimals) : put_u64(p, v);
+	*p++ = '\n';
+	fwrite_unlocked(line, 1, p - line, d->f[m]);
 }
 
-static double secs(uint64_t ns)
-{
-	return ns / 1e9;
-}
+/* nanoseconds as seconds, exact */
+#define NS 9
 
 static int prom_job(const struct xosjob_job *j, void *arg)
 {
 	const struct xosjob_stats *st = &j->stats;
 	struct prom_dump *d = arg;
+	struct prom_job pj;
 
-	sample(d, M_INFO, j, NULL, "1");
-	sample(d, M_START, j, NULL, "%.3f", secs(j->created_realtime_ns));
-	sample(d, M_TASKS, j, NULL, "%" PRIu64, j->nr_tasks);
-	sample(d, M_PROCS, j, NULL, "%" PRIu64, j->nr_procs);
-	sample(d, M_STARTED, j, NULL, "%" PRIu64, j->tasks_started);
-	sample(d, M_EXITED, j, NULL, "%" PRIu64, j->tasks_exited);
-	sample(d, M_CPU, j, "user", "%.9f", secs(st->utime_ns));
-	sample(d, M_CPU, j, "system", "%.9f", secs(st->stime_ns));
-	sample(d, M_RUN, j, NULL, "%.9f", secs(st->runtime_ns));
-	sample(d, M_FAULTS, j, "minor", "%" PRIu64, st->minflt);
-	sample(d, M_FAULTS, j, "major", "%" PRIu64, st->majflt);
-	sample(d, M_CSW, j, "voluntary", "%" PRIu64, st->nvcsw);
-	sample(d, M_CSW, j, "involuntary", "%" PRIu64, st->nivcsw);
-	sample(d, M_IO, j, "read", "%" PRIu64, st->rchar);
-	sample(d, M_IO, j, "write", "%" PRIu64, st->wchar);
-	sample(d, M_STORAGE, j, "read", "%" PRIu64, st->read_bytes);
-	sample(d, M_STORAGE, j, "write", "%" PRIu64, st->write_bytes);
-	sample(d, M_RSS, j, NULL, "%" PRIu64, st->hiwater_rss_kb * 1024);
+	prom_job_init(&pj, j);
+	sample(d, M_INFO, &pj, NULL, 1, 0);
+	/* to the millisecond, rounded */
+	sample(d, M_START, &pj, NULL, (j->created_realtime_ns + 500000) / 1000000, 3);
+	sample(d, M_TASKS, &pj, NULL, j->nr_tasks, 0);
+	sample(d, M_PROCS, &pj, NULL, j->nr_procs, 0);
+	sample(d, M_STARTED, &pj, NULL, j->tasks_started, 0);
+	sample(d, M_EXITED, &pj, NULL, j->tasks_exited, 0);
+	sample(d, M_CPU, &pj, "user", st->utime_ns, NS);
+	sample(d, M_CPU, &pj, "system", st->stime_ns, NS);
+	sample(d, M_RUN, &pj, NULL, st->runtime_ns, NS);
+	sample(d, M_FAULTS, &pj, "minor", st->minflt, 0);
+	sample(d, M_FAULTS, &pj, "major", st->majflt, 0);
+	sample(d, M_CSW, &pj, "voluntary", st->nvcsw, 0);
+	sample(d, M_CSW, &pj, "involuntary", st->nivcsw, 0);
+	sample(d, M_IO, &pj, "read", st->rchar, 0);
+	sample(d, M_IO, &pj, "write", st->wchar, 0);
+	sample(d, M_STORAGE, &pj, "read", st->read_bytes, 0);
+	sample(d, M_STORAGE, &pj, "write", st->write_bytes, 0);
+	sample(d, M_RSS, &pj, NULL, st->hiwater_rss_kb * 1024, 0);
 	if (j->has_states) {
-		sample(d, M_STATE, j, "running", "%" PRIu64, j->states.running);
-		sample(d, M_STATE, j, "sleeping", "%" PRIu64, j->states.sleeping);
-		sample(d, M_STATE, j, "uninterruptible", "%" PRIu64,
-		       j->states.uninterruptible);
-		sample(d, M_STATE, j, "stopped", "%" PRIu64, j->states.stopped);
-		sample(d, M_STATE, j, "io_wait", "%" PRIu64, j->states.io_wait);
-		sample(d, M_STATE, j, "frozen", "%" PRIu64, j->states.frozen);
+		sample(d, M_STATE, &pj, "running", j->states.running, 0);
+		sample(d, M_STATE, &pj, "sleeping", j->states.sleeping, 0);
+		sample(d, M_STATE, &pj, "uninterruptible",
+		       j->states.uninterruptible, 0);
+		sample(d, M_STATE, &pj, "stopped", j->states.stopped, 0);
+		sample(d, M_STATE, &pj, "io_wait", j->states.io_wait, 0);
+		sample(d, M_STATE, &pj, "frozen", j->states.frozen, 0);
 	}
-	sample(d, M_OOM, j, NULL, "%" PRIu64, j->nr_oom_killed);
-	sample(d, M_FROZEN, j, NULL, "%d", j->frozen);
+	sample(d, M_OOM, &pj, NULL, j->nr_oom_killed, 0);
+	sample(d, M_FROZEN, &pj, NULL, !!j->frozen, 0);
 	if (j->limits.cpu_time_ns)
-		sample(d, M_LIMIT, j, "cpu_time", "%.9f",
-		       secs(j->limits.cpu_time_ns));
+		sample(d, M_LIMIT, &pj, "cpu_time", j->limits.cpu_time_ns, NS);
 	if (j->limits.time_ns)
-		sample(d, M_LIMIT, j, "time", "%.9f", secs(j->limits.time_ns));
+		sample(d, M_LIMIT, &pj, "time", j->limits.time_ns, NS);
 	d->n++;
 	return 0;
 }
