@@ -778,6 +778,15 @@ int xos_job_set_checkpointing(struct xos_job *job, bool on, u32 *flags)
 	return err;
 }
 
+bool xos_job_has_ended(struct xos_job *job)
+{
+	if (!READ_ONCE(job->ended))
+		return false;
+	spin_lock(&job->lock);
+	spin_unlock(&job->lock);
+	return true;
+}
+
 /* Ends a job that never got a member (its first process was exiting). */
 void xos_job_abandon_if_empty(struct xos_job *job)
 {
@@ -1213,7 +1222,8 @@ static int xos_job_kill_check(struct xos_job *job, u32 *nr_signalled,
  * Each process is represented by its one ->is_proc member thread.
  *
  * The members are walked under RCU, not under job->lock, which every
- * member's fork and exit needs. Races are closed as follows:
+ * member's fork and exit needs; the lock is held only around each
+ * process's kill_pid() and mark. Races are closed as follows:
  * - A process whose fork started before the walk signalled its parent,
  *   but whose fork probe runs after that (the fork raced the kill), gets
  *   the signal from the probe: see xos_job_forward_kill_locked().
@@ -1223,6 +1233,8 @@ static int xos_job_kill_check(struct xos_job *job, u32 *nr_signalled,
  * - A representative that leaves hands its mark to the next member thread
  *   of its process (xos_task_pass_process()), which may sit behind the
  *   walk: further walks catch such processes until one signals nothing.
+ *   It cannot leave between its signal and its mark (both under the
+ *   lock, which its exit needs), so a process is never signalled twice.
  * After a SIGKILL that reached every process, the job is marked killed:
  * it takes no new member and the fork probe kills any later child.
  * Signal 0 only counts, and leaves the last real kill's state alone.
@@ -1268,18 +1280,30 @@ int xos_job_kill(struct xos_job *job, int sig, bool priv, u32 *nr_signalled,
 			if (!READ_ONCE(xt->is_proc) || READ_ONCE(xt->unlinked) ||
 			    xos_task_kill_state(xt, gen))
 				continue;
+			/*
+			 * The signal and the mark under the lock: else the
+			 * signal may end the representative, which hands its
+			 * process, still unmarked, to a thread behind the
+			 * walk, and the process is signalled twice.
+			 */
+			spin_lock(&job->lock);
+			if (!xt->is_proc || xt->unlinked ||
+			    xos_task_kill_state(xt, gen)) {
+				spin_unlock(&job->lock);
+				continue;
+			}
 			err = kill_pid(task_tgid(xt->task), sig, priv);
-			if (err && err != -EPERM)
-				continue;	/* gone meanwhile */
-			if (err)
-				denied++;
-			else
-				sent++;
-			dealt++;
-			WRITE_ONCE(xt->kill_mark,
-				   XOS_TASK_KILL_MARK(gen, err == -EPERM));
-			/* pairs with smp_mb() in xos_job_task_forked() */
-			smp_mb();
+			if (!err || err == -EPERM) {
+				if (err)
+					denied++;
+				else
+					sent++;
+				dealt++;
+				WRITE_ONCE(xt->kill_mark,
+					   XOS_TASK_KILL_MARK(gen, err == -EPERM));
+			}
+			/* else gone meanwhile */
+			spin_unlock(&job->lock);
 		}
 		rcu_read_unlock();
 		if (!dealt)
@@ -1378,12 +1402,12 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 		xt->mm = child->mm;
 		xos_task_add_locked(job, xt, child,
 				    !(clone_flags & CLONE_THREAD));
-		/* a thread shares its process's pending signals */
-		if (!(clone_flags & CLONE_THREAD) && job->kill_gen) {
-			/* pairs with smp_mb() in xos_job_kill() */
-			smp_mb();
+		/*
+		 * A thread shares its process's pending signals. A kill
+		 * signals and marks processes under this lock too.
+		 */
+		if (!(clone_flags & CLONE_THREAD) && job->kill_gen)
 			xos_job_forward_kill_locked(job, pt, xt, child);
-		}
 	} else if (err != -EEXIST) {
 		/* not tracked: say so instead of losing the task silently */
 		job->flags |= XOS_JOB_F_INCOMPLETE;

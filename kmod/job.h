@@ -35,10 +35,11 @@ struct cgroup;
  * refcount_inc_not_zero() under RCU and treat failure as "not found".
  *
  * A job's member list is changed only under its ->lock, with the RCU list
- * primitives: JOB_KILL and the TASKS dump walk it under RCU alone, so that
+ * primitives: JOB_KILL and the TASKS dump walk it under RCU, so that
  * neither holds the lock that every member's fork and exit needs for a time
- * that grows with the job. Such a walk may see a member that is leaving;
- * it checks ->unlinked and never sees a freed entry.
+ * that grows with the job (JOB_KILL takes it around each process's
+ * signal). Such a walk may see a member that is leaving; it checks
+ * ->unlinked and never sees a freed entry.
  *
  * Lock order: job->lock, then a task's siglock or alloc_lock, or the
  * record ring's lock (a job's record is pushed under its lock). When two job
@@ -78,9 +79,9 @@ struct xos_task {
 	u64 seq;			/* join order in the job (dump cursor) */
 	/*
 	 * XOS_TASK_KILL_MARK(gen, denied) of the last JOB_KILL that dealt
-	 * with this process (representatives only). Written by that kill's
-	 * walk without the job lock, or under it by the fork probe before
-	 * the entry is published; read with READ_ONCE().
+	 * with this process (representatives only). Written under the job's
+	 * lock, by that kill together with its signal or by the fork probe
+	 * before the entry is published; read with READ_ONCE() in walks.
 	 */
 	u64 kill_mark;
 	/* one for being linked, one per TASKS dump resuming after it */
@@ -428,6 +429,18 @@ bool xos_job_task_in(struct xos_job *job, struct task_struct *t);
  * @job: a job from JOB_NEW whose first process was exiting
  */
 void xos_job_abandon_if_empty(struct xos_job *job);
+/**
+ * xos_job_has_ended() - whether a job has ended, its record published
+ * @job: a job, referenced
+ *
+ * ->ended is set under the job's lock before its record is pushed, under
+ * the lock too: a lockless reader that sees it waits for the lock, so that
+ * a record lookup after a true answer finds the record (unless the ring
+ * dropped it since).
+ *
+ * Return: true when the job has ended.
+ */
+bool xos_job_has_ended(struct xos_job *job);
 /**
  * xos_job_kill() - signals every member process, as kill(2) would
  * @job: the job

@@ -809,7 +809,7 @@ int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		id = nla_get_u64(id_attr);
 		job = xos_job_get_by_id(id);
-		if (job && (READ_ONCE(job->ended) ||
+		if (job && (xos_job_has_ended(job) ||
 			    !xos_job_visible(job, admin, current_euid()))) {
 			xos_job_put(job);
 			job = NULL;

@@ -32,7 +32,6 @@
 #include "util.h"
 #include "xosjob.h"
 
-/* The job of @pid, 0 when it is in none (or gone). */
 /* JOB_ATTACH's count, when a test does not look at it */
 static uint32_t nattach;
 
@@ -192,6 +191,73 @@ TEST(kill_reaches_process_without_leader)
 	ASSERT_EQ(0, xosjob_kill(ctx, id, SIGTERM, &sent, &denied));
 	EXPECT_EQ(1, sent);
 	EXPECT_EQ(128 + SIGTERM, reap(pid));
+	xosjob_close(ctx);
+}
+
+/*
+ * A signal that ends a multi-threaded process can end the thread that
+ * represents it before the kill has marked it; the process then passes to
+ * another of its threads, which must not be signalled again. Each round
+ * signals three processes of four threads: the count is 3, every time.
+ */
+TEST(kill_counts_each_process_once)
+{
+	struct xosjob_ctx *ctx;
+	struct xosjob_job job;
+	int round, twice = 0;
+
+	ASSERT_EQ(0, xosjob_open(&ctx));
+	for (round = 0; round < 30; round++) {
+		uint32_t sent = 0, denied = 0;
+		uint64_t id = 0;
+		int i, p[2];
+		pid_t pid;
+
+		ASSERT_EQ(0, pipe(p));
+		pid = fork();
+		if (pid == 0) {
+			struct xosjob_ctx *c;
+			pthread_t th;
+			uint64_t own = 0;
+
+			close(p[0]);
+			if (xosjob_open(&c) || xosjob_new(c, "once", 0, &own))
+				_exit(1);
+			xosjob_close(c);
+			/* this process and two children, four threads each */
+			for (i = 0; i < 2; i++)
+				if (fork() == 0)
+					break;
+			for (i = 0; i < 3; i++)
+				if (pthread_create(&th, NULL, sleeper, NULL))
+					_exit(1);
+			if (write(p[1], &own, sizeof(own)) != sizeof(own))
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		ASSERT_LT(0, pid);
+		close(p[1]);
+		/* one id from each of the three processes */
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(sizeof(id), read(p[0], &id, sizeof(id)));
+		close(p[0]);
+		ASSERT_NE(0, id);
+		ASSERT_EQ(0, xosjob_get(ctx, id, &job));
+		ASSERT_EQ(12, job.nr_tasks);
+		ASSERT_EQ(3, job.nr_procs);
+		ASSERT_EQ(0, xosjob_kill(ctx, id, SIGTERM, &sent, &denied))
+			TH_LOG("%s", xosjob_strerror(ctx));
+		EXPECT_EQ(0, denied);
+		if (sent != 3)
+			TH_LOG("round %d: %u processes signalled, not 3", round,
+			       sent);
+		twice += sent != 3;
+		EXPECT_EQ(128 + SIGTERM, reap(pid));
+		ASSERT_EQ(0, job_wait_ended(ctx, id, &job, XOS_SCALED(500)));
+		ASSERT_TRUE(job.ended);
+	}
+	EXPECT_EQ(0, twice);
 	xosjob_close(ctx);
 }
 
