@@ -16,7 +16,6 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
-#include <linux/sched/cputime.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -38,14 +37,18 @@ u64 xos_acct_mb_usec(u64 page_usec)
 	return mul_u64_u32_div(page_usec, PAGE_SIZE, 1000 * 1024);
 }
 
-void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t)
+/* inlined into xos_acct_read(): it runs per member of every query */
+static __always_inline void xos_acct_read_own(struct xos_acct *a,
+					      struct task_struct *t)
 {
-	u64 ut, st;
-
-	memset(a, 0, sizeof(*a));
-	task_cputime_adjusted(t, &ut, &st);
-	a->utime_ns = ut;
-	a->stime_ns = st;
+	/*
+	 * Every field is set, without a memset first: this is per member.
+	 * The tick samples, split at report time. task_cputime() is not
+	 * exported: on a nohz_full CPU the samples of a running task lag
+	 * until its next switch, which moves the split, not the run time.
+	 */
+	a->utime_ns = READ_ONCE(t->utime);
+	a->stime_ns = READ_ONCE(t->stime);
 	a->runtime_ns = READ_ONCE(t->se.sum_exec_runtime);
 	a->minflt = READ_ONCE(t->min_flt);
 	a->majflt = READ_ONCE(t->maj_flt);
@@ -59,12 +62,28 @@ void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t)
 	/* raw: the base is subtracted before xos_acct_put() converts them */
 	a->coremem = READ_ONCE(t->acct_rss_mem1);
 	a->virtmem = READ_ONCE(t->acct_vm_mem1);
+#else
+	a->rchar = 0;
+	a->wchar = 0;
+	a->syscr = 0;
+	a->syscw = 0;
+	a->coremem = 0;
+	a->virtmem = 0;
 #endif
 #ifdef CONFIG_TASK_IO_ACCOUNTING
 	a->read_bytes = READ_ONCE(t->ioac.read_bytes);
 	a->write_bytes = READ_ONCE(t->ioac.write_bytes);
 	a->cancelled_write_bytes = READ_ONCE(t->ioac.cancelled_write_bytes);
+#else
+	a->read_bytes = 0;
+	a->write_bytes = 0;
+	a->cancelled_write_bytes = 0;
 #endif
+	a->hiwater_rss_kb = 0;
+	a->hiwater_vm_kb = 0;
+	/* the CPU delay, and the others only with their delay_info */
+	memset(a->delay_ns, 0, sizeof(a->delay_ns));
+	memset(a->delay_count, 0, sizeof(a->delay_count));
 #ifdef CONFIG_SCHED_INFO
 	a->delay_ns[XOS_ACCT_DELAY_CPU] = READ_ONCE(t->sched_info.run_delay);
 	a->delay_count[XOS_ACCT_DELAY_CPU] = READ_ONCE(t->sched_info.pcount);
@@ -89,13 +108,18 @@ void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t)
 #endif
 }
 
+void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t)
+{
+	xos_acct_read_own(a, t);
+}
+
 void xos_acct_read(struct xos_acct *a, struct task_struct *t,
 		   const struct mm_struct *exited_mm)
 {
 	unsigned long rss, vm = 0;
 	struct mm_struct *mm;
 
-	xos_acct_read_thread(a, t);
+	xos_acct_read_own(a, t);
 	/* signal->maxrss also holds the peak of an mm left by exec() */
 	rss = READ_ONCE(t->signal->maxrss);
 	if (exited_mm) {
@@ -142,29 +166,66 @@ void xos_acct_add(struct xos_acct *sum, const struct xos_acct *cur,
 	u64 *s = (u64 *)sum;
 	size_t i;
 
-	for (i = 0; i < nr; i++)
-		s[i] += c[i] - (b ? b[i] : 0);
+	BUILD_BUG_ON(nr % 5);
+	/*
+	 * Per member of every query: five fields a step (a third of a plain
+	 * loop was its own counting; unrolled whole, the compiler spills),
+	 * and no base (most members were created in the job) in a loop of
+	 * its own.
+	 */
+	if (b) {
+		for (i = 0; i < nr; i += 5) {
+			s[i] += c[i] - b[i];
+			s[i + 1] += c[i + 1] - b[i + 1];
+			s[i + 2] += c[i + 2] - b[i + 2];
+			s[i + 3] += c[i + 3] - b[i + 3];
+			s[i + 4] += c[i + 4] - b[i + 4];
+		}
+	} else {
+		for (i = 0; i < nr; i += 5) {
+			s[i] += c[i];
+			s[i + 1] += c[i + 1];
+			s[i + 2] += c[i + 2];
+			s[i + 3] += c[i + 3];
+			s[i + 4] += c[i + 4];
+		}
+	}
 	sum->hiwater_rss_kb = max(sum->hiwater_rss_kb, cur->hiwater_rss_kb);
 	sum->hiwater_vm_kb = max(sum->hiwater_vm_kb, cur->hiwater_vm_kb);
 }
 
-void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t)
+void xos_acct_split_cputime(struct xos_acct *a, struct xos_cputime_prev *prev)
 {
-	unsigned int state = READ_ONCE(t->__state);
+	u64 rt = a->runtime_ns, ut = a->utime_ns, st = a->stime_ns;
 
-	if (task_is_stopped_or_traced(t))
-		s->stopped++;
-	else if (state == TASK_RUNNING)
-		s->running++;
-	else if ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD))
-		s->uninterruptible++;
-	else
-		s->sleeping++;
-	if (t->in_iowait)
-		s->io_wait++;
-	/* held by the cgroup v2 freezer (a bit its own task sets) */
-	if (t->frozen)
-		s->frozen++;
+	/* the steps of cputime_adjust(), on sums */
+	if (prev && prev->utime_ns + prev->stime_ns >= rt) {
+		ut = prev->utime_ns;
+		st = prev->stime_ns;
+		goto out;
+	}
+	if (!st) {
+		ut = rt;
+	} else if (!ut) {
+		st = rt;
+	} else {
+		st = mul_u64_u64_div_u64(st, rt, st + ut);
+		ut = rt - st;
+	}
+	if (prev) {
+		if (st < prev->stime_ns)
+			st = prev->stime_ns;
+		ut = rt - st;
+		if (ut < prev->utime_ns) {
+			ut = prev->utime_ns;
+			st = rt - ut;
+		}
+		prev->utime_ns = ut;
+		prev->stime_ns = st;
+	}
+out:
+	a->utime_ns = ut;
+	a->stime_ns = st;
 }
 
 /*
@@ -174,9 +235,14 @@ void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t)
  */
 static struct vfsmount *xos_acct_proc;
 static DEFINE_MUTEX(xos_acct_delay_lock);
-static unsigned long xos_acct_delay_read_at;	/* jiffies; under the mutex */
-static bool xos_acct_delay_on;			/* under the mutex */
-static bool xos_acct_delay_valid;		/* under the mutex */
+/*
+ * Written under the mutex: the value, then (release) when it was read
+ * and that it is valid. A reader that finds it fresh (acquire) returns it
+ * without the mutex, which every JOB_GET would otherwise take.
+ */
+static unsigned long xos_acct_delay_read_at;	/* jiffies */
+static bool xos_acct_delay_on;
+static bool xos_acct_delay_valid;
 
 /**
  * xos_acct_read_delayacct() - reads kernel.task_delayacct
@@ -205,13 +271,23 @@ bool xos_acct_delayacct_on(void)
 {
 	bool on;
 
+	/* pairs with the releases below: the value is at least that old */
+	if (smp_load_acquire(&xos_acct_delay_valid)) {
+		/* pairs with the release of the time below */
+		unsigned long at = smp_load_acquire(&xos_acct_delay_read_at);
+
+		if (!time_after(jiffies, at + HZ))
+			return READ_ONCE(xos_acct_delay_on);
+	}
 	might_sleep();
 	mutex_lock(&xos_acct_delay_lock);
 	if (!xos_acct_delay_valid ||
 	    time_after(jiffies, xos_acct_delay_read_at + HZ)) {
-		xos_acct_delay_on = xos_acct_read_delayacct();
-		xos_acct_delay_read_at = jiffies;
-		xos_acct_delay_valid = true;
+		WRITE_ONCE(xos_acct_delay_on, xos_acct_read_delayacct());
+		/* the value before its time: see the acquires above */
+		smp_store_release(&xos_acct_delay_read_at, jiffies);
+		/* and the time before valid */
+		smp_store_release(&xos_acct_delay_valid, true);
 	}
 	on = xos_acct_delay_on;
 	mutex_unlock(&xos_acct_delay_lock);

@@ -30,7 +30,10 @@ enum xos_acct_delay {
  * two high-water marks, which are maxima. Units follow taskstats where it
  * has the field (high-water marks in KiB), but coremem/virtmem are kept in
  * the kernel's pages * usec and converted to MB-usec only when sent;
- * times are nanoseconds.
+ * times are nanoseconds. utime_ns and stime_ns are the tick samples
+ * (task->utime, ->stime) while summed, and become the run time's split
+ * only when reported (xos_acct_split_cputime()): one division per query
+ * instead of cputime_adjust()'s lock and division per task read.
  */
 struct xos_acct {
 	u64 utime_ns;
@@ -86,6 +89,26 @@ void xos_acct_read_thread(struct xos_acct *a, struct task_struct *t);
 void xos_acct_add(struct xos_acct *sum, const struct xos_acct *cur,
 		  const struct xos_acct *base);
 
+/*
+ * The user and system time last reported for the same figures, so that
+ * neither goes down from one report to the next (the ratio of the samples
+ * moves while the run time grows).
+ */
+struct xos_cputime_prev {
+	u64 utime_ns;
+	u64 stime_ns;
+};
+
+/**
+ * xos_acct_split_cputime() - the run time split as user and system time
+ * @a: figures whose utime_ns/stime_ns are summed tick samples; on return
+ *	they split runtime_ns in the samples' ratio, as getrusage() splits a
+ *	process's (cputime_adjust())
+ * @prev: the last split of the same figures, never gone below and updated
+ *	(under the lock that serializes its reports); NULL for a one-off
+ */
+void xos_acct_split_cputime(struct xos_acct *a, struct xos_cputime_prev *prev);
+
 /* Task states, counted the way cgroupstats counts them. */
 struct xos_acct_states {
 	u64 running;
@@ -100,8 +123,28 @@ struct xos_acct_states {
  * xos_acct_count_state() - counts a task in the state it is in now
  * @s: the counts
  * @t: the task
+ *
+ * Inline: it runs per member of every query.
  */
-void xos_acct_count_state(struct xos_acct_states *s, struct task_struct *t);
+static inline void xos_acct_count_state(struct xos_acct_states *s,
+					struct task_struct *t)
+{
+	unsigned int state = READ_ONCE(t->__state);
+
+	if (task_is_stopped_or_traced(t))
+		s->stopped++;
+	else if (state == TASK_RUNNING)
+		s->running++;
+	else if ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD))
+		s->uninterruptible++;
+	else
+		s->sleeping++;
+	if (t->in_iowait)
+		s->io_wait++;
+	/* held by the cgroup v2 freezer (a bit its own task sets) */
+	if (t->frozen)
+		s->frozen++;
+}
 
 /**
  * xos_acct_delayacct_on() - whether kernel.task_delayacct is on

@@ -78,9 +78,14 @@ static struct xos_task *xos_task_alloc_atomic(void)
 {
 	struct xos_task *xt;
 
-	xt = mempool_alloc(xos_task_reserve, GFP_ATOMIC | __GFP_NOWARN);
-	if (READ_ONCE(xos_task_reserve->curr_nr) < xos_task_reserve->min_nr)
-		schedule_work(&xos_task_refill_work);
+	/* the slab first, without mempool_alloc()'s layers: this is per fork */
+	xt = kmem_cache_alloc(xos_task_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (unlikely(!xt)) {
+		xt = mempool_alloc(xos_task_reserve, GFP_ATOMIC | __GFP_NOWARN);
+		if (READ_ONCE(xos_task_reserve->curr_nr) <
+		    xos_task_reserve->min_nr)
+			schedule_work(&xos_task_refill_work);
+	}
 	if (xt)
 		memset(xt, 0, sizeof(*xt));
 	return xt;
@@ -143,7 +148,11 @@ err_cache:
 static void xos_task_free(struct xos_task *xt)
 {
 	kfree(xt->base);
-	mempool_free(xt, xos_task_reserve);
+	if (unlikely(READ_ONCE(xos_task_reserve->curr_nr) <
+		     xos_task_reserve->min_nr))
+		mempool_free(xt, xos_task_reserve);
+	else
+		kmem_cache_free(xos_task_cache, xt);
 }
 
 static void xos_task_free_now(void *ptr, void *arg)
@@ -522,6 +531,7 @@ static void xos_job_end_locked(struct xos_job *job)
 	rec->counts.tasks_exited = job->counts.tasks_started;
 	rec->counts.procs_started = job->counts.procs_started;
 	rec->acct = job->dead;
+	xos_acct_split_cputime(&rec->acct, &job->cputime_prev);
 	rec->end_state = xos_job_end_state(job);
 	rec->exit_status = job->first_status;
 	rec->nr_oom_killed = job->nr_oom_killed;
@@ -655,8 +665,12 @@ struct xos_job *xos_job_create(const char *label, kuid_t owner, bool admin,
 	job->base = base;
 	base = NULL;
 	/* the figures before the restart: every sum goes on from them */
-	if (job->base)
+	if (job->base) {
 		job->dead = *job->base;
+		/* its figures continue from the checkpoint's */
+		job->cputime_prev.utime_ns = job->base->utime_ns;
+		job->cputime_prev.stime_ns = job->base->stime_ns;
+	}
 	job->first_status = -1;
 	/* the live reference and the caller's */
 	refcount_set(&job->ref, 2);
@@ -1377,12 +1391,17 @@ void xos_job_task_forked(struct task_struct *child, unsigned long clone_flags)
 	/* pairs with smp_mb() in xos_job_adopt() */
 	smp_mb();
 	rcu_read_lock();
-	if (likely(!rhashtable_lookup(&xos_job_tasks, &parent,
-				      xos_task_params)))
+	pt = rhashtable_lookup(&xos_job_tasks, &parent, xos_task_params);
+	if (likely(!pt))
 		goto out;
 
 	xt = xos_task_alloc_atomic();
-	pt = xos_task_lock(parent);
+	/* as xos_task_lock(), without a second lookup while it stays */
+	spin_lock(&pt->job->lock);
+	if (unlikely(pt->unlinked)) {
+		spin_unlock(&pt->job->lock);
+		pt = xos_task_lock(parent);
+	}
 	if (!pt) {
 		/* the parent was just taken out (it is exiting) */
 		if (xt)
@@ -1498,6 +1517,8 @@ void xos_task_acct(struct xos_task *xt, struct xos_acct *a)
 	memset(a, 0, sizeof(*a));
 	xos_acct_read(&cur, xt->task, NULL);
 	xos_acct_add(a, &cur, xt->base);
+	/* the member's samples since it joined, once */
+	xos_acct_split_cputime(a, NULL);
 }
 
 /*
@@ -1552,6 +1573,7 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 			xos_acct_add(&s->acct, &cur, xt->base);
 			xos_acct_count_state(&s->states, xt->task);
 		}
+		xos_acct_split_cputime(&s->acct, &job->cputime_prev);
 		spin_unlock(&job->lock);
 		return;
 	}
@@ -1578,8 +1600,9 @@ void xos_job_snapshot(struct xos_job *job, struct pid_namespace *pid_ns,
 
 	spin_lock(&job->lock);
 	job->walk_missed = NULL;
-	spin_unlock(&job->lock);
 	xos_acct_add(&s->acct, &missed, NULL);
+	xos_acct_split_cputime(&s->acct, &job->cputime_prev);
+	spin_unlock(&job->lock);
 }
 
 struct task_struct *xos_job_member_in_cgroup(struct xos_job *job)

@@ -154,6 +154,8 @@ struct xos_job {
 	struct xos_job_counts counts;
 	/* figures of the members that left, since they joined */
 	struct xos_acct dead;
+	/* the user/system split last reported (snapshots and the record) */
+	struct xos_cputime_prev cputime_prev;
 	/*
 	 * Preallocated end-of-job record: filled and handed to the ring
 	 * under ->lock when the last member leaves, and this pointer

@@ -59,6 +59,15 @@ static bool xos_job_visible(const struct xos_job *job, bool admin, kuid_t euid)
 	return xos_job_may_see(job->owner, admin, euid);
 }
 
+/*
+ * As xos_job_may_see(), asking for the capability only when the caller is
+ * not the owner: the check costs more than the rest of a small JOB_GET.
+ */
+static bool xos_job_nl_sees(const struct sk_buff *skb, kuid_t owner)
+{
+	return uid_eq(owner, current_euid()) || xos_job_nl_admin(skb);
+}
+
 /**
  * xos_job_nl_task() - the task of a pid in the caller's pid namespace
  * @info: the request, for the error's message
@@ -127,6 +136,70 @@ static int xos_job_nl_put_u64(struct sk_buff *skb, int type, u64 v)
 }
 
 /*
+ * A run of u64 attributes, room checked once. A job object has some 40 of
+ * them, and nla_put_u64_64bit()'s room check, reservation and copy per
+ * attribute were a fifth of a JOB_GET. The attributes are the same on the
+ * wire. Where a u64 needs padding (no efficient unaligned access), each
+ * one goes through nla_put_64bit() with its pad attribute instead.
+ */
+struct xos_nl_run {
+	struct sk_buff *skb;
+	struct nlattr *at;	/* the next one; NULL: one at a time */
+	struct nlattr *end;
+	int padattr;
+	int err;
+};
+
+/* Room for @n u64 attributes; xos_nl_run_end() says if it went wrong. */
+static inline void xos_nl_run_start(struct xos_nl_run *r,
+				    struct sk_buff *skb, int n, int padattr)
+{
+	int len = n * nla_total_size(sizeof(u64));
+
+	r->skb = skb;
+	r->padattr = padattr;
+	r->err = 0;
+	r->at = NULL;
+	r->end = NULL;
+	if (nla_need_padding_for_64bit(skb))
+		return;
+	if (skb_tailroom(skb) < len) {
+		r->err = -EMSGSIZE;
+		return;
+	}
+	r->at = __skb_put(skb, len);
+	r->end = (void *)r->at + len;
+}
+
+static __always_inline void xos_nl_run_u64(struct xos_nl_run *r, int type,
+					   u64 v)
+{
+	if (r->err)
+		return;
+	if (!r->end) {
+		if (nla_put_64bit(r->skb, type, sizeof(v), &v, r->padattr))
+			r->err = -EMSGSIZE;
+		return;
+	}
+	if (r->at == r->end) {
+		r->err = -EMSGSIZE;	/* more than counted: a bug here */
+		return;
+	}
+	r->at->nla_type = type;
+	r->at->nla_len = nla_attr_size(sizeof(v));
+	memcpy(nla_data(r->at), &v, sizeof(v));
+	r->at = (void *)r->at + nla_total_size(sizeof(v));
+}
+
+/* 0, or -EMSGSIZE (no room, or not as many as counted). */
+static inline int xos_nl_run_end(struct xos_nl_run *r)
+{
+	if (!r->err && r->at != r->end)
+		r->err = -EMSGSIZE;
+	return r->err;
+}
+
+/*
  * Nested attributes: figures, task states, limits. Each ends its nest
  * here, or on @err takes back what it put.
  */
@@ -141,86 +214,80 @@ static int xos_job_nl_nest_close(struct sk_buff *skb, struct nlattr *nest,
 	return 0;
 }
 
-static int xos_acct_put_u64(struct sk_buff *skb, int type, u64 v)
-{
-	return nla_put_u64_64bit(skb, type, v, XOS_JOB_STATS_A_PAD);
-}
-
 /* noinline: see netlink.h */
 noinline int xos_acct_put(struct sk_buff *skb, int type,
 			  const struct xos_acct *a, bool delayacct_on)
 {
+	/* the CPU delay's pair, and the others' while delayacct is on */
+	int nr_delays = delayacct_on ? XOS_ACCT_NR_DELAYS : 1;
+	struct xos_nl_run r;
 	struct nlattr *nest;
-	int i;
+	int i, err;
 
 	BUILD_BUG_ON(XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * XOS_ACCT_NR_DELAYS - 1 !=
 		     XOS_JOB_STATS_A_WPCOPY_DELAY_COUNT);
+	BUILD_BUG_ON(XOS_ACCT_DELAY_CPU != 0);
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_UTIME_NS, a->utime_ns) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_STIME_NS, a->stime_ns) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RUNTIME_NS, a->runtime_ns) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MINFLT, a->minflt) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_MAJFLT, a->majflt) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NVCSW, a->nvcsw) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_NIVCSW, a->nivcsw) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_RCHAR, a->rchar) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WCHAR, a->wchar) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCR, a->syscr) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_SYSCW, a->syscw) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_READ_BYTES, a->read_bytes) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_WRITE_BYTES, a->write_bytes) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
-			     a->cancelled_write_bytes) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_RSS_KB,
-			     a->hiwater_rss_kb) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_HIWATER_VM_KB,
-			     a->hiwater_vm_kb) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_COREMEM_MB_US,
-			     xos_acct_mb_usec(a->coremem)) ||
-	    xos_acct_put_u64(skb, XOS_JOB_STATS_A_VIRTMEM_MB_US,
-			     xos_acct_mb_usec(a->virtmem)) ||
-	    nla_put_u8(skb, XOS_JOB_STATS_A_DELAYACCT, delayacct_on))
+	xos_nl_run_start(&r, skb, 18, XOS_JOB_STATS_A_PAD);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_UTIME_NS, a->utime_ns);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_STIME_NS, a->stime_ns);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_RUNTIME_NS, a->runtime_ns);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_MINFLT, a->minflt);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_MAJFLT, a->majflt);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_NVCSW, a->nvcsw);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_NIVCSW, a->nivcsw);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_RCHAR, a->rchar);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_WCHAR, a->wchar);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_SYSCR, a->syscr);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_SYSCW, a->syscw);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_READ_BYTES, a->read_bytes);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_WRITE_BYTES, a->write_bytes);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_CANCELLED_WRITE_BYTES,
+		       a->cancelled_write_bytes);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_HIWATER_RSS_KB, a->hiwater_rss_kb);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_HIWATER_VM_KB, a->hiwater_vm_kb);
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_COREMEM_MB_US,
+		       xos_acct_mb_usec(a->coremem));
+	xos_nl_run_u64(&r, XOS_JOB_STATS_A_VIRTMEM_MB_US,
+		       xos_acct_mb_usec(a->virtmem));
+	err = xos_nl_run_end(&r);
+	if (err || nla_put_u8(skb, XOS_JOB_STATS_A_DELAYACCT, delayacct_on))
 		return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
 	/*
 	 * The CPU delay (run-queue wait) is always accounted; the others only
 	 * while kernel.task_delayacct is on: then they are not sent, rather
 	 * than sent as zeros that look real.
 	 */
-	for (i = 0; i < XOS_ACCT_NR_DELAYS; i++) {
-		if (i != XOS_ACCT_DELAY_CPU && !delayacct_on)
-			continue;
-		if (xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i,
-				     a->delay_ns[i]) ||
-		    xos_acct_put_u64(skb, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i,
-				     a->delay_count[i]))
-			return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
+	xos_nl_run_start(&r, skb, 2 * nr_delays, XOS_JOB_STATS_A_PAD);
+	for (i = 0; i < nr_delays; i++) {
+		xos_nl_run_u64(&r, XOS_JOB_STATS_A_CPU_DELAY_NS + 2 * i,
+			       a->delay_ns[i]);
+		xos_nl_run_u64(&r, XOS_JOB_STATS_A_CPU_DELAY_COUNT + 2 * i,
+			       a->delay_count[i]);
 	}
-	return xos_job_nl_nest_close(skb, nest, 0);
+	err = xos_nl_run_end(&r);
+	return xos_job_nl_nest_close(skb, nest, err);
 }
 
 static int xos_acct_put_states(struct sk_buff *skb, int type,
 			       const struct xos_acct_states *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
+	struct xos_nl_run r;
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, XOS_JOB_STATES_A_RUNNING, s->running,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_SLEEPING, s->sleeping,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_UNINTERRUPTIBLE,
-			      s->uninterruptible, XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_STOPPED, s->stopped,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_IO_WAIT, s->io_wait,
-			      XOS_JOB_STATES_A_PAD) ||
-	    nla_put_u64_64bit(skb, XOS_JOB_STATES_A_FROZEN, s->frozen,
-			      XOS_JOB_STATES_A_PAD))
-		return xos_job_nl_nest_close(skb, nest, -EMSGSIZE);
-	return xos_job_nl_nest_close(skb, nest, 0);
+	xos_nl_run_start(&r, skb, 6, XOS_JOB_STATES_A_PAD);
+	xos_nl_run_u64(&r, XOS_JOB_STATES_A_RUNNING, s->running);
+	xos_nl_run_u64(&r, XOS_JOB_STATES_A_SLEEPING, s->sleeping);
+	xos_nl_run_u64(&r, XOS_JOB_STATES_A_UNINTERRUPTIBLE,
+		       s->uninterruptible);
+	xos_nl_run_u64(&r, XOS_JOB_STATES_A_STOPPED, s->stopped);
+	xos_nl_run_u64(&r, XOS_JOB_STATES_A_IO_WAIT, s->io_wait);
+	xos_nl_run_u64(&r, XOS_JOB_STATES_A_FROZEN, s->frozen);
+	return xos_job_nl_nest_close(skb, nest, xos_nl_run_end(&r));
 }
 
 /* The limits as given to JOB_NEW; nothing when @l is NULL. */
@@ -253,34 +320,47 @@ static int xos_limit_put(struct sk_buff *skb, int type,
  */
 static int xos_job_nl_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
 {
-	int len, err = 0;
-	char *buf;
+	int room = skb_tailroom(skb) - NLA_HDRLEN;
+	struct nlattr *nla;
+	int len;
 
 	if (!cgrp)
 		return 0;
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = cgroup_path_ns(cgrp, buf, PATH_MAX, current->nsproxy->cgroup_ns);
-	/* a path too long for PATH_MAX is not sent: cgroupfs refuses it too */
-	if (len >= 0 && len < PATH_MAX)
-		err = nla_put_string(skb, XOS_JOB_A_CGROUP, buf) ? -EMSGSIZE : 0;
-	kfree(buf);
-	return err;
+	/* written in place, instead of through a PATH_MAX buffer */
+	if (room <= 1)
+		return -EMSGSIZE;
+	nla = (struct nlattr *)skb_tail_pointer(skb);
+	len = cgroup_path_ns(cgrp, nla_data(nla), min(room, PATH_MAX),
+			     current->nsproxy->cgroup_ns);
+	/* truncated: the full length (6.1) or an error (kernfs' strscpy) */
+	if (len >= room || len == -E2BIG || len == -ENAMETOOLONG ||
+	    skb_tailroom(skb) < nla_total_size(max(len, 0) + 1))
+		/*
+		 * a path too long for PATH_MAX is not sent (cgroupfs refuses
+		 * it too); a shorter one needs a larger message
+		 */
+		return room >= PATH_MAX ? 0 : -EMSGSIZE;
+	if (len < 0)
+		return 0;
+	nla->nla_type = XOS_JOB_A_CGROUP;
+	nla->nla_len = nla_attr_size(len + 1);
+	__skb_put(skb, nla_total_size(len + 1));
+	memset((char *)nla_data(nla) + len + 1, 0, nla_padlen(len + 1));
+	return 0;
 }
 
-static int xos_job_nl_put_counts(struct sk_buff *skb,
-				 const struct xos_job_counts *c)
+/* The counts: XOS_NL_NR_COUNTS attributes of a run. */
+#define XOS_NL_NR_COUNTS 6
+static void xos_job_nl_run_counts(struct xos_nl_run *r,
+				  const struct xos_job_counts *c)
 {
-	if (xos_job_nl_put_u64(skb, XOS_JOB_A_NR_TASKS, c->nr_tasks) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_NR_PROCS, c->nr_procs) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_TASKS_STARTED, c->tasks_started) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_TASKS_EXITED, c->tasks_exited) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_PROCS_STARTED, c->procs_started) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_PROCS_EXITED,
-			       c->procs_started - c->nr_procs))
-		return -EMSGSIZE;
-	return 0;
+	xos_nl_run_u64(r, XOS_JOB_A_NR_TASKS, c->nr_tasks);
+	xos_nl_run_u64(r, XOS_JOB_A_NR_PROCS, c->nr_procs);
+	xos_nl_run_u64(r, XOS_JOB_A_TASKS_STARTED, c->tasks_started);
+	xos_nl_run_u64(r, XOS_JOB_A_TASKS_EXITED, c->tasks_exited);
+	xos_nl_run_u64(r, XOS_JOB_A_PROCS_STARTED, c->procs_started);
+	xos_nl_run_u64(r, XOS_JOB_A_PROCS_EXITED,
+		       c->procs_started - c->nr_procs);
 }
 
 /* A restored job's origin and the figures it started from. */
@@ -295,20 +375,67 @@ static int xos_job_nl_put_restored(struct sk_buff *skb, u64 from,
 	return 0;
 }
 
-/* What live jobs and end-of-job records have in common. */
-static int xos_job_nl_fill_common(struct sk_buff *skb, u64 id,
-				  const char *label, kuid_t owner,
+/*
+ * What live jobs and end-of-job records have in common: XOS_NL_NR_COMMON
+ * u64 attributes of @r, which the caller started on @skb, and the rest
+ * after it.
+ */
+#define XOS_NL_NR_COMMON 3
+static int xos_job_nl_fill_common(struct sk_buff *skb, struct xos_nl_run *r,
+				  u64 id, const char *label, kuid_t owner,
 				  u64 created_real, u64 created_boot,
 				  struct user_namespace *user_ns)
 {
-	if (xos_job_nl_put_u64(skb, XOS_JOB_A_ID, id) ||
-	    (label && nla_put_string(skb, XOS_JOB_A_LABEL, label)) ||
+	xos_nl_run_u64(r, XOS_JOB_A_ID, id);
+	xos_nl_run_u64(r, XOS_JOB_A_CREATED_REALTIME, created_real);
+	xos_nl_run_u64(r, XOS_JOB_A_CREATED_BOOTTIME, created_boot);
+	if ((label && nla_put_string(skb, XOS_JOB_A_LABEL, label)) ||
 	    nla_put_u32(skb, XOS_JOB_A_OWNER_UID,
-			from_kuid_munged(user_ns, owner)) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_CREATED_REALTIME, created_real) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_CREATED_BOOTTIME, created_boot))
+			from_kuid_munged(user_ns, owner)))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* A stats nest with every delay: 18 figures, the flag, 7 delay pairs. */
+#define XOS_NL_STATS_SIZE (nla_total_size(0) +				\
+			   (18 + 2 * XOS_ACCT_NR_DELAYS) *		\
+			   nla_total_size_64bit(sizeof(u64)) +		\
+			   nla_total_size(sizeof(u8)))
+/* What a cgroup path is expected to take; a longer one costs a retry. */
+#define XOS_NL_CGROUP_PATH_GUESS 128
+
+/*
+ * A live job's object, sized to what the job holds: a reply allocated at
+ * NLMSG_GOODSIZE and filled to a fifth of it is copied into a smaller one
+ * on its way out (netlink_trim()), which cost as much as filling it.
+ */
+static size_t xos_job_nl_job_size(const struct xos_job *job,
+				  bool delayacct_on)
+{
+	/* 14 u64 and 3 u32 at the top level, the states nest */
+	size_t size = 14 * nla_total_size_64bit(sizeof(u64)) +
+		      3 * nla_total_size(sizeof(u32)) +
+		      nla_total_size(0) +
+		      6 * nla_total_size_64bit(sizeof(u64)) +
+		      XOS_NL_STATS_SIZE;
+
+	/* without delay accounting, only the CPU delay's pair */
+	if (!delayacct_on || !job->delayacct_on)
+		size -= 2 * (XOS_ACCT_NR_DELAYS - 1) *
+			nla_total_size_64bit(sizeof(u64));
+
+	if (job->label)
+		size += nla_total_size(strlen(job->label) + 1);
+	if (job->cgrp)
+		size += nla_total_size(XOS_NL_CGROUP_PATH_GUESS);
+	if (job->limits)
+		size += nla_total_size(0) +
+			(XOS_LIMIT_LAST_U64 + 1) *
+			nla_total_size_64bit(sizeof(u64)) +
+			2 * nla_total_size(XOS_JOB_CPULIST_MAX + 1);
+	if (job->base)
+		size += XOS_NL_STATS_SIZE;
+	return size;
 }
 
 /**
@@ -322,21 +449,19 @@ static int xos_job_nl_fill_common(struct sk_buff *skb, u64 id,
  * Process context: takes a snapshot (and cgroup_mutex for the path).
  *
  * Return: 0, -ESRCH when the job's last member left since the lookup (no
- * live job any more: callers skip it or answer with the record),
- * -ENOMEM, or -EMSGSIZE.
+ * live job any more: callers skip it or answer with the record), or
+ * -EMSGSIZE.
  */
 static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 			       struct pid_namespace *pid_ns,
 			       struct user_namespace *user_ns,
 			       bool delayacct_on)
 {
-	struct xos_job_snap *s;
-	int err = -EMSGSIZE;
+	/* some 400 bytes: on the stack, a kmalloc() was a tenth of a GET */
+	struct xos_job_snap snap, *s = &snap;
+	struct xos_nl_run r;
+	int err;
 
-	/* too big for the stack next to the netlink call chain */
-	s = kmalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
 	xos_job_snapshot(job, pid_ns, s);
 	/*
 	 * Its last member left after the lookup: it is no live job any more
@@ -345,39 +470,38 @@ static int xos_job_nl_fill_job(struct sk_buff *skb, struct xos_job *job,
 	 */
 	err = -ESRCH;
 	if (s->ended)
-		goto out;
+		return err;
 	/* CGRP_FROZEN: every task in it is frozen, as cgroup.events says */
 	if (job->cgrp && test_bit(CGRP_FROZEN, &job->cgrp->flags))
 		s->flags |= XOS_JOB_F_FROZEN;
 	err = xos_job_nl_put_cgroup(skb, job->cgrp);
 	if (err)
-		goto out;
-	err = -EMSGSIZE;
-	if (xos_job_nl_fill_common(skb, job->id, job->label, job->owner,
+		return err;
+	xos_nl_run_start(&r, skb, XOS_NL_NR_COMMON + XOS_NL_NR_COUNTS + 2 +
+			 !!s->anchor_pid + !!job->cgrp, XOS_JOB_A_PAD);
+	if (s->anchor_pid)
+		xos_nl_run_u64(&r, XOS_JOB_A_ANCHOR_START_BOOTTIME,
+			       s->anchor_start_ns);
+	xos_job_nl_run_counts(&r, &s->counts);
+	xos_nl_run_u64(&r, XOS_JOB_A_ELAPSED_NS,
+		       ktime_get_boottime_ns() - job->created_boot_ns);
+	if (job->cgrp)
+		xos_nl_run_u64(&r, XOS_JOB_A_CGROUP_ID, cgroup_id(job->cgrp));
+	xos_nl_run_u64(&r, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed);
+	if (xos_job_nl_fill_common(skb, &r, job->id, job->label, job->owner,
 				   job->created_real_ns, job->created_boot_ns,
 				   user_ns) ||
+	    xos_nl_run_end(&r) ||
 	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, s->anchor_pid) ||
-	    (s->anchor_pid &&
-	     xos_job_nl_put_u64(skb, XOS_JOB_A_ANCHOR_START_BOOTTIME,
-				s->anchor_start_ns)) ||
 	    nla_put_u32(skb, XOS_JOB_A_FLAGS, s->flags) ||
-	    xos_job_nl_put_counts(skb, &s->counts) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
-			       ktime_get_boottime_ns() - job->created_boot_ns) ||
 	    xos_acct_put(skb, XOS_JOB_A_STATS, &s->acct,
 			 delayacct_on && job->delayacct_on) ||
 	    xos_acct_put_states(skb, XOS_JOB_A_STATES, &s->states) ||
-	    (job->cgrp && xos_job_nl_put_u64(skb, XOS_JOB_A_CGROUP_ID,
-					  cgroup_id(job->cgrp))) ||
 	    xos_limit_put(skb, XOS_JOB_A_LIMITS, job->limits) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, s->nr_oom_killed) ||
 	    xos_job_nl_put_restored(skb, job->restored_from, job->base,
 				    delayacct_on && job->delayacct_on))
-		goto out;
-	err = 0;
-out:
-	kfree(s);
-	return err;
+		return -EMSGSIZE;
+	return 0;
 }
 
 /**
@@ -394,26 +518,31 @@ static int xos_job_nl_fill_record(struct sk_buff *skb,
 				  struct user_namespace *user_ns,
 				  bool delayacct_on)
 {
-	if (xos_job_nl_fill_common(skb, rec->id, rec->label, rec->owner,
+	struct xos_nl_run r;
+
+	xos_nl_run_start(&r, skb, XOS_NL_NR_COMMON + XOS_NL_NR_COUNTS + 5 +
+			 !!rec->cgroup_id, XOS_JOB_A_PAD);
+	xos_nl_run_u64(&r, XOS_JOB_A_SEQ, rec->seq);
+	xos_nl_run_u64(&r, XOS_JOB_A_ENDED_REALTIME, rec->ended_real_ns);
+	xos_nl_run_u64(&r, XOS_JOB_A_ENDED_BOOTTIME, rec->ended_boot_ns);
+	xos_job_nl_run_counts(&r, &rec->counts);
+	xos_nl_run_u64(&r, XOS_JOB_A_ELAPSED_NS,
+		       rec->ended_boot_ns - rec->created_boot_ns);
+	xos_nl_run_u64(&r, XOS_JOB_A_NR_OOM_KILLED, rec->nr_oom_killed);
+	if (rec->cgroup_id)
+		xos_nl_run_u64(&r, XOS_JOB_A_CGROUP_ID, rec->cgroup_id);
+	if (xos_job_nl_fill_common(skb, &r, rec->id, rec->label, rec->owner,
 				   rec->created_real_ns, rec->created_boot_ns,
 				   user_ns) ||
+	    xos_nl_run_end(&r) ||
 	    nla_put_flag(skb, XOS_JOB_A_ENDED) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_SEQ, rec->seq) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_ENDED_REALTIME, rec->ended_real_ns) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_ENDED_BOOTTIME, rec->ended_boot_ns) ||
 	    nla_put_u32(skb, XOS_JOB_A_ANCHOR_PID, 0) ||
 	    nla_put_u32(skb, XOS_JOB_A_FLAGS, rec->flags) ||
-	    xos_job_nl_put_counts(skb, &rec->counts) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_ELAPSED_NS,
-			       rec->ended_boot_ns - rec->created_boot_ns) ||
 	    xos_acct_put(skb, XOS_JOB_A_STATS, &rec->acct,
 			 delayacct_on && rec->delayacct_on) ||
 	    nla_put_u32(skb, XOS_JOB_A_END_STATE, rec->end_state) ||
 	    (rec->exit_status >= 0 &&
 	     nla_put_u32(skb, XOS_JOB_A_EXIT_STATUS, rec->exit_status)) ||
-	    xos_job_nl_put_u64(skb, XOS_JOB_A_NR_OOM_KILLED, rec->nr_oom_killed) ||
-	    (rec->cgroup_id &&
-	     xos_job_nl_put_u64(skb, XOS_JOB_A_CGROUP_ID, rec->cgroup_id)) ||
 	    xos_limit_put(skb, XOS_JOB_A_LIMITS, rec->limits) ||
 	    xos_job_nl_put_restored(skb, rec->restored_from, rec->base,
 				    delayacct_on && rec->delayacct_on))
@@ -452,12 +581,12 @@ static int xos_job_nl_fill_kept(struct sk_buff *msg,
 }
 
 /* A message with its genetlink header: replies and notifications. */
-static struct sk_buff *xos_job_nl_msg_new(u32 portid, u32 seq, u8 cmd,
-					  void **hdr)
+static struct sk_buff *xos_job_nl_msg_new_size(u32 portid, u32 seq, u8 cmd,
+					       void **hdr, size_t size)
 {
 	struct sk_buff *msg;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, portid, seq, &xos_job_family, 0, cmd);
@@ -466,6 +595,12 @@ static struct sk_buff *xos_job_nl_msg_new(u32 portid, u32 seq, u8 cmd,
 		return NULL;
 	}
 	return msg;
+}
+
+static struct sk_buff *xos_job_nl_msg_new(u32 portid, u32 seq, u8 cmd,
+					  void **hdr)
+{
+	return xos_job_nl_msg_new_size(portid, seq, cmd, hdr, NLMSG_GOODSIZE);
 }
 
 /*
@@ -484,16 +619,23 @@ static void xos_job_nl_reply_err(struct netlink_ext_ack *extack, int err)
 		NL_SET_ERR_MSG(extack, "the reply could not be delivered");
 }
 
-static struct sk_buff *xos_job_nl_new_reply(struct genl_info *info,
-					    void **hdr)
+static struct sk_buff *xos_job_nl_new_reply_size(struct genl_info *info,
+						 void **hdr, size_t size)
 {
-	struct sk_buff *msg = xos_job_nl_msg_new(info->snd_portid,
-						 info->snd_seq,
-						 info->genlhdr->cmd, hdr);
+	struct sk_buff *msg = xos_job_nl_msg_new_size(info->snd_portid,
+						      info->snd_seq,
+						      info->genlhdr->cmd, hdr,
+						      size);
 
 	if (!msg)
 		xos_job_nl_reply_err(info->extack, -ENOMEM);
 	return msg;
+}
+
+static struct sk_buff *xos_job_nl_new_reply(struct genl_info *info,
+					    void **hdr)
+{
+	return xos_job_nl_new_reply_size(info, hdr, NLMSG_GOODSIZE);
 }
 
 static int xos_job_nl_send(struct sk_buff *msg, void *hdr,
@@ -770,7 +912,8 @@ static int xos_job_nl_get_ended(struct genl_info *info, bool admin, u64 id)
 int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *pid_attr = info->attrs[XOS_JOB_A_PID];
-	bool admin = xos_job_nl_admin(skb);
+	bool delayacct_on;
+	size_t size;
 	struct xos_job *job;
 	struct sk_buff *msg;
 	void *hdr;
@@ -788,7 +931,7 @@ int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			return PTR_ERR(t);
 		job = xos_job_get_by_task(t);
 		put_task_struct(t);
-		if (job && !xos_job_visible(job, admin, current_euid())) {
+		if (job && !xos_job_nl_sees(skb, job->owner)) {
 			xos_job_put(job);
 			job = NULL;
 		}
@@ -810,12 +953,13 @@ int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 		id = nla_get_u64(id_attr);
 		job = xos_job_get_by_id(id);
 		if (job && (xos_job_has_ended(job) ||
-			    !xos_job_visible(job, admin, current_euid()))) {
+			    !xos_job_nl_sees(skb, job->owner))) {
 			xos_job_put(job);
 			job = NULL;
 		}
 		if (!job) {
-			err = xos_job_nl_get_ended(info, admin, id);
+			err = xos_job_nl_get_ended(info, xos_job_nl_admin(skb),
+						   id);
 			if (err != -ENOENT)
 				return err;
 			XOS_NL_ERR_FMT(info->extack,
@@ -826,19 +970,28 @@ int xos_job_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			return -ENOENT;
 		}
 	}
+	delayacct_on = xos_acct_delayacct_on();
+	size = xos_job_nl_job_size(job, delayacct_on);
+again:
 	err = -ENOMEM;
-	msg = xos_job_nl_new_reply(info, &hdr);
+	msg = xos_job_nl_new_reply_size(info, &hdr, size);
 	if (msg) {
 		err = xos_job_nl_fill_job(msg, job, task_active_pid_ns(current),
-					  current_user_ns(),
-					  xos_acct_delayacct_on());
+					  current_user_ns(), delayacct_on);
+		if (err == -EMSGSIZE && size < NLMSG_GOODSIZE) {
+			/* a cgroup path longer than guessed */
+			nlmsg_free(msg);
+			size = NLMSG_GOODSIZE;
+			goto again;
+		}
 		if (err == -ESRCH) {
 			/* ended since the lookup: its record is out already */
 			u64 id = job->id;
 
 			nlmsg_free(msg);
 			xos_job_put(job);
-			err = xos_job_nl_get_ended(info, admin, id);
+			err = xos_job_nl_get_ended(info, xos_job_nl_admin(skb),
+						   id);
 			if (err == -ENOENT)
 				XOS_NL_ERR_FMT(info->extack,
 					       "the job has ended and its record was dropped from the ring",
