@@ -320,28 +320,30 @@ static int xos_limit_put(struct sk_buff *skb, int type,
  */
 static int xos_job_nl_put_cgroup(struct sk_buff *skb, struct cgroup *cgrp)
 {
-	int room = skb_tailroom(skb) - NLA_HDRLEN;
+	int room = skb_tailroom(skb) - NLA_HDRLEN, buflen, len;
 	struct nlattr *nla;
-	int len;
 
 	if (!cgrp)
 		return 0;
-	/* written in place, instead of through a PATH_MAX buffer */
 	if (room <= 1)
 		return -EMSGSIZE;
+	/* written in place, instead of through a PATH_MAX buffer */
+	buflen = min(room, PATH_MAX);
 	nla = (struct nlattr *)skb_tail_pointer(skb);
-	len = cgroup_path_ns(cgrp, nla_data(nla), min(room, PATH_MAX),
+	len = cgroup_path_ns(cgrp, nla_data(nla), buflen,
 			     current->nsproxy->cgroup_ns);
-	/* truncated: the full length (6.1) or an error (kernfs' strscpy) */
-	if (len >= room || len == -E2BIG || len == -ENAMETOOLONG ||
-	    skb_tailroom(skb) < nla_total_size(max(len, 0) + 1))
-		/*
-		 * a path too long for PATH_MAX is not sent (cgroupfs refuses
-		 * it too); a shorter one needs a larger message
-		 */
-		return room >= PATH_MAX ? 0 : -EMSGSIZE;
-	if (len < 0)
+	/*
+	 * A path that fills the buffer may be cut short: 6.1 returns the full
+	 * length, later kernels the length copied or -E2BIG.
+	 */
+	if (len < 0 && len != -E2BIG && len != -ENAMETOOLONG)
 		return 0;
+	if (len < 0 || len >= buflen - 1)
+		/*
+		 * one too long for PATH_MAX is not sent (cgroupfs refuses it
+		 * too); a shorter one needs a larger message
+		 */
+		return buflen < PATH_MAX ? -EMSGSIZE : 0;
 	nla->nla_type = XOS_JOB_A_CGROUP;
 	nla->nla_len = nla_attr_size(len + 1);
 	__skb_put(skb, nla_total_size(len + 1));
