@@ -284,7 +284,12 @@
  *
  * Figures (nest XOS_JOB_STATS_A_*, every value u64 unless noted), the
  * per-task fields of taskstats (linux/taskstats.h) summed per job:
- *   UTIME_NS, STIME_NS            task_cputime_adjusted() (tick-sampled)
+ *   UTIME_NS, STIME_NS            RUNTIME_NS split in the ratio of the
+ *                                 summed tick samples (task->utime,
+ *                                 ->stime), as getrusage() splits a
+ *                                 process's; never go down (a task's
+ *                                 in TASKS: its own samples since it
+ *                                 joined)
  *   RUNTIME_NS                    se.sum_exec_runtime (precise)
  *   MINFLT, MAJFLT, NVCSW, NIVCSW
  *   RCHAR, WCHAR, SYSCR, SYSCW, READ_BYTES, WRITE_BYTES,
