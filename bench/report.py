@@ -189,9 +189,9 @@ def slab_bytes(s):
 def mem_section(recs, infos):
     """The module's kernel memory: the same population created outside any
     job and in jobs; the difference in the module's slab caches. xos_task
-    is the module's own cache; a job is two kmalloc-512 objects (struct
-    xos_job, 448 bytes, and its end-of-job record, 360) and one kmalloc-256
-    (the first member's starting figures, struct xos_acct, 256): those
+    is the module's own cache; a job is a kmalloc-1k object (struct
+    xos_job, 560 bytes), a kmalloc-512 (its end-of-job record, 480) and a
+    kmalloc-256 (the first member's starting figures, struct xos_acct): those
     caches are the ones counted per job. Other caches move by the noise of
     creating the population twice and are kept in caches_changed only."""
     runs = {}
@@ -222,6 +222,7 @@ def mem_section(recs, infos):
         xt = b["populated"]["slabs"].get("xos_task")
         # bytes of slab per object: slab size / objects per slab
         per_obj = lambda s: s[3] * PAGE / (s[3] * PAGE // s[1])
+        k1k = b["populated"]["slabs"].get("kmalloc-1k")
         k512 = b["populated"]["slabs"].get("kmalloc-512")
         k256 = b["populated"]["slabs"].get("kmalloc-256")
         # jobs of earlier parts may still be ending (a slow debug kernel)
@@ -233,11 +234,15 @@ def mem_section(recs, infos):
             "xos_task_bytes_per_object": per_obj(xt) if xt else None,
             "xos_task_objects_added": caches["xos_task"]["objects"],
             "xos_task_slab_bytes_added": caches["xos_task"]["bytes"],
+            "kmalloc1k_per_job": caches.get("kmalloc-1k", {}).get(
+                "objects", 0) / jobs,
             "kmalloc512_per_job": caches["kmalloc-512"]["objects"] / jobs,
             "kmalloc256_per_job": caches["kmalloc-256"]["objects"] / jobs,
             "bytes_per_task": per_obj(xt) if xt else 0,
-            "bytes_per_job": 2 * per_obj(k512) + per_obj(k256)
-            if k512 and k256 else 0,
+            # struct xos_job (kmalloc-1k since it passed 512 bytes), its
+            # record (kmalloc-512) and the first member's starting figures
+            "bytes_per_job": per_obj(k1k) + per_obj(k512) + per_obj(k256)
+            if k1k and k512 and k256 else 0,
             "caches_changed": caches,
         }
     if res:
@@ -527,21 +532,22 @@ def table(res):
         if mem:
             L.append("Kernel memory of the module: the same population "
                      "created outside any job and in jobs; objects added to "
-                     "the module's caches (per job: two kmalloc-512, struct "
-                     "xos_job and its end-of-job record, and one "
+                     "the module's caches (per job: a kmalloc-1k, struct "
+                     "xos_job; a kmalloc-512, its end-of-job record; a "
                      "kmalloc-256, the first member's starting figures):\n")
             L.append("| Jobs x tasks | tasks tracked (module) | xos_task "
-                     "objects added | slab per task | kmalloc-512 / job | "
-                     "kmalloc-256 / job | slab per job |")
-            L.append("|---|---|---|---|---|---|---|")
+                     "objects added | slab per task | kmalloc-1k / job | "
+                     "kmalloc-512 / job | kmalloc-256 / job | slab per job |")
+            L.append("|---|---|---|---|---|---|---|---|")
             for key, v in sorted(mem.items(), key=lambda x: x[1]["tasks"]):
                 if key == "extrapolated":
                     continue
                 L.append("| %s | %d | %d | %.1f B (%d-byte object) | %.2f | "
-                         "%.2f | %.0f B |" % (
+                         "%.2f | %.2f | %.0f B |" % (
                              key, v["module_reported_tasks"],
                              v["xos_task_objects_added"], v["bytes_per_task"],
                              v["xos_task_object_size"] or 0,
+                             v.get("kmalloc1k_per_job", 0),
                              v["kmalloc512_per_job"], v["kmalloc256_per_job"],
                              v["bytes_per_job"]))
             x = mem.get("extrapolated")
