@@ -80,12 +80,15 @@ static struct xos_task *xos_task_alloc_atomic(void)
 
 	/* the slab first, without mempool_alloc()'s layers: this is per fork */
 	xt = kmem_cache_alloc(xos_task_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (unlikely(!xt)) {
+	if (unlikely(!xt))
 		xt = mempool_alloc(xos_task_reserve, GFP_ATOMIC | __GFP_NOWARN);
-		if (READ_ONCE(xos_task_reserve->curr_nr) <
-		    xos_task_reserve->min_nr)
-			schedule_work(&xos_task_refill_work);
-	}
+	/*
+	 * On every allocation, not only a failed one: a refill that failed
+	 * during a burst is tried again by the next fork.
+	 */
+	if (unlikely(READ_ONCE(xos_task_reserve->curr_nr) <
+		     xos_task_reserve->min_nr))
+		schedule_work(&xos_task_refill_work);
 	if (xt)
 		memset(xt, 0, sizeof(*xt));
 	return xt;
