@@ -709,12 +709,17 @@ TEST_F(jobs, kill_reaches_forking_members)
 	pid_t storm;
 	int i;
 
+	int ready[2];
+	char go;
+
 	/* move the test itself out of the way: a separate job to kill */
+	ASSERT_EQ(0, pipe(ready));
 	storm = fork();
 	if (storm == 0) {
 		struct xosjob_ctx *c;
 		uint64_t sid;
 
+		close(ready[0]);
 		if (xosjob_open(&c) || xosjob_new(c, "storm", 0, &sid))
 			_exit(1);
 		/* 4 forkers, each forking short-lived children forever */
@@ -728,10 +733,19 @@ TEST_F(jobs, kill_reaches_forking_members)
 					else if (k == 0)
 						_exit(0);
 				}
+		/*
+		 * All 4 forkers exist: nr_procs alone does not say so, the
+		 * forkers' short-lived children count in it too.
+		 */
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
 		for (;;)
 			pause();
 	}
 	ASSERT_LT(0, storm);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &go, 1));
+	close(ready[0]);
 	for (i = 0; i < XOS_SCALED(200); i++) {
 		id = job_of(ctx, storm);
 		if (id && id != self->id)
