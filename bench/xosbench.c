@@ -1340,7 +1340,7 @@ static int cmd_scrape(int argc, char **argv)
 	struct xosjob_ctx *ctx;
 	struct xosjob_job job;
 	pid_t *leaders;
-	uint64_t *ids, t0, setup_ns, sum = 0;
+	uint64_t *ids, t0, setup_ns, warm_ns, sum = 0;
 	long nlist;
 	ssize_t plen;
 	int prom_jobs = -1;
@@ -1464,7 +1464,7 @@ static int cmd_scrape(int argc, char **argv)
 		 * that no measured run writes any
 		 */
 		for (i = 0; i < SC_NR; i++)
-			if (cmds[i] && run_cmd(cmds[i], &sum))
+			if (cmds[i] && run_cmd(cmds[i], &warm_ns))
 				die("scrape: %s %s failed", cmds[i][0], cmds[i][1]);
 		buf = malloc(bufsize);
 		if (!buf)

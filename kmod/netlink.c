@@ -214,6 +214,9 @@ static int xos_job_nl_nest_close(struct sk_buff *skb, struct nlattr *nest,
 	return 0;
 }
 
+/* The u64 figures of a stats nest before its delays (and its flag). */
+#define XOS_NL_NR_STATS 18
+
 /* noinline: see netlink.h */
 noinline int xos_acct_put(struct sk_buff *skb, int type,
 			  const struct xos_acct *a, bool delayacct_on)
@@ -230,7 +233,7 @@ noinline int xos_acct_put(struct sk_buff *skb, int type,
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	xos_nl_run_start(&r, skb, 18, XOS_JOB_STATS_A_PAD);
+	xos_nl_run_start(&r, skb, XOS_NL_NR_STATS, XOS_JOB_STATS_A_PAD);
 	xos_nl_run_u64(&r, XOS_JOB_STATS_A_UTIME_NS, a->utime_ns);
 	xos_nl_run_u64(&r, XOS_JOB_STATS_A_STIME_NS, a->stime_ns);
 	xos_nl_run_u64(&r, XOS_JOB_STATS_A_RUNTIME_NS, a->runtime_ns);
@@ -398,9 +401,9 @@ static int xos_job_nl_fill_common(struct sk_buff *skb, struct xos_nl_run *r,
 	return 0;
 }
 
-/* A stats nest with every delay: 18 figures, the flag, 7 delay pairs. */
+/* A stats nest with every delay: its figures, the flag, the delay pairs. */
 #define XOS_NL_STATS_SIZE (nla_total_size(0) +				\
-			   (18 + 2 * XOS_ACCT_NR_DELAYS) *		\
+			   (XOS_NL_NR_STATS + 2 * XOS_ACCT_NR_DELAYS) *	\
 			   nla_total_size_64bit(sizeof(u64)) +		\
 			   nla_total_size(sizeof(u8)))
 /* What a cgroup path is expected to take; a longer one costs a retry. */
